@@ -1,0 +1,54 @@
+output "role_manager_function_name" {
+  description = "Name of the role manager Lambda function; the bin/ scripts read it from here."
+  value       = module.role_manager.function_name
+}
+
+output "role_manager_function_arn" {
+  description = "ARN of the role manager Lambda function."
+  value       = module.role_manager.function_arn
+}
+
+output "role_manager_role_arn" {
+  description = "ARN of the function's IAM execution role."
+  value       = module.role_manager.role_arn
+}
+
+output "role_manager_security_group_id" {
+  description = "Security group of the function."
+  value       = module.role_manager.security_group_id
+}
+
+output "role_manager_log_group_name" {
+  description = "CloudWatch log group of the function."
+  value       = module.role_manager.log_group_name
+}
+
+output "region" {
+  description = "Region of everything above (the scripts use it when AWS_REGION is not set)."
+  value       = var.region
+}
+
+output "cluster_endpoint" {
+  description = "Writer endpoint of the Aurora cluster (private)."
+  value       = aws_rds_cluster.this.endpoint
+}
+
+output "cluster_resource_id" {
+  description = "Resource id of the cluster, used in rds-db:connect ARNs."
+  value       = aws_rds_cluster.this.cluster_resource_id
+}
+
+output "master_user_secret_arn" {
+  description = "Secrets Manager secret with the master password (managed by RDS)."
+  value       = aws_rds_cluster.this.master_user_secret[0].secret_arn
+}
+
+output "database_security_group_id" {
+  description = "Security group of the cluster; add ingress rules for your application here."
+  value       = aws_security_group.database.id
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets of the VPC."
+  value       = aws_subnet.private[*].id
+}

@@ -1,0 +1,263 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+data "aws_vpc" "this" {
+  id = var.vpc_id
+}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+
+  create_environment_kms_key = var.environment_kms_key_arn == null
+  environment_kms_key_arn    = local.create_environment_kms_key ? aws_kms_key.environment[0].arn : var.environment_kms_key_arn
+
+  # The users the function may request IAM auth tokens for (rds-db:connect), for `check`.
+  iam_db_users = distinct(concat([var.app_user, var.migrator_user], var.additional_iam_db_users))
+  iam_db_user_arns = [
+    for user in local.iam_db_users :
+    "arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${var.db_resource_id}/${user}"
+  ]
+
+  # HTTPS only to the VPC (where the Secrets Manager interface endpoint is) unless told otherwise.
+  https_egress_cidr_blocks = var.https_egress_cidr_blocks == null ? [data.aws_vpc.this.cidr_block] : var.https_egress_cidr_blocks
+
+  environment = merge(
+    var.environment_variables,
+    {
+      DB_HOST                = var.db_host
+      DB_PORT                = tostring(var.database_port)
+      DB_NAME                = var.db_name
+      DB_USER                = var.db_master_username
+      DB_PASSWORD_SECRET_ARN = var.db_password_secret_arn
+      DB_SCHEMA              = var.db_schema
+      APP_USER               = var.app_user
+      MIGRATOR_USER          = var.migrator_user
+    },
+    { for k, v in { ROLE_MANAGER_CONFIG = var.role_manager_config } : k => v if v != null },
+  )
+
+  tags = merge({ "role-manager:function" = var.function_name }, var.tags)
+}
+
+###############################################################################
+# KMS key for the environment variables
+###############################################################################
+
+resource "aws_kms_key" "environment" {
+  count = local.create_environment_kms_key ? 1 : 0
+
+  description             = "Encrypts the environment variables of the ${var.function_name} Lambda function"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_key_deletion_window_in_days
+  tags                    = local.tags
+}
+
+resource "aws_kms_alias" "environment" {
+  count = local.create_environment_kms_key ? 1 : 0
+
+  name          = "alias/${var.function_name}-environment"
+  target_key_id = aws_kms_key.environment[0].key_id
+}
+
+###############################################################################
+# Logs
+###############################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.function_name}"
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = local.tags
+}
+
+###############################################################################
+# IAM
+###############################################################################
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    sid     = "LambdaAssumeRole"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name                 = "${var.function_name}-lambda"
+  description          = "Execution role of the ${var.function_name} Lambda function"
+  assume_role_policy   = data.aws_iam_policy_document.assume_role.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = local.tags
+}
+
+# Network interfaces in the VPC and the function's own logs.
+resource "aws_iam_role_policy_attachment" "vpc_access" {
+  role       = aws_iam_role.this.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+data "aws_iam_policy_document" "function" {
+  statement {
+    sid       = "ReadMasterPasswordSecret"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.db_password_secret_arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.db_password_secret_kms_key_arn == null ? [] : [var.db_password_secret_kms_key_arn]
+
+    content {
+      sid       = "DecryptMasterPasswordSecret"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+      }
+    }
+  }
+
+  statement {
+    sid       = "DecryptEnvironmentVariables"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt"]
+    resources = [local.environment_kms_key_arn]
+  }
+
+  statement {
+    sid       = "ConnectAsDeclaredIamUsers"
+    effect    = "Allow"
+    actions   = ["rds-db:connect"]
+    resources = local.iam_db_user_arns
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  name   = "${var.function_name}-access"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.function.json
+}
+
+###############################################################################
+# Network: only the database port and HTTPS
+###############################################################################
+
+resource "aws_security_group" "this" {
+  name        = "${var.function_name}-lambda"
+  description = "RoleManager Lambda: egress to the database port and HTTPS only"
+  vpc_id      = var.vpc_id
+  tags        = merge(local.tags, { Name = "${var.function_name}-lambda" })
+
+  # Terraform removes the default allow-all egress rule; the rules below are the only ones.
+
+  lifecycle {
+    precondition {
+      condition     = length(local.https_egress_cidr_blocks) + length(var.https_egress_security_group_ids) > 0
+      error_message = "The function needs HTTPS to Secrets Manager: give https_egress_cidr_blocks (null means the VPC CIDR) or https_egress_security_group_ids."
+    }
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "database" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "PostgreSQL"
+  ip_protocol                  = "tcp"
+  from_port                    = var.database_port
+  to_port                      = var.database_port
+  referenced_security_group_id = var.database_security_group_id
+  tags                         = local.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "https_cidr" {
+  count = length(local.https_egress_cidr_blocks)
+
+  security_group_id = aws_security_group.this.id
+  description       = "HTTPS (Secrets Manager endpoint)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = local.https_egress_cidr_blocks[count.index]
+  tags              = local.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "https_security_group" {
+  count = length(var.https_egress_security_group_ids)
+
+  security_group_id            = aws_security_group.this.id
+  description                  = "HTTPS (Secrets Manager endpoint)"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = var.https_egress_security_group_ids[count.index]
+  tags                         = local.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "database_from_function" {
+  count = var.create_database_ingress_rule ? 1 : 0
+
+  security_group_id            = var.database_security_group_id
+  description                  = "PostgreSQL from the ${var.function_name} Lambda function"
+  ip_protocol                  = "tcp"
+  from_port                    = var.database_port
+  to_port                      = var.database_port
+  referenced_security_group_id = aws_security_group.this.id
+  tags                         = local.tags
+}
+
+###############################################################################
+# The function
+###############################################################################
+
+resource "aws_lambda_function" "this" {
+  function_name = var.function_name
+  description   = var.description
+  role          = aws_iam_role.this.arn
+
+  filename         = var.lambda_zip_path
+  source_code_hash = filebase64sha256(var.lambda_zip_path)
+  runtime          = "provided.al2023"
+  handler          = "bootstrap"
+  architectures    = [var.architecture]
+
+  timeout                        = var.timeout
+  memory_size                    = var.memory_size
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  kms_key_arn = local.environment_kms_key_arn
+
+  environment {
+    variables = local.environment
+  }
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [aws_security_group.this.id]
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = var.application_log_level
+    system_log_level      = var.system_log_level
+  }
+
+  tags = local.tags
+
+  depends_on = [
+    aws_cloudwatch_log_group.this,
+    aws_iam_role_policy_attachment.vpc_access,
+    aws_iam_role_policy.function,
+  ]
+}

@@ -1,0 +1,39 @@
+output "function_name" {
+  description = "Name of the Lambda function (pass it to bin/create-or-update-database-roles, bin/check-database-roles and bin/plan-database-roles)."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the Lambda function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "role_arn" {
+  description = "ARN of the function's IAM execution role."
+  value       = aws_iam_role.this.arn
+}
+
+output "role_name" {
+  description = "Name of the function's IAM execution role."
+  value       = aws_iam_role.this.name
+}
+
+output "security_group_id" {
+  description = "Security group of the function (egress to the database port and HTTPS only)."
+  value       = aws_security_group.this.id
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the function."
+  value       = aws_cloudwatch_log_group.this.name
+}
+
+output "environment_kms_key_arn" {
+  description = "KMS key that encrypts the function's environment variables (created by the module unless environment_kms_key_arn was given)."
+  value       = local.environment_kms_key_arn
+}
+
+output "iam_db_users" {
+  description = "Database users the function may connect as with IAM authentication (rds-db:connect)."
+  value       = local.iam_db_users
+}

@@ -1,0 +1,275 @@
+###############################################################################
+# The function
+###############################################################################
+
+variable "function_name" {
+  description = "Name of the Lambda function; also names its IAM role, security group and log group (/aws/lambda/<function_name>)."
+  type        = string
+  default     = "role-manager"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
+    error_message = "function_name must be 1 to 64 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "lambda_zip_path" {
+  description = "Path to the deployment zip built by bin/build-lambda-zip (it holds the Native AOT binary named bootstrap), e.g. artifacts/lambda/role-manager-lambda-x86_64.zip."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Instruction set of the binary in the zip: x86_64 or arm64. Must match the zip."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds. A check logs in as every declared role and exercises its privileges; 120 s leaves room for large catalogs and cold starts."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.timeout >= 10 && var.timeout <= 900
+    error_message = "timeout must be between 10 and 900 seconds."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory in MB. Lambda allocates CPU in proportion; 512 MB keeps TLS handshakes and catalog reads quick for the Native AOT binary."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency. 1 (the default) means two invocations never run at once; the engine also serialises on an advisory lock."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.reserved_concurrent_executions >= 1
+    error_message = "reserved_concurrent_executions must be at least 1 (0 would disable the function)."
+  }
+}
+
+variable "description" {
+  description = "Description of the Lambda function."
+  type        = string
+  default     = "Provisions PostgreSQL roles, schemas and privileges (RoleManager)."
+}
+
+###############################################################################
+# Network
+###############################################################################
+
+variable "vpc_id" {
+  description = "VPC in which the function runs (the VPC of the database)."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Private subnets for the function's network interfaces; use subnets that can reach the database and the Secrets Manager VPC endpoint."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) > 0
+    error_message = "subnet_ids must name at least one subnet."
+  }
+}
+
+variable "database_security_group_id" {
+  description = "Security group of the database. The function's security group may reach it on database_port only."
+  type        = string
+}
+
+variable "create_database_ingress_rule" {
+  description = "Add an ingress rule to the database security group that lets the function's security group in on database_port. Set false when you manage that rule yourself."
+  type        = bool
+  default     = true
+}
+
+variable "https_egress_cidr_blocks" {
+  description = "IPv4 ranges the function may reach on port 443 (the Secrets Manager endpoint). Null (the default) means the VPC's own CIDR block, where an interface VPC endpoint lives; [] means none (then name the endpoint's security group in https_egress_security_group_ids). Use [\"0.0.0.0/0\"] only when the function reaches Secrets Manager through a NAT gateway."
+  type        = list(string)
+  default     = null
+}
+
+variable "https_egress_security_group_ids" {
+  description = "Security groups (e.g. of the Secrets Manager interface endpoint) the function may reach on port 443, in addition to https_egress_cidr_blocks."
+  type        = list(string)
+  default     = []
+}
+
+###############################################################################
+# Database
+###############################################################################
+
+variable "db_host" {
+  description = "Database endpoint host name (DB_HOST), e.g. the Aurora cluster endpoint."
+  type        = string
+}
+
+variable "database_port" {
+  description = "Database port (DB_PORT); the only port the function may reach on the database security group."
+  type        = number
+  default     = 5432
+
+  validation {
+    condition     = var.database_port >= 1 && var.database_port <= 65535
+    error_message = "database_port must be a TCP port number."
+  }
+}
+
+variable "db_name" {
+  description = "Database whose roles are managed (DB_NAME)."
+  type        = string
+}
+
+variable "db_master_username" {
+  description = "Master user name (DB_USER); its password is read from db_password_secret_arn."
+  type        = string
+}
+
+variable "db_password_secret_arn" {
+  description = "ARN of the Secrets Manager secret that holds the master password as JSON with username and password (what RDS writes with manage_master_user_password = true). The function may read this one secret and no other."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.db_password_secret_arn))
+    error_message = "db_password_secret_arn must be a Secrets Manager secret ARN."
+  }
+}
+
+variable "db_password_secret_kms_key_arn" {
+  description = "ARN of the customer managed KMS key that encrypts the master secret, if any (aws_rds_cluster master_user_secret_kms_key_id). The function is then allowed kms:Decrypt on that key via Secrets Manager only. Leave null for the AWS managed key aws/secretsmanager."
+  type        = string
+  default     = null
+}
+
+variable "db_resource_id" {
+  description = "Resource id of the database for IAM authentication (aws_rds_cluster.cluster_resource_id, e.g. cluster-ABCDEFGHIJKL, or aws_db_instance.resource_id, e.g. db-ABCDEFGHIJKL). rds-db:connect is granted on dbuser:<db_resource_id>/<user> for the declared IAM users only."
+  type        = string
+
+  validation {
+    condition     = can(regex("^(cluster|db)-[A-Za-z0-9]+$", var.db_resource_id))
+    error_message = "db_resource_id must look like cluster-XXXX (Aurora) or db-XXXX (RDS instance)."
+  }
+}
+
+variable "db_schema" {
+  description = "Application schema (DB_SCHEMA)."
+  type        = string
+  default     = "app"
+}
+
+variable "app_user" {
+  description = "Application login role (APP_USER)."
+  type        = string
+  default     = "app"
+}
+
+variable "migrator_user" {
+  description = "Migrations login role that owns the schema (MIGRATOR_USER)."
+  type        = string
+  default     = "migrator"
+}
+
+variable "additional_iam_db_users" {
+  description = "More database users that authenticate with IAM (e.g. a reporting role declared in role_manager_config). The function may request rds-db:connect tokens for app_user, migrator_user and these, so that check can log in as each."
+  type        = list(string)
+  default     = []
+}
+
+variable "role_manager_config" {
+  description = "Optional full layout config (YAML or JSON text, ROLE_MANAGER_CONFIG). Null uses the default layout built from the names above. Lambda limits all environment variables together to 4 KB."
+  type        = string
+  default     = null
+}
+
+variable "environment_variables" {
+  description = "Extra environment variables for the function (e.g. a log level). The module's own variables (DB_*, APP_USER, MIGRATOR_USER, ROLE_MANAGER_CONFIG) take precedence."
+  type        = map(string)
+  default     = {}
+}
+
+###############################################################################
+# Encryption and logs
+###############################################################################
+
+variable "environment_kms_key_arn" {
+  description = "Customer managed KMS key that encrypts the function's environment variables. Null (the default) creates a key with rotation for this function."
+  type        = string
+  default     = null
+}
+
+variable "kms_key_deletion_window_in_days" {
+  description = "Deletion window of the KMS key the module creates when environment_kms_key_arn is null."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_key_deletion_window_in_days >= 7 && var.kms_key_deletion_window_in_days <= 30
+    error_message = "kms_key_deletion_window_in_days must be between 7 and 30."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's CloudWatch log group."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "Optional KMS key that encrypts the log group (its key policy must allow the logs service)."
+  type        = string
+  default     = null
+}
+
+variable "application_log_level" {
+  description = "Lowest application log level Lambda keeps (JSON log format): TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "application_log_level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+variable "system_log_level" {
+  description = "Lowest Lambda platform log level kept (JSON log format): DEBUG, INFO or WARN."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN"], var.system_log_level)
+    error_message = "system_log_level must be DEBUG, INFO or WARN."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource the module creates."
+  type        = map(string)
+  default     = {}
+}
+
+variable "permissions_boundary_arn" {
+  description = "Optional permissions boundary for the function's IAM role."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,83 @@
+using System.Net.Sockets;
+using Npgsql;
+using RoleManager.Errors;
+
+namespace RoleManager.Connect;
+
+/// <summary>
+/// Opens Npgsql connections from <see cref="ConnectionSettings"/> and turns every way a connection can
+/// fail into a <see cref="ConnectionException"/> that names the target (never the password) and says what to check.
+/// </summary>
+public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string applicationName = "role-manager") : IConnectionFactory
+{
+    public string Target => settings.Describe();
+
+    public Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
+        OpenAsAsync(settings.Username, settings.Password, cancellationToken);
+
+    public async Task<NpgsqlConnection> OpenAsAsync(string username, Secret? password, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = settings.Host,
+            Port = settings.Port,
+            Database = settings.Database,
+            Username = username,
+            ApplicationName = applicationName,
+            Timeout = (int)(settings.ConnectTimeout ?? TimeSpan.FromSeconds(15)).TotalSeconds,
+            Pooling = false,
+            // Detail fields may quote data; keep them out of messages.
+            IncludeErrorDetail = false,
+            SslMode = settings.Tls switch
+            {
+                TlsMode.VerifyFull => SslMode.VerifyFull,
+                TlsMode.Prefer => SslMode.Prefer,
+                _ => SslMode.Disable,
+            },
+        };
+        if (settings.Tls == TlsMode.VerifyFull && settings.RootCertificatePath is { } root)
+            builder.RootCertificate = root;
+        if (password is not null) builder.Password = password.Reveal();
+
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or IOException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            await connection.DisposeAsync();
+            throw Describe(ex, username);
+        }
+    }
+
+    private ConnectionException Describe(Exception ex, string username)
+    {
+        string target = $"{username}@{settings.Host}:{settings.Port}/{settings.Database}";
+        string message = ex switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } =>
+                $"The server refused the password for {target} (28P01). Check the password (PGPASSWORD, the master secret) or, for an IAM role, that the token was made for this user and region.",
+            PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } pg =>
+                $"The server refused the login {target} (28000: {pg.MessageText}). Check pg_hba.conf, that the role has LOGIN, and for IAM that it is a member of rds_iam.",
+            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
+                $"Database \"{settings.Database}\" does not exist on {settings.Host}:{settings.Port} (3D000). Create it first or fix PGDATABASE / DB_NAME.",
+            PostgresException { SqlState: PostgresErrorCodes.TooManyConnections } =>
+                $"The server refused {target}: too many connections (53300). Retry later or raise the role's connection limit.",
+            PostgresException pg =>
+                $"Could not log in as {target}: {pg.MessageText} ({pg.SqlState}).",
+            _ when IsTls(ex) =>
+                $"TLS to {settings.Host}:{settings.Port} failed: {ex.Message}. The server certificate must verify against the RDS CA bundle (--sslrootcert); for a local database without TLS pass --sslmode disable.",
+            _ =>
+                $"Cannot reach PostgreSQL at {settings.Host}:{settings.Port} ({Root(ex).Message}). Check that the server is running and reachable from here: host, port, security group and VPC routes.",
+        };
+        return new ConnectionException(message, ex);
+    }
+
+    private static bool IsTls(Exception ex) =>
+        Root(ex) is System.Security.Authentication.AuthenticationException || ex.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase);
+
+    private static Exception Root(Exception ex) => ex.InnerException is null ? ex : Root(ex.InnerException);
+}

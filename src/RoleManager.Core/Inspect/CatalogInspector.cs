@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using Npgsql;
+using RoleManager.Model;
+using RoleManager.Sql;
+
+namespace RoleManager.Inspect;
+
+/// <summary>
+/// Reads the managed scope with a fixed set of five catalog queries sent as one batch (one round trip),
+/// whatever the number of roles, schemas or objects. The queries live in <c>Queries/*.sql</c>.
+/// </summary>
+public sealed class CatalogInspector : ICatalogInspector
+{
+    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls"];
+
+    private static readonly ImmutableDictionary<string, string> Queries =
+        QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
+
+    public async Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken)
+    {
+        string[] roles = scope.Roles.ToArray(), schemas = scope.Schemas.ToArray();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries["1_server"]));
+        batch.BatchCommands.Add(Command("2_roles", roles));
+        batch.BatchCommands.Add(Command("3_schemas", schemas));
+        batch.BatchCommands.Add(Command("4_objects", schemas, roles));
+        batch.BatchCommands.Add(Command("5_default_acls", schemas));
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var currentRoles = await ReadRolesAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var currentSchemas = await ReadSchemasAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var objects = await ReadObjectsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var defaultAcls = await ReadDefaultAclsAsync(reader, cancellationToken);
+
+        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls);
+    }
+
+    private static NpgsqlBatchCommand Command(string name, params string[][] arrays)
+    {
+        var command = new NpgsqlBatchCommand(Queries[name]);
+        foreach (var array in arrays) command.Parameters.Add(new NpgsqlParameter { Value = array });
+        return command;
+    }
+
+    private static async Task<(ServerInfo, ImmutableDictionary<string, Privilege>, ImmutableHashSet<string>)> ReadServerAsync(
+        NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+            throw new InvalidOperationException("The current database is not in pg_database.");
+        var server = new ServerInfo(
+            VersionNum: reader.GetInt32(0), Version: reader.GetString(1), CurrentUser: reader.GetString(2),
+            CurrentUserIsSuperuser: reader.GetBoolean(3), Database: reader.GetString(4), DatabaseOwner: reader.GetString(5),
+            HasRdsIam: reader.GetBoolean(6));
+        var extensions = reader.GetFieldValue<string[]>(7).ToImmutableHashSet();
+        return (server, ReadAcl(reader, 8), extensions);
+    }
+
+    private static async Task<ImmutableDictionary<string, CurrentRole>> ReadRolesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var roles = ImmutableDictionary.CreateBuilder<string, CurrentRole>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var role = new CurrentRole(
+                Name: reader.GetString(0), Login: reader.GetBoolean(1), Superuser: reader.GetBoolean(2), CreateDb: reader.GetBoolean(3),
+                CreateRole: reader.GetBoolean(4), Inherit: reader.GetBoolean(5), Replication: reader.GetBoolean(6), BypassRls: reader.GetBoolean(7),
+                ConnectionLimit: reader.GetInt32(8),
+                SearchPath: reader.IsDBNull(9) ? null : Ident.ParseIdentifierList(reader.GetString(9)).ToImmutableArray(),
+                MemberOf: reader.GetFieldValue<string[]>(10).ToImmutableHashSet(),
+                CurrentUserHasPrivileges: reader.GetBoolean(11), CurrentUserCanSetRole: reader.GetBoolean(12));
+            roles[role.Name] = role;
+        }
+        return roles.ToImmutable();
+    }
+
+    private static async Task<ImmutableDictionary<string, CurrentSchema>> ReadSchemasAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var schemas = ImmutableDictionary.CreateBuilder<string, CurrentSchema>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var schema = new CurrentSchema(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), ReadAcl(reader, 3));
+            schemas[schema.Name] = schema;
+        }
+        return schemas.ToImmutable();
+    }
+
+    private static async Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var objects = ImmutableArray.CreateBuilder<DbObject>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            objects.Add(new DbObject(
+                Schema: reader.GetString(0), Name: reader.GetString(1), Signature: reader.GetString(2),
+                Kind: ParseKind(reader.GetString(3)), Owner: reader.GetString(4),
+                CurrentUserHasOwnerPrivileges: reader.GetBoolean(5), Acl: ReadAcl(reader, 6)));
+        }
+        // A stable order keeps the plan deterministic whatever order the server returns rows in.
+        objects.Sort(static (a, b) => CompareObjects(a, b));
+        return objects.ToImmutable();
+    }
+
+    private static async Task<ImmutableArray<DefaultAcl>> ReadDefaultAclsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var entries = ImmutableArray.CreateBuilder<DefaultAcl>();
+        while (await reader.ReadAsync(cancellationToken))
+            entries.Add(new DefaultAcl(reader.GetString(0), reader.GetString(1), ParseKind(reader.GetString(2)), ReadAcl(reader, 3)));
+        return entries.ToImmutable();
+    }
+
+    private static int CompareObjects(DbObject a, DbObject b)
+    {
+        int c = string.CompareOrdinal(a.Schema, b.Schema);
+        if (c == 0) c = a.Kind.CompareTo(b.Kind);
+        if (c == 0) c = string.CompareOrdinal(a.Name, b.Name);
+        return c != 0 ? c : string.CompareOrdinal(a.Signature, b.Signature);
+    }
+
+    private static ObjectKind ParseKind(string kind) => kind switch
+    {
+        "r" => ObjectKind.Table,
+        "s" or "S" => ObjectKind.Sequence,
+        "f" => ObjectKind.Routine,
+        _ => throw new InvalidOperationException($"Unexpected object kind '{kind}' from the catalog."),
+    };
+
+    /// <summary>Reads the parallel grantee/privilege arrays at <paramref name="ordinal"/> into grantee → privileges.</summary>
+    private static ImmutableDictionary<string, Privilege> ReadAcl(NpgsqlDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal)) return ImmutableDictionary<string, Privilege>.Empty;
+        var grantees = reader.GetFieldValue<string?[]>(ordinal);
+        var privileges = reader.GetFieldValue<string[]>(ordinal + 1);
+        var acl = new Dictionary<string, Privilege>(StringComparer.Ordinal);
+        for (int i = 0; i < grantees.Length; i++)
+        {
+            string grantee = grantees[i] ?? CurrentState.Public;
+            acl[grantee] = acl.GetValueOrDefault(grantee) | Privileges.Parse(privileges[i]);
+        }
+        return acl.ToImmutableDictionary(StringComparer.Ordinal);
+    }
+}

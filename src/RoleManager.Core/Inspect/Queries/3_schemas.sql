@@ -1,0 +1,10 @@
+-- The managed schemas ($1) that exist, with owner and ACL (NULL nspacl = owner only).
+SELECT n.nspname::text, pg_get_userbyid(n.nspowner)::text AS owner, pg_has_role(n.nspowner, 'USAGE') AS current_user_has_owner_privileges,
+       acl.grantees, acl.privileges
+FROM pg_namespace n
+LEFT JOIN LATERAL (
+    SELECT array_agg(CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
+           array_agg(a.privilege_type::text) AS privileges
+    FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+) acl ON true
+WHERE n.nspname = ANY($1);

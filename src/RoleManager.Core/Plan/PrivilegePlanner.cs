@@ -1,0 +1,145 @@
+using RoleManager.Model;
+using RoleManager.Sql;
+using static RoleManager.Planning.PlanBuilder;
+
+namespace RoleManager.Planning;
+
+/// <summary>Privileges on the database, on the objects of the managed schemas, and default privileges.</summary>
+internal static class PrivilegePlanner
+{
+    /// <summary>Objects named in one GRANT/REVOKE at most, to keep statements a readable size.</summary>
+    private const int MaxObjectsPerStatement = 500;
+
+    private static readonly ObjectKind[] Kinds = [ObjectKind.Table, ObjectKind.Sequence, ObjectKind.Routine];
+
+    public static void PlanDatabase(PlanContext context)
+    {
+        var server = context.Current.Server;
+        var wanted = context.PresentRoles.Where(r => r.Name != server.DatabaseOwner)
+            .Select(r => (r.Name, r.DatabasePrivileges.Aggregate(Privilege.None, (all, p) => all | ToPrivilege(p))))
+            .Append((CurrentState.Public, Privilege.None)).ToList();
+        var acl = context.Current.DatabaseAcl;
+        string db = Ident.Quote(context.Desired.Database);
+        foreach (var (privileges, grantees) in AclDiff.GroupBySet(wanted.Select(w => (w.Item1, AclDiff.Extra(w.Item2, AclDiff.Of(acl, w.Item1))))))
+            context.Builder.Add(Phase.Database, new Change(ChangeKind.RevokeDatabase,
+                $"revoke {Privileges.ToSql(privileges)} on database {context.Desired.Database} from {string.Join(", ", grantees)}",
+                $"REVOKE {Privileges.ToSql(privileges)} ON DATABASE {db} FROM {SchemaPlanner.Grantees(grantees)}"));
+        foreach (var (privileges, grantees) in AclDiff.GroupBySet(wanted.Select(w => (w.Item1, AclDiff.Missing(w.Item2, AclDiff.Of(acl, w.Item1))))))
+            context.Builder.Add(Phase.Database, new Change(ChangeKind.GrantDatabase,
+                $"grant {Privileges.ToSql(privileges)} on database {context.Desired.Database} to {string.Join(", ", grantees)}",
+                $"GRANT {Privileges.ToSql(privileges)} ON DATABASE {db} TO {SchemaPlanner.Grantees(grantees)}"));
+    }
+
+    private static Privilege ToPrivilege(DatabasePrivilege p) => p switch
+    {
+        DatabasePrivilege.Connect => Privilege.Connect,
+        DatabasePrivilege.Temporary => Privilege.Temporary,
+        DatabasePrivilege.Create => Privilege.Create,
+        _ => Privilege.None,
+    };
+
+    /// <summary>What a declared role should hold on every object of a kind in a schema it does not own.</summary>
+    private static Privilege Wanted(PlanContext context, RoleSpec role, SchemaSpec schema, ObjectKind kind) =>
+        role.Name == schema.Owner
+            ? Privileges.AllFor(kind, context.Version)
+            : context.ProfilesOn(role, schema.Name).Aggregate(Privilege.None, (all, p) => all | Privileges.ForProfile(p, kind, context.Version));
+
+    public static void PlanObjects(PlanContext context)
+    {
+        var bySchemaAndKind = context.Current.Objects.ToLookup(o => (o.Schema, o.Kind));
+        foreach (var schema in context.Desired.Schemas)
+        foreach (var kind in Kinds)
+        {
+            var objects = bySchemaAndKind[(schema.Name, kind)].ToList();
+            if (objects.Count == 0) continue;
+            foreach (var role in context.PresentRoles)
+            {
+                var wanted = Wanted(context, role, schema, kind);
+                var missing = new List<(DbObject, Privilege)>();
+                var extra = new List<(DbObject, Privilege)>();
+                bool ownsSome = false;
+                foreach (var obj in objects)
+                {
+                    if (obj.Owner == role.Name) { ownsSome = true; continue; }
+                    var have = AclDiff.Of(obj.Acl, role.Name);
+                    var m = AclDiff.Missing(wanted, have);
+                    var e = AclDiff.Extra(wanted, have);
+                    if (m != Privilege.None) missing.Add((obj, m));
+                    if (e != Privilege.None) extra.Add((obj, e));
+                }
+                EmitObjects(context, grant: false, schema.Name, kind, role.Name, extra, objects, ownsSome);
+                EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, ownsSome);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One statement for the whole schema (<c>ON ALL TABLES IN SCHEMA</c>) when at least half of its objects
+    /// need the change — idempotent for the rest, and the statement count then grows with roles × schemas,
+    /// not with objects. Otherwise one statement per distinct privilege set, naming the objects.
+    /// ON ALL is never used when the grantee owns objects there, so an owner's own rights are never touched.
+    /// </summary>
+    private static void EmitObjects(PlanContext context, bool grant, string schema, ObjectKind kind, string role,
+        List<(DbObject Object, Privilege Privileges)> items, List<DbObject> allObjects, bool roleOwnsSome)
+    {
+        if (items.Count == 0) return;
+        string verb = grant ? "GRANT" : "REVOKE", word = grant ? "TO" : "FROM", lower = grant ? "grant" : "revoke";
+        string plural = Privileges.KindPlural(kind).ToLowerInvariant();
+        if (!roleOwnsSome && items.Count * 2 >= allObjects.Count)
+        {
+            foreach (var owner in allObjects.Select(o => o.Owner).Distinct()) context.ActAs(owner);
+            var union = items.Aggregate(Privilege.None, (all, i) => all | i.Privileges);
+            context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
+                $"{lower} {Privileges.ToSql(union)} on all {plural} in schema {schema} {word.ToLowerInvariant()} {role}",
+                $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {Ident.Quote(role)}"));
+            return;
+        }
+        foreach (var owner in items.Select(i => i.Object.Owner).Distinct()) context.ActAs(owner);
+        foreach (var group in items.GroupBy(i => i.Privileges).OrderBy(g => (int)g.Key))
+        foreach (var chunk in group.Chunk(MaxObjectsPerStatement))
+        {
+            string names = string.Join(", ", chunk.Select(i => ObjectName(i.Object)));
+            string what = chunk.Length == 1 ? $"{Privileges.KindSingular(kind).ToLowerInvariant()} {schema}.{chunk[0].Object.Name}" : $"{chunk.Length} {plural} in schema {schema}";
+            context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
+                $"{lower} {Privileges.ToSql(group.Key)} on {what} {word.ToLowerInvariant()} {role}",
+                $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {Ident.Quote(role)}"));
+        }
+    }
+
+    private static string ObjectName(DbObject obj) =>
+        obj.Kind == ObjectKind.Routine ? $"{Ident.Qualified(obj.Schema, obj.Name)}({obj.Signature})" : Ident.Qualified(obj.Schema, obj.Name);
+
+    public static void PlanDefaultPrivileges(PlanContext context)
+    {
+        foreach (var schema in context.Desired.Schemas)
+        foreach (var kind in Kinds)
+        {
+            var entry = context.Current.DefaultAcls.FirstOrDefault(d => d.Owner == schema.Owner && d.Schema == schema.Name && d.Kind == kind);
+            var wanted = context.PresentRoles.Where(r => r.Name != schema.Owner)
+                .Select(r => (r.Name, Wanted(context, r, schema, kind))).ToList();
+            EmitDefaults(context, schema.Owner, schema.Name, kind, grant: false,
+                AclDiff.GroupBySet(wanted.Select(w => (w.Name, AclDiff.Extra(w.Item2, AclDiff.Of(entry?.Acl, w.Name))))));
+            EmitDefaults(context, schema.Owner, schema.Name, kind, grant: true,
+                AclDiff.GroupBySet(wanted.Select(w => (w.Name, AclDiff.Missing(w.Item2, AclDiff.Of(entry?.Acl, w.Name))))));
+
+            // Default privileges that another declared role set up in this schema are drift: only the owner creates here.
+            foreach (var other in context.Current.DefaultAcls.Where(d => d.Schema == schema.Name && d.Kind == kind && d.Owner != schema.Owner && context.DeclaredNames.Contains(d.Owner)))
+                EmitDefaults(context, other.Owner, schema.Name, kind, grant: false,
+                    AclDiff.GroupBySet(other.Acl.Where(a => context.DeclaredNames.Contains(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value))));
+        }
+    }
+
+    private static void EmitDefaults(PlanContext context, string owner, string schema, ObjectKind kind, bool grant,
+        IEnumerable<(Privilege Privileges, List<string> Grantees)> groups)
+    {
+        foreach (var (privileges, grantees) in groups)
+        {
+            context.ActAs(owner);
+            string plural = Privileges.DefaultKindPlural(kind);
+            context.Builder.Add(Phase.DefaultPrivileges, new Change(grant ? ChangeKind.GrantDefault : ChangeKind.RevokeDefault,
+                $"{(grant ? "grant" : "revoke")} {Privileges.ToSql(privileges)} on {plural.ToLowerInvariant()} {owner} creates in schema {schema} {(grant ? "to" : "from")} {string.Join(", ", grantees)}",
+                $"ALTER DEFAULT PRIVILEGES FOR ROLE {Ident.Quote(owner)} IN SCHEMA {Ident.Quote(schema)} " +
+                $"{(grant ? "GRANT" : "REVOKE")} {Privileges.ToSql(privileges)} ON {plural} {(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees(grantees)}"));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using RoleManager.Model;
+using RoleManager.Sql;
+using static RoleManager.Planning.PlanBuilder;
+
+namespace RoleManager.Planning;
+
+/// <summary>Roles: creation, attributes, settings, memberships (incl. <c>rds_iam</c>) and explicit drops.</summary>
+internal static class RolePlanner
+{
+    public const string RdsIam = "rds_iam";
+
+    public static void PlanRoles(PlanContext context)
+    {
+        foreach (var role in context.PresentRoles)
+        {
+            if (context.Current.Roles.TryGetValue(role.Name, out var current))
+                PlanExistingRole(context, role, current);
+            else
+                PlanNewRole(context, role);
+            PlanSearchPath(context, role, current);
+            PlanMemberships(context, role, current);
+        }
+    }
+
+    private static void PlanNewRole(PlanContext context, RoleSpec role)
+    {
+        string sql = $"CREATE ROLE {Ident.Quote(role.Name)} WITH {(role.Login ? "LOGIN" : "NOLOGIN")} NOSUPERUSER " +
+                     $"{(role.CreateDb ? "CREATEDB" : "NOCREATEDB")} {(role.CreateRole ? "CREATEROLE" : "NOCREATEROLE")} " +
+                     $"INHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {role.ConnectionLimit}";
+        var change = new Change(ChangeKind.CreateRole,
+            $"create role {role.Name} ({(role.Login ? "login" : "no login")}, auth {role.Auth.ToString().ToLowerInvariant()})", sql);
+        if (role.Auth == AuthMode.Password && role.Password is { } password)
+        {
+            change = change with
+            {
+                Sql = sql + " PASSWORD '********'",
+                SecretSql = new Secret(sql + " PASSWORD " + Ident.Literal(ScramVerifier.Create(role.Name, password.Reveal()))),
+            };
+        }
+        context.Builder.Add(Phase.CreateRoles, change);
+    }
+
+    private static void PlanExistingRole(PlanContext context, RoleSpec role, CurrentRole current)
+    {
+        var clauses = new List<string>();
+        if (current.Login != role.Login) clauses.Add(role.Login ? "LOGIN" : "NOLOGIN");
+        if (current.CreateDb != role.CreateDb) clauses.Add(role.CreateDb ? "CREATEDB" : "NOCREATEDB");
+        if (current.CreateRole != role.CreateRole) clauses.Add(role.CreateRole ? "CREATEROLE" : "NOCREATEROLE");
+        if (!current.Inherit) clauses.Add("INHERIT");
+        if (current.Replication) clauses.Add("NOREPLICATION");
+        if (current.BypassRls) clauses.Add("NOBYPASSRLS");
+        if (current.ConnectionLimit != role.ConnectionLimit) clauses.Add($"CONNECTION LIMIT {role.ConnectionLimit}");
+        if (clauses.Count == 0) return;
+        context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
+            $"set {string.Join(", ", clauses)} on role {role.Name}",
+            $"ALTER ROLE {Ident.Quote(role.Name)} WITH {string.Join(" ", clauses)}"));
+    }
+
+    private static void PlanSearchPath(PlanContext context, RoleSpec role, CurrentRole? current)
+    {
+        if (role.SearchPath is not { } wanted) return;
+        var have = current?.SearchPath ?? ImmutableArray<string>.Empty;
+        if (have.SequenceEqual(wanted, StringComparer.Ordinal) && (current?.SearchPath is not null || wanted.IsEmpty)) return;
+        var change = wanted.IsEmpty
+            ? new Change(ChangeKind.AlterRole, $"reset search_path of role {role.Name}", $"ALTER ROLE {Ident.Quote(role.Name)} RESET search_path")
+            : new Change(ChangeKind.AlterRole, $"set search_path of role {role.Name} to {string.Join(", ", wanted)}",
+                $"ALTER ROLE {Ident.Quote(role.Name)} SET search_path TO {Ident.QuoteList(wanted)}");
+        context.Builder.Add(Phase.AlterRoles, change);
+    }
+
+    private static void PlanMemberships(PlanContext context, RoleSpec role, CurrentRole? current)
+    {
+        var wanted = role.MemberOf.ToHashSet(StringComparer.Ordinal);
+        if (role.Auth == AuthMode.Iam) wanted.Add(RdsIam);
+        var have = current?.MemberOf ?? ImmutableHashSet<string>.Empty;
+
+        foreach (var group in role.MemberOf.Append(RdsIam).Distinct().Where(g => wanted.Contains(g) && !have.Contains(g)))
+            context.Builder.Add(Phase.Memberships, new Change(ChangeKind.GrantMembership,
+                $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}"));
+
+        var managed = context.DeclaredNames.Add(RdsIam);
+        foreach (var group in have.Where(g => managed.Contains(g) && !wanted.Contains(g)).Order(StringComparer.Ordinal))
+            context.Builder.Add(Phase.Memberships, new Change(ChangeKind.RevokeMembership,
+                $"remove {role.Name} from {group}", $"REVOKE {Ident.Quote(group)} FROM {Ident.Quote(role.Name)}"));
+    }
+
+    public static void PlanDrops(PlanContext context)
+    {
+        foreach (var role in context.Desired.Roles.Where(r => r.Drop && context.Current.Roles.ContainsKey(r.Name)))
+        {
+            context.ActAs(role.Name);
+            string name = Ident.Quote(role.Name);
+            context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
+                $"give what {role.Name} owns in this database to the master user", $"REASSIGN OWNED BY {name} TO CURRENT_USER"));
+            context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
+                $"revoke every privilege of {role.Name} in this database", $"DROP OWNED BY {name}"));
+            context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole, $"drop role {role.Name}", $"DROP ROLE {name}"));
+        }
+    }
+}

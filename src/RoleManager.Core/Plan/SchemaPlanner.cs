@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using RoleManager.Model;
+using RoleManager.Sql;
+using static RoleManager.Planning.PlanBuilder;
+
+namespace RoleManager.Planning;
+
+/// <summary>Schemas: existence, owner, USAGE/CREATE grants, and CREATE on <c>public</c> for nobody but its owner.</summary>
+internal static class SchemaPlanner
+{
+    public const string PublicSchema = "public";
+
+    public static void PlanSchemas(PlanContext context)
+    {
+        foreach (var schema in context.Desired.Schemas)
+        {
+            context.Current.Schemas.TryGetValue(schema.Name, out var current);
+            var acl = PlanExistenceAndOwner(context, schema, current);
+            var wanted = context.PresentRoles.Where(r => r.Name != schema.Owner)
+                .Select(r => (r.Name, context.ProfilesOn(r, schema.Name).Any() ? Privilege.Usage : Privilege.None))
+                .Append((CurrentState.Public, Privilege.None))
+                .ToList();
+            PlanAcl(context, schema.Name, schema.Owner, acl, wanted, Privilege.Usage | Privilege.Create);
+        }
+
+        if (context.Desired.Schemas.All(s => s.Name != PublicSchema) &&
+            context.Current.Schemas.TryGetValue(PublicSchema, out var pub))
+        {
+            // Only CREATE is managed on an undeclared public schema: USAGE there is the application's business.
+            var wanted = context.PresentRoles.Where(r => r.Name != pub.Owner).Select(r => (r.Name, Privilege.None))
+                .Append((CurrentState.Public, Privilege.None)).ToList();
+            PlanAcl(context, PublicSchema, pub.Owner, pub.Acl, wanted, Privilege.Create);
+        }
+    }
+
+    private static ImmutableDictionary<string, Privilege> PlanExistenceAndOwner(PlanContext context, SchemaSpec schema, CurrentSchema? current)
+    {
+        string name = Ident.Quote(schema.Name), owner = Ident.Quote(schema.Owner);
+        if (current is null)
+        {
+            context.ActAs(schema.Owner);
+            context.Builder.Add(Phase.Schemas, new Change(ChangeKind.CreateSchema,
+                $"create schema {schema.Name} owned by {schema.Owner}", $"CREATE SCHEMA {name} AUTHORIZATION {owner}"));
+            return ImmutableDictionary<string, Privilege>.Empty;
+        }
+        if (current.Owner == schema.Owner) return current.Acl;
+
+        context.ActAs(current.Owner);
+        context.ActAs(schema.Owner);
+        // ALTER SCHEMA ... OWNER TO requires the new owner to hold CREATE on the database (CREATE SCHEMA does not).
+        var ownerSpec = context.Desired.FindRole(schema.Owner);
+        bool hasCreate = AclDiff.Of(context.Current.DatabaseAcl, schema.Owner).HasFlag(Privilege.Create)
+                         || ownerSpec?.DatabasePrivileges.Contains(DatabasePrivilege.Create) == true;
+        if (!hasCreate)
+        {
+            string db = Ident.Quote(context.Desired.Database);
+            context.Builder.AddTemporary(
+                new Change(ChangeKind.GrantDatabase, $"let {schema.Owner} hold CREATE on the database while it takes over schema {schema.Name}",
+                    $"GRANT CREATE ON DATABASE {db} TO {owner}"),
+                new Change(ChangeKind.RevokeDatabase, $"remove the temporary CREATE on the database from {schema.Owner}",
+                    $"REVOKE CREATE ON DATABASE {db} FROM {owner}"));
+        }
+        context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
+            $"make {schema.Owner} the owner of schema {schema.Name} (was {current.Owner})", $"ALTER SCHEMA {name} OWNER TO {owner}"));
+        // The server moves the old owner's entry to the new owner; everything else stays.
+        return current.Acl.Remove(current.Owner);
+    }
+
+    private static void PlanAcl(PlanContext context, string schema, string owner, ImmutableDictionary<string, Privilege> acl,
+        List<(string Grantee, Privilege Privileges)> wanted, Privilege managedMask)
+    {
+        var missing = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Missing(w.Privileges, AclDiff.Of(acl, w.Grantee)) & managedMask))).ToList();
+        var extra = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Extra(w.Privileges, AclDiff.Of(acl, w.Grantee)) & managedMask))).ToList();
+        if (missing.Count + extra.Count > 0) context.ActAs(owner);
+        foreach (var (privileges, grantees) in extra)
+            context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
+                $"revoke {Privileges.ToSql(privileges)} on schema {schema} from {string.Join(", ", grantees)}",
+                $"REVOKE {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(grantees)}"));
+        foreach (var (privileges, grantees) in missing)
+            context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.GrantSchema,
+                $"grant {Privileges.ToSql(privileges)} on schema {schema} to {string.Join(", ", grantees)}",
+                $"GRANT {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} TO {Grantees(grantees)}"));
+    }
+
+    /// <summary>A grantee list where PUBLIC is the keyword, not a quoted role name.</summary>
+    public static string Grantees(IEnumerable<string> grantees) =>
+        string.Join(", ", grantees.Select(g => g == CurrentState.Public ? "PUBLIC" : Ident.Quote(g)));
+}

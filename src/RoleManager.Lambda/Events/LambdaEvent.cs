@@ -1,0 +1,11 @@
+namespace RoleManager.Lambda.Events;
+
+/// <summary>A parsed, valid event.</summary>
+/// <param name="Action">The action asked for.</param>
+/// <param name="DryRun">The event's <c>dryRun</c>; null when it said nothing (the function decides).</param>
+/// <param name="ConfigJson">The event's <c>config</c> object as raw JSON text, unparsed; null when absent.</param>
+public sealed record LambdaEvent(EventAction Action, bool? DryRun = null, string? ConfigJson = null)
+{
+    /// <summary>The action's event name: <c>manage</c>, <c>check</c> or <c>plan</c>.</summary>
+    public string ActionName => EventParser.NameOf(Action);
+}

@@ -1,0 +1,6 @@
+namespace RoleManager.Aws.Tests.Support;
+
+internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace RoleManager.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster on 127.0.0.1 and a free port, set up like RDS: a non-superuser
+/// "master" role with CREATEROLE and CREATEDB, member of an <c>rds_superuser</c> group, and an
+/// <c>rds_iam</c> role. One cluster serves a whole test process (<see cref="Shared"/>); each test
+/// takes its own database and role names, so tests run in parallel. Stopped when the process exits.
+/// Binaries: <c>PG_BIN</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>. As root the server runs as
+/// the <c>postgres</c> system user (initdb refuses root).
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    public const string MasterUser = "rm_master";
+    public const string SuperUser = "postgres";
+
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(() => StartAsync(Environment.GetEnvironmentVariable("PG_BIN")));
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly string _bin;
+    private int _databases;
+
+    private PostgresServer(Process process, string directory, string bin, int port, string masterPassword, string superPassword)
+    {
+        _process = process;
+        _directory = directory;
+        _bin = bin;
+        Port = port;
+        MasterPassword = masterPassword;
+        SuperPassword = superPassword;
+    }
+
+    public static Task<PostgresServer> Shared => SharedServer.Value;
+
+    public int Port { get; }
+    public int VersionNum { get; private set; }
+    public string MasterPassword { get; }
+    public string SuperPassword { get; }
+    public string LogFile => Path.Combine(_directory, "server.log");
+
+    public static string FindBinaries(string? explicitBin)
+    {
+        if (!string.IsNullOrEmpty(explicitBin))
+            return File.Exists(Path.Combine(explicitBin, "postgres")) ? explicitBin
+                : throw new InvalidOperationException($"PG_BIN={explicitBin} has no 'postgres' binary.");
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "postgres")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out int v) ? v : 0).ToList()
+            : new List<string>();
+        return candidates.FirstOrDefault() ?? throw new InvalidOperationException(
+            "No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and PG_BIN). Install them: sudo apt-get install -y postgresql, or run bin/test which does it.");
+    }
+
+    public static async Task<PostgresServer> StartAsync(string? explicitBin)
+    {
+        string bin = FindBinaries(explicitBin);
+        bool root = Environment.UserName == "root";
+        string directory = Path.Combine(Path.GetTempPath(), "rm-pg-" + Guid.NewGuid().ToString("N")[..8]);
+        string data = Path.Combine(directory, "data");
+        Directory.CreateDirectory(directory);
+        string superPassword = "su-" + Guid.NewGuid().ToString("N");
+        string masterPassword = "master-" + Guid.NewGuid().ToString("N");
+        string pwfile = Path.Combine(directory, "pwfile");
+        await File.WriteAllTextAsync(pwfile, superPassword);
+        if (root) Run("chown", $"-R postgres:postgres {directory}");
+
+        RunAs(root, Path.Combine(bin, "initdb"), $"-D {data} -U {SuperUser} --pwfile={pwfile} --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync");
+        File.Delete(pwfile);
+
+        int port = FreePort();
+        var start = new ProcessStartInfo(root ? "runuser" : Path.Combine(bin, "postgres"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var args = new List<string>();
+        if (root) args.AddRange(["-u", "postgres", "--", Path.Combine(bin, "postgres")]);
+        args.AddRange(["-D", data, "-p", port.ToString(), "-k", directory, "-c", "listen_addresses=127.0.0.1",
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all",
+            "-c", "max_connections=200", "-c", "log_line_prefix=%m [%p] %a %u@%d ", "-c", "log_statement=ddl"]);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var log = new StreamWriter(Path.Combine(directory, "server.log")) { AutoFlush = true };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        var server = new PostgresServer(process, directory, bin, port, masterPassword, superPassword);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync().GetAwaiter().GetResult();
+        await server.WaitUntilReadyAsync();
+        await using (var conn = await server.OpenSuperuserAsync("postgres"))
+        {
+            int version = server.VersionNum = conn.PostgreSqlVersion.Major * 10000;
+            await Exec(conn, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            await Exec(conn, "CREATE ROLE rds_superuser NOLOGIN");
+            await Exec(conn, "CREATE ROLE rds_iam NOLOGIN");
+            await Exec(conn, $"CREATE ROLE {MasterUser} LOGIN CREATEROLE CREATEDB PASSWORD '{masterPassword}'");
+            await Exec(conn, $"GRANT rds_superuser TO {MasterUser}");
+            // On 16+ granting a role needs ADMIN on it (RDS gives its master ADMIN on rds_iam); before 16, CREATEROLE suffices.
+            if (version >= 160000)
+                await Exec(conn, $"GRANT rds_iam TO {MasterUser} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
+        }
+        return server;
+    }
+
+    /// <summary>A fresh database owned by the master user, as RDS creates the initial database.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "t")
+    {
+        string name = $"{prefix}_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..6]}";
+        await using var conn = await OpenSuperuserAsync("postgres");
+        await Exec(conn, $"CREATE DATABASE \"{name}\" OWNER {MasterUser}");
+        return name;
+    }
+
+    public string ConnectionString(string database, string user, string? password) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1", Port = Port, Database = database, Username = user, Password = password, Pooling = false, SslMode = SslMode.Disable,
+    }.ConnectionString;
+
+    public async Task<NpgsqlConnection> OpenSuperuserAsync(string database)
+    {
+        var conn = new NpgsqlConnection(ConnectionString(database, SuperUser, SuperPassword));
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    public async Task<NpgsqlConnection> OpenMasterAsync(string database)
+    {
+        var conn = new NpgsqlConnection(ConnectionString(database, MasterUser, MasterPassword));
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    public static async Task Exec(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T> Scalar<T>(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"PostgreSQL exited at start-up; see {LogFile}:\n{SafeReadLog()}");
+            try
+            {
+                await using var conn = await OpenSuperuserAsync("postgres");
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private string SafeReadLog()
+    {
+        try { return File.ReadAllText(LogFile); } catch (IOException) { return ""; }
+    }
+
+    public async Task StopAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException) { }
+        // runuser's child may survive the kill: stop the server by its data directory too.
+        try { RunAs(Environment.UserName == "root", Path.Combine(_bin, "pg_ctl"), $"stop -D {Path.Combine(_directory, "data")} -m immediate", check: false); } catch (Exception) { }
+        try { Directory.Delete(_directory, recursive: true); } catch (Exception) { }
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void RunAs(bool root, string file, string arguments, bool check = true)
+    {
+        if (root) Run("runuser", $"-u postgres -- {file} {arguments}", check);
+        else Run(file, arguments, check);
+    }
+
+    private static void Run(string file, string arguments, bool check = true)
+    {
+        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (check && p.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed ({p.ExitCode}):\n{output}");
+    }
+}
