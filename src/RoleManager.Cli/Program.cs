@@ -1,1 +1,85 @@
-return 0;
+using System.CommandLine;
+using System.Text.Json;
+using RoleManager.Cli;
+using RoleManager.Cli.Commands;
+using RoleManager.Connect;
+using RoleManager.Errors;
+using RoleManager.Inspect;
+using RoleManager.Reporting;
+
+var options = new GlobalOptions();
+Func<string, string?> environment = Environment.GetEnvironmentVariable;
+
+var detailedExitCode = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there is nothing to do, 2 when the plan has changes (1 on error)." };
+var dryRun = new Option<bool>("--dry-run") { Description = "Run every statement, then roll back: the server validates the plan and nothing changes." };
+var lockTimeout = new Option<string>("--lock-timeout") { Description = "How long to wait for a lock (another run, a migration) before failing cleanly.", DefaultValueFactory = _ => "10s" };
+var statementTimeout = new Option<string>("--statement-timeout") { Description = "Longest time one statement may run.", DefaultValueFactory = _ => "5m" };
+
+var plan = new Command("plan", "Show the SQL that would converge the database, without changing anything.");
+options.AddTo(plan);
+plan.Options.Add(detailedExitCode);
+plan.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
+{
+    var run = await engine.PlanAsync(desired, ct);
+    Print(result, () => TextReport.WritePlan(Console.Out, engine.Connections.Target, run), RunSummary.From("plan", run, desired));
+    return result.GetValue(detailedExitCode) && !run.Plan.IsEmpty ? ExitCodes.ChangesPending : ExitCodes.Success;
+}));
+
+var apply = new Command("apply", "Converge the database to the layout in one transaction (all or nothing).");
+options.AddTo(apply);
+apply.Options.Add(dryRun);
+apply.Options.Add(lockTimeout);
+apply.Options.Add(statementTimeout);
+apply.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
+{
+    var execution = GlobalOptions.Execution(result.GetValue(lockTimeout)!, result.GetValue(statementTimeout)!);
+    var run = await engine.ApplyAsync(desired, execution, result.GetValue(dryRun), ct);
+    Print(result, () => TextReport.WriteApply(Console.Out, engine.Connections.Target, run), RunSummary.From(result.GetValue(dryRun) ? "dry-run" : "apply", run, desired));
+    return ExitCodes.Success;
+}));
+
+var inspect = new Command("inspect", "Print the current roles, schemas and privileges of the managed scope as config YAML.");
+options.AddTo(inspect);
+inspect.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
+{
+    var current = await engine.InspectAsync(InspectionScope.For(desired), ct);
+    string yaml = InspectYaml.Write(desired, current);
+    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(yaml, ReportJson.Default.String));
+    else Console.Out.Write(yaml);
+    return ExitCodes.Success;
+}));
+
+var root = new RootCommand(
+    "role-manager: provisions PostgreSQL roles and privileges (RDS/Aurora or any PostgreSQL 13+) for an application and its migrations.\n" +
+    "Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 check failed.");
+root.Subcommands.Add(plan);
+root.Subcommands.Add(apply);
+root.Subcommands.Add(inspect);
+return await root.Parse(args).InvokeAsync();
+
+async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.Model.DesiredState, RoleManager.Engine, Task<int>> body)
+{
+    try
+    {
+        var (desired, settings) = options.Resolve(result, environment);
+        settings = await GlobalOptions.WithMasterPasswordAsync(settings, environment, ct);
+        return await body(desired, new RoleManager.Engine(new NpgsqlConnectionFactory(settings)));
+    }
+    catch (RoleManagerException ex)
+    {
+        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary(ex.ErrorType, ex.Message), ReportJson.Default.ErrorSummary));
+        Console.Error.WriteLine($"error: {ex.Message}");
+        return ExitCodes.Error;
+    }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("error: cancelled; the transaction was rolled back and nothing was changed.");
+        return ExitCodes.Cancelled;
+    }
+}
+
+void Print(ParseResult result, Action text, RunSummary summary)
+{
+    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(summary, ReportJson.Default.RunSummary));
+    else text();
+}

@@ -51,6 +51,12 @@ public static class ConfigLoader
         return state!;
     }
 
+    /// <summary>Parses an auth mode name (iam, password, none); null when unknown.</summary>
+    public static AuthMode? ParseAuth(string value) => ConfigReader.ParseAuth(value);
+
+    /// <summary>Parses a profile name (owner, readwrite, readonly, all); null when unknown.</summary>
+    public static Profile? ParseProfile(string value) => ConfigReader.ParseProfile(value);
+
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
 }
 

@@ -1,0 +1,50 @@
+using RoleManager.Errors;
+using RoleManager.Model;
+
+namespace RoleManager.Config;
+
+/// <summary>Where the layout comes from: a config file or text, else names (flags, then environment).</summary>
+public sealed record LayoutInputs(
+    string? ConfigPath = null,
+    string? ConfigText = null,
+    string? Database = null,
+    string? Schema = null,
+    string? AppUser = null,
+    string? MigratorUser = null,
+    AuthMode? Auth = null,
+    Profile? AppProfile = null);
+
+/// <summary>
+/// Turns the inputs into a validated <see cref="DesiredState"/> before anything connects: a bad
+/// config is reported without a connection ever being opened. Environment variables are the reference
+/// implementation's: <c>DB_NAME</c>, <c>DB_SCHEMA</c>, <c>APP_USER</c>, <c>MIGRATOR_USER</c>, plus
+/// <c>APP_PASSWORD</c>/<c>MIGRATOR_PASSWORD</c> for <c>auth: password</c>.
+/// </summary>
+public static class LayoutSource
+{
+    public static DesiredState Resolve(LayoutInputs inputs, Func<string, string?> environment, string connectionDatabase)
+    {
+        string database = inputs.Database ?? NonEmpty(environment("DB_NAME")) ?? connectionDatabase;
+        var auth = inputs.Auth ?? AuthMode.Iam;
+        if (inputs.ConfigPath is not null && inputs.ConfigText is not null)
+            throw new ConfigException("Give the layout either as a config file or as config text, not both.");
+        if (inputs.ConfigPath is not null)
+            return ConfigLoader.LoadFile(inputs.ConfigPath, environment, new ConfigDefaults(database, auth));
+        if (inputs.ConfigText is not null)
+            return ConfigLoader.Load(inputs.ConfigText, "config", environment, new ConfigDefaults(database, auth));
+
+        return DefaultLayout.Build(new DefaultLayoutOptions(
+            database,
+            inputs.Schema ?? NonEmpty(environment("DB_SCHEMA")) ?? "app",
+            inputs.AppUser ?? NonEmpty(environment("APP_USER")) ?? "app",
+            inputs.MigratorUser ?? NonEmpty(environment("MIGRATOR_USER")) ?? "migrator",
+            auth,
+            inputs.AppProfile ?? Profile.ReadWrite,
+            Password(environment("APP_PASSWORD")),
+            Password(environment("MIGRATOR_PASSWORD"))));
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static Secret? Password(string? value) => string.IsNullOrEmpty(value) ? null : new Secret(value);
+}

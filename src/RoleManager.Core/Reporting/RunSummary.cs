@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using RoleManager.Model;
+using RoleManager.Planning;
+
+namespace RoleManager.Reporting;
+
+/// <summary>
+/// The machine-readable result of a run: what both hosts print (<c>--output json</c>) or return (the
+/// Lambda result). Holds names, privileges and display SQL only — never a password.
+/// </summary>
+public sealed record RunSummary(
+    string Action,
+    string Database,
+    string Server,
+    bool Changed,
+    bool DryRun,
+    int StatementsExecuted,
+    double ElapsedSeconds,
+    IReadOnlyList<ChangeSummary> Changes,
+    IReadOnlyList<RoleSummary> Roles,
+    IReadOnlyList<SchemaSummary> Schemas)
+{
+    public static RunSummary From(string action, RunResult result, DesiredState desired) => new(
+        action,
+        desired.Database,
+        $"PostgreSQL {result.Before.Server.Version}",
+        Changed: result.Committed && result.StatementsExecuted > 0,
+        result.DryRun,
+        result.StatementsExecuted,
+        Math.Round(result.Elapsed.TotalSeconds, 3),
+        result.Plan.Changes.Select(c => new ChangeSummary(c.Kind.ToString(), c.Description, c.Sql)).ToList(),
+        desired.Roles.Select(r => new RoleSummary(
+            r.Name, r.Drop ? "absent" : "present", r.Login, r.Auth.ToString().ToLowerInvariant(),
+            r.MemberOf.Concat(r.Auth == AuthMode.Iam ? ["rds_iam"] : Array.Empty<string>()).ToList(),
+            r.SearchPath?.ToList())).ToList(),
+        desired.Schemas.Select(s => new SchemaSummary(s.Name, s.Owner,
+            desired.PresentRoles.SelectMany(r => r.Grants.Where(g => g.Schema == s.Name)
+                .Select(g => new SchemaGrantSummary(r.Name, g.Profile.ToString().ToLowerInvariant()))).ToList())).ToList());
+}
+
+public sealed record ChangeSummary(string Kind, string Description, string Sql);
+
+public sealed record RoleSummary(string Name, string State, bool Login, string Auth, IReadOnlyList<string> MemberOf, IReadOnlyList<string>? SearchPath);
+
+public sealed record SchemaSummary(string Name, string Owner, IReadOnlyList<SchemaGrantSummary> Grants);
+
+public sealed record SchemaGrantSummary(string Role, string Profile);
+
+/// <summary>The one JSON context for results (source-generated: no reflection under Native AOT).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RunSummary))]
+[JsonSerializable(typeof(ErrorSummary))]
+[JsonSerializable(typeof(string))]
+public sealed partial class ReportJson : JsonSerializerContext;
+
+/// <summary>How a failure is reported in JSON: the stable type and the actionable message.</summary>
+public sealed record ErrorSummary(string ErrorType, string ErrorMessage);
