@@ -81,7 +81,7 @@ public sealed class TestDatabase
               UNION ALL SELECT 'ns ' || nspname || ' ' || nspowner::regrole || ' ' || coalesce(nspacl::text, '-') FROM pg_namespace
               UNION ALL SELECT 'rel ' || oid::regclass || ' ' || coalesce(relacl::text, '-') FROM pg_class WHERE relnamespace::regnamespace::text NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
               UNION ALL SELECT 'proc ' || oid::regprocedure || ' ' || coalesce(proacl::text, '-') FROM pg_proc WHERE pronamespace::regnamespace::text NOT IN ('pg_catalog', 'information_schema')
-              UNION ALL SELECT 'defacl ' || defaclrole::regrole || ' ' || defaclnamespace || ' ' || defaclobjtype || ' ' || defaclacl::text FROM pg_default_acl
+              UNION ALL SELECT 'defacl ' || defaclrole::regrole || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text || ' ' || defaclacl::text FROM pg_default_acl
               UNION ALL SELECT 'role ' || rolname || ' ' || rolcanlogin || rolcreatedb || rolcreaterole || rolinherit || rolconnlimit || ' ' || coalesce(rolconfig::text, '-') FROM pg_roles WHERE rolname LIKE '{Prefix}%' OR rolname = '{PostgresServer.MasterUser}'
               UNION ALL SELECT 'member ' || roleid::regrole || ' ' || member::regrole FROM pg_auth_members WHERE member::regrole::text LIKE '%{Prefix}%' OR roleid::regrole::text LIKE '%{Prefix}%' OR member::regrole::text = '{PostgresServer.MasterUser}'
             ) s

@@ -90,6 +90,13 @@ internal static class RolePlanner
         foreach (var role in context.Desired.Roles.Where(r => r.Drop && context.Current.Roles.ContainsKey(r.Name)))
         {
             context.ActAs(role.Name);
+            // DROP OWNED revokes only what the current user could revoke: act as every owner that granted the role something.
+            var current = context.Current;
+            foreach (var owner in current.Schemas.Values.Where(s => s.Acl.ContainsKey(role.Name)).Select(s => s.Owner)
+                         .Concat(current.Objects.Where(o => o.Acl.ContainsKey(role.Name)).Select(o => o.Owner))
+                         .Concat(current.DefaultAcls.Where(d => d.Acl.ContainsKey(role.Name)).Select(d => d.Owner))
+                         .Distinct().Order(StringComparer.Ordinal))
+                context.ActAs(owner);
             string name = Ident.Quote(role.Name);
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
                 $"give what {role.Name} owns in this database to the master user", $"REASSIGN OWNED BY {name} TO CURRENT_USER"));
