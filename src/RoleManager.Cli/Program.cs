@@ -76,6 +76,14 @@ async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.M
         Console.Error.WriteLine("error: cancelled; the transaction was rolled back and nothing was changed.");
         return ExitCodes.Cancelled;
     }
+    catch (Exception ex) when (ex is not OutOfMemoryException)
+    {
+        // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
+        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Default.ErrorSummary));
+        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {ex.Message}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
+        if (environment("ROLE_MANAGER_DEBUG") == "1") Console.Error.WriteLine(ex);
+        return ExitCodes.Error;
+    }
 }
 
 void Print(ParseResult result, Action text, RunSummary summary)

@@ -153,7 +153,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         foreach (var dup in schemas.GroupBy(s => s.Spec.Name).Where(g => g.Count() > 1))
             Problem(dup.Skip(1).First().Node, dup.Skip(1).First().Path, $"schema \"{dup.Key}\" is declared {dup.Count()} times");
 
-        var roleNames = roles.ToDictionary(r => r.Spec.Name, r => r, StringComparer.Ordinal);
+        var roleNames = roles.GroupBy(r => r.Spec.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var schemaNames = schemas.Select(s => s.Spec.Name).ToHashSet(StringComparer.Ordinal);
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var role in roles)
@@ -211,7 +211,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 
     private static List<string>? FindCycle(List<RoleSpec> roles)
     {
-        var edges = roles.ToDictionary(r => r.Name, r => r.MemberOf, StringComparer.Ordinal);
+        var edges = roles.GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().MemberOf, StringComparer.Ordinal);
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var stack = new List<string>();
         foreach (var role in roles)
