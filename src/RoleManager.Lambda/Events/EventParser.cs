@@ -44,7 +44,7 @@ public static class EventParser
             {
                 JsonValueKind.String => new LambdaEvent(ParseAction(root.GetString()!, "The event string")),
                 JsonValueKind.Object => ParseObject(root),
-                _ => throw new EventInvalidException($"The event is a JSON {KindName(root.ValueKind)}."),
+                _ => throw new EventInvalidException($"The event is {KindName(root.ValueKind)}."),
             };
         }
     }
@@ -78,7 +78,7 @@ public static class EventParser
 
         if (actionValue.ValueKind != JsonValueKind.String)
         {
-            throw new EventInvalidException($"\"action\" must be a string, not a {KindName(actionValue.ValueKind)}.");
+            throw new EventInvalidException($"\"action\" must be a string, not {KindName(actionValue.ValueKind)}.");
         }
 
         var parsedAction = ParseAction(actionValue.GetString()!, "\"action\"");
@@ -88,14 +88,14 @@ public static class EventParser
             null or JsonValueKind.Null => null,
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            var kind => throw new EventInvalidException($"\"dryRun\" must be true or false, not a {KindName(kind!.Value)}."),
+            var kind => throw new EventInvalidException($"\"dryRun\" must be true or false, not {KindName(kind!.Value)}."),
         };
 
         var configJson = config?.ValueKind switch
         {
             null or JsonValueKind.Null => null,
             JsonValueKind.Object => config.Value.GetRawText(),
-            var kind => throw new EventInvalidException($"\"config\" must be an object, not a {KindName(kind!.Value)}."),
+            var kind => throw new EventInvalidException($"\"config\" must be an object, not {KindName(kind!.Value)}."),
         };
 
         return new LambdaEvent(parsedAction, parsedDryRun, configJson);
@@ -140,13 +140,13 @@ public static class EventParser
 
     private static string KindName(JsonValueKind kind) => kind switch
     {
-        JsonValueKind.Object => "object",
-        JsonValueKind.Array => "array",
-        JsonValueKind.String => "string",
-        JsonValueKind.Number => "number",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Null => "null",
-        _ => "value",
+        _ => "a JSON value",
     };
 
     private static bool IsBlank(ReadOnlySpan<byte> utf8)

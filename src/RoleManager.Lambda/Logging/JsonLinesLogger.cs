@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using RoleManager.Errors;
@@ -9,6 +10,9 @@ namespace RoleManager.Lambda.Logging;
 internal sealed class JsonLinesLogger(string category, JsonLinesLoggerProvider provider) : ILogger
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
+
+    // Log lines are read by people and CloudWatch, never embedded in HTML: escape only what JSON requires.
+    private static readonly LogJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     private static readonly HashSet<string> ReservedNames =
         new(["timestamp", "level", "requestId", "message", "logger", "errorType", "exception"], StringComparer.Ordinal);
@@ -36,7 +40,7 @@ internal sealed class JsonLinesLogger(string category, JsonLinesLoggerProvider p
             ErrorType = (exception as RoleManagerException)?.ErrorType,
             Exception = exception is null ? null : redactor.Redact(exception.ToString()),
         };
-        provider.WriteLine(JsonSerializer.SerializeToUtf8Bytes(entry, LogJsonContext.Default.LogEntry));
+        provider.WriteLine(JsonSerializer.SerializeToUtf8Bytes(entry, Json.LogEntry));
     }
 
     internal static string LevelName(LogLevel level) => level switch

@@ -41,7 +41,7 @@ public sealed class LambdaLoop(IRuntimeApiClient client, IInvocationHandler hand
 
             if (!await HandleAsync(invocation, stop).ConfigureAwait(false))
             {
-                return ExitCodes.RuntimeApiFailed;
+                return stop.IsCancellationRequested ? ExitCodes.Stopped : ExitCodes.RuntimeApiFailed;
             }
         }
 
@@ -123,10 +123,15 @@ public sealed class LambdaLoop(IRuntimeApiClient client, IInvocationHandler hand
         }
 
         var delay = deadline - SafetyMargin - time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            var expired = new CancellationTokenSource();
+            expired.Cancel();
+            return expired;
+        }
+
         // CancellationTokenSource takes at most ~49 days; no Lambda runs longer than 15 minutes.
-        return new CancellationTokenSource(
-            delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : delay,
-            time);
+        return new CancellationTokenSource(delay > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : delay, time);
     }
 
     private long RemainingMs(DateTimeOffset deadline) =>
