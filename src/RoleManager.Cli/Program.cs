@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using RoleManager.Cli;
 using RoleManager.Cli.Commands;
+using RoleManager.Aws;
 using RoleManager.Connect;
 using RoleManager.Errors;
 using RoleManager.Inspect;
@@ -18,7 +19,7 @@ var statementTimeout = new Option<string>("--statement-timeout") { Description =
 var plan = new Command("plan", "Show the SQL that would converge the database, without changing anything.");
 options.AddTo(plan);
 plan.Options.Add(detailedExitCode);
-plan.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
+plan.SetAction((result, ct) => Run(result, ct, async (desired, engine, _) =>
 {
     var run = await engine.PlanAsync(desired, ct);
     Print(result, () => TextReport.WritePlan(Console.Out, engine.Connections.Target, run), RunSummary.From("plan", run, desired));
@@ -30,7 +31,7 @@ options.AddTo(apply);
 apply.Options.Add(dryRun);
 apply.Options.Add(lockTimeout);
 apply.Options.Add(statementTimeout);
-apply.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
+apply.SetAction((result, ct) => Run(result, ct, async (desired, engine, _) =>
 {
     var execution = GlobalOptions.Execution(result.GetValue(lockTimeout)!, result.GetValue(statementTimeout)!);
     var run = await engine.ApplyAsync(desired, execution, result.GetValue(dryRun), ct);
@@ -40,7 +41,7 @@ apply.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
 
 var inspect = new Command("inspect", "Print the current roles, schemas and privileges of the managed scope as config YAML.");
 options.AddTo(inspect);
-inspect.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
+inspect.SetAction((result, ct) => Run(result, ct, async (desired, engine, _) =>
 {
     var current = await engine.InspectAsync(InspectionScope.For(desired), ct);
     string yaml = InspectYaml.Write(desired, current);
@@ -49,21 +50,31 @@ inspect.SetAction((result, ct) => Run(result, ct, async (desired, engine) =>
     return ExitCodes.Success;
 }));
 
+var check = new Command("check", "Prove that each role can do what it should and nothing more, and that nothing has drifted. Changes nothing.");
+options.AddTo(check);
+check.SetAction((result, ct) => Run(result, ct, async (desired, engine, target) =>
+{
+    var (planned, checkResult) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(environment), target, ct);
+    Print(result, () => TextReport.WriteCheck(Console.Out, engine.Connections.Target, checkResult), RunSummary.FromCheck(planned, checkResult, desired));
+    return checkResult.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+}));
+
 var root = new RootCommand(
     "role-manager: provisions PostgreSQL roles and privileges (RDS/Aurora or any PostgreSQL 13+) for an application and its migrations.\n" +
     "Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 check failed.");
 root.Subcommands.Add(plan);
 root.Subcommands.Add(apply);
 root.Subcommands.Add(inspect);
+root.Subcommands.Add(check);
 return await root.Parse(args).InvokeAsync();
 
-async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.Model.DesiredState, RoleManager.Engine, Task<int>> body)
+async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.Model.DesiredState, RoleManager.Engine, ConnectionSettings, Task<int>> body)
 {
     try
     {
         var (desired, settings) = options.Resolve(result, environment);
         settings = await GlobalOptions.WithMasterPasswordAsync(settings, environment, ct);
-        return await body(desired, new RoleManager.Engine(new NpgsqlConnectionFactory(settings)));
+        return await body(desired, new RoleManager.Engine(new NpgsqlConnectionFactory(settings)), settings);
     }
     catch (RoleManagerException ex)
     {

@@ -33,6 +33,22 @@ public static class TextReport
             : $"Applied {Count(result.StatementsExecuted)} to {server.Database} in one transaction ({result.Elapsed.TotalSeconds:0.00} s).");
     }
 
+    public static void WriteCheck(TextWriter output, string target, RoleManager.Check.CheckResult check)
+    {
+        var rows = check.Assertions;
+        int roleWidth = Math.Max(4, rows.Max(a => a.Role.Length)), nameWidth = Math.Max(9, rows.Max(a => a.Name.Length));
+        output.WriteLine($"Check of {target}:");
+        output.WriteLine();
+        output.WriteLine($"  {"ROLE".PadRight(roleWidth)}  {"ASSERTION".PadRight(nameWidth)}  RESULT  DETAIL");
+        foreach (var a in rows)
+            output.WriteLine($"  {a.Role.PadRight(roleWidth)}  {a.Name.PadRight(nameWidth)}  {(a.Passed ? "pass" : "FAIL"),-6}  {a.Detail}");
+        output.WriteLine();
+        int failed = check.Failures.Count();
+        output.WriteLine(failed == 0
+            ? $"Check passed: all {rows.Count} assertions hold ({check.Elapsed.TotalSeconds:0.00} s)."
+            : $"Check FAILED: {failed} of {rows.Count} assertions do not hold.");
+    }
+
     private static void WriteChanges(TextWriter output, Plan plan)
     {
         foreach (var change in plan.Changes)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RoleManager.Check;
 using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Inspect;
@@ -38,6 +39,14 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         var clock = Stopwatch.StartNew();
         var current = await InspectAsync(InspectionScope.For(desired), cancellationToken);
         return new RunResult(Planner.Plan(desired, current), current, 0, Committed: false, DryRun: true, clock.Elapsed);
+    }
+
+    /// <summary>Plans (drift is a failed assertion), then proves every role's privileges; changes nothing.</summary>
+    public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(desired, cancellationToken);
+        var check = await new Checker(connections, credentials, target).CheckAsync(desired, plan.Plan, cancellationToken);
+        return (plan, check);
     }
 
     /// <summary>

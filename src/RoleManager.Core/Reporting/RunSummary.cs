@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RoleManager.Check;
 using RoleManager.Model;
 using RoleManager.Planning;
 
@@ -20,6 +21,15 @@ public sealed record RunSummary(
     IReadOnlyList<RoleSummary> Roles,
     IReadOnlyList<SchemaSummary> Schemas)
 {
+    /// <summary>For a check: true only when every assertion holds (null for other actions).</summary>
+    public bool? Passed { get; init; }
+
+    /// <summary>For a check: every assertion made, passed or not.</summary>
+    public IReadOnlyList<Assertion>? Assertions { get; init; }
+
+    public static RunSummary FromCheck(RunResult plan, CheckResult check, DesiredState desired) =>
+        From("check", plan, desired) with { Passed = check.Passed, Assertions = check.Assertions, ElapsedSeconds = Math.Round((plan.Elapsed + check.Elapsed).TotalSeconds, 3) };
+
     public static RunSummary From(string action, RunResult result, DesiredState desired) => new(
         action,
         desired.Database,

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using Npgsql;
+using RoleManager.Connect;
+using RoleManager.Errors;
+using RoleManager.Model;
+using RoleManager.Planning;
+using RoleManager.Sql;
+
+namespace RoleManager.Check;
+
+/// <summary>
+/// Proves that each declared role can do what it should and nothing more, and that the database has not
+/// drifted. Two kinds of probe:
+/// <list type="bullet">
+/// <item>real logins as each login role (password, IAM token or trust): the login works, the search_path is
+/// as declared, and creating in <c>public</c> is refused — each in a transaction that is rolled back;</item>
+/// <item>one master transaction, always rolled back, in which the master acts (SET ROLE) as each role: the
+/// schema owner creates, alters and drops probe objects, the others use them or are refused (SQLSTATE 42501).</item>
+/// </list>
+/// Nothing is ever committed, so a check that fails midway leaves nothing behind.
+/// </summary>
+public sealed class Checker(IConnectionFactory connections, ILoginCredentials credentials, ConnectionSettings target)
+{
+    private const string InsufficientPrivilege = PostgresErrorCodes.InsufficientPrivilege;
+
+    public async Task<CheckResult> CheckAsync(DesiredState desired, Plan pendingChanges, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var assertions = new List<Assertion>
+        {
+            new("*", "database matches the configuration (plan is empty)", pendingChanges.IsEmpty,
+                pendingChanges.IsEmpty ? "no pending changes" : $"{pendingChanges.Changes.Length} pending: " + string.Join("; ", pendingChanges.Changes.Take(10).Select(c => c.Description))),
+        };
+        foreach (var role in desired.PresentRoles.Where(r => r.Login))
+            await CheckLoginAsync(role, assertions, cancellationToken);
+        await CheckPrivilegesAsync(desired, assertions, cancellationToken);
+        return new CheckResult(assertions, clock.Elapsed);
+    }
+
+    private async Task CheckLoginAsync(RoleSpec role, List<Assertion> assertions, CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            var secret = await credentials.GetAsync(role, target.Host, target.Port, cancellationToken);
+            connection = await connections.OpenAsAsync(role.Name, secret, cancellationToken);
+        }
+        catch (RoleManagerException ex)
+        {
+            assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", false, ex.Message));
+            return;
+        }
+        await using (connection)
+        {
+            assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", true, $"connected as {role.Name}"));
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            if (role.SearchPath is { } wanted)
+            {
+                string actual = await ScalarAsync(connection, "SHOW search_path", cancellationToken);
+                bool same = Ident.ParseIdentifierList(actual).SequenceEqual(wanted, StringComparer.Ordinal);
+                assertions.Add(new(role.Name, $"search_path is {string.Join(", ", wanted)}", same, $"search_path = {actual}"));
+            }
+            var (ok, detail) = await ProbeAsync(connection, $"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)", expectRefusal: true, cancellationToken);
+            assertions.Add(new(role.Name, "cannot create in schema public", ok, detail));
+            await tx.RollbackAsync(cancellationToken);
+        }
+    }
+
+    private async Task CheckPrivilegesAsync(DesiredState desired, List<Assertion> assertions, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecAsync(connection, "SET LOCAL lock_timeout = 5000; SET LOCAL statement_timeout = 30000", cancellationToken);
+
+        bool publicConnect = await ScalarAsync(connection, $"SELECT has_database_privilege('public', {Ident.Literal(desired.Database)}, 'CONNECT')::text", cancellationToken) == "true";
+        assertions.Add(new("PUBLIC", $"cannot connect to database {desired.Database}", !publicConnect,
+            publicConnect ? "PUBLIC holds CONNECT on the database" : "PUBLIC has no CONNECT"));
+
+        await BecomeAbleToActAsync(connection, desired, cancellationToken);
+        foreach (var schema in desired.Schemas)
+        {
+            var probes = await CheckOwnerAsync(connection, schema, assertions, cancellationToken);
+            foreach (var role in desired.PresentRoles.Where(r => r.Name != schema.Owner))
+                await CheckGranteeAsync(connection, role, schema, probes, assertions, cancellationToken);
+        }
+        await tx.RollbackAsync(cancellationToken);
+    }
+
+    private sealed record Probes(string Table, string Sequence, string Function, bool Ready);
+
+    private static async Task<Probes> CheckOwnerAsync(NpgsqlConnection connection, SchemaSpec schema, List<Assertion> assertions, CancellationToken cancellationToken)
+    {
+        string s = Ident.Quote(schema.Name);
+        string owner = schema.Owner;
+        await SetRoleAsync(connection, owner, cancellationToken);
+        string t = $"{s}.{Ident.Quote(ProbeName("t"))}", q = $"{s}.{Ident.Quote(ProbeName("s"))}", f = $"{s}.{Ident.Quote(ProbeName("f"))}";
+
+        await Expect(owner, $"creates, alters and drops a table in schema {schema.Name}",
+            $"CREATE TABLE {t} (id int); ALTER TABLE {t} ADD COLUMN note text; DROP TABLE {t}");
+        await Expect(owner, $"creates, alters and drops a sequence in schema {schema.Name}",
+            $"CREATE SEQUENCE {q}; ALTER SEQUENCE {q} RESTART WITH 10; DROP SEQUENCE {q}");
+        await Expect(owner, $"creates, alters and drops a function in schema {schema.Name}",
+            $"CREATE FUNCTION {f}() RETURNS int LANGUAGE sql AS 'SELECT 1'; ALTER FUNCTION {f}() STABLE; DROP FUNCTION {f}()");
+
+        // The objects the other roles will use, created by the owner so that default privileges apply.
+        var (ready, detail) = await ProbeAsync(connection,
+            $"CREATE TABLE {t} (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, note text); CREATE SEQUENCE {q}; " +
+            $"CREATE FUNCTION {f}() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT 1::bigint'", expectRefusal: false, cancellationToken);
+        if (!ready) assertions.Add(new(owner, $"creates probe objects in schema {schema.Name}", false, detail));
+        await ExecAsync(connection, "RESET ROLE", cancellationToken);
+        return new Probes(t, q, f, ready);
+
+        async Task Expect(string role, string name, string sql)
+        {
+            var (ok, d) = await ProbeAsync(connection, sql, expectRefusal: false, cancellationToken);
+            assertions.Add(new(role, name, ok, d));
+        }
+    }
+
+    private static async Task CheckGranteeAsync(NpgsqlConnection connection, RoleSpec role, SchemaSpec schema, Probes probes,
+        List<Assertion> assertions, CancellationToken cancellationToken)
+    {
+        var profiles = role.Grants.Where(g => g.Schema == schema.Name).Select(g => g.Profile).ToHashSet();
+        if (!probes.Ready && profiles.Count > 0) return;
+        string s = schema.Name;
+        await SetRoleAsync(connection, role.Name, cancellationToken);
+
+        bool write = profiles.Contains(Profile.ReadWrite) || profiles.Contains(Profile.All);
+        bool read = write || profiles.Contains(Profile.ReadOnly);
+        if (read)
+        {
+            await Check(true, $"selects from a table in schema {s}", $"SELECT count(*) FROM {probes.Table}");
+            await Check(true, $"executes a function in schema {s}", $"SELECT {probes.Function}()");
+        }
+        if (write)
+        {
+            await Check(true, $"inserts into a table in schema {s}", $"INSERT INTO {probes.Table} (note) VALUES ('probe')");
+            await Check(true, $"updates a table in schema {s}", $"UPDATE {probes.Table} SET note = 'probed'");
+            await Check(true, $"deletes from a table in schema {s}", $"DELETE FROM {probes.Table}");
+            await Check(true, $"uses a sequence in schema {s}", $"SELECT nextval({Ident.Literal(probes.Sequence)})");
+        }
+        else if (read)
+        {
+            await Check(false, $"cannot insert into a table in schema {s}", $"INSERT INTO {probes.Table} (note) VALUES ('probe')");
+            await Check(false, $"cannot update a table in schema {s}", $"UPDATE {probes.Table} SET note = 'probed'");
+            await Check(false, $"cannot delete from a table in schema {s}", $"DELETE FROM {probes.Table}");
+        }
+        else
+        {
+            await Check(false, $"cannot read tables in schema {s}", $"SELECT count(*) FROM {probes.Table}");
+        }
+        await Check(false, $"cannot create in schema {s}", $"CREATE TABLE {Ident.Quote(s)}.{Ident.Quote(ProbeName("x"))} (id int)");
+        if (read)
+        {
+            await Check(false, $"cannot alter a table in schema {s}", $"ALTER TABLE {probes.Table} ADD COLUMN intruder int");
+            await Check(false, $"cannot drop a table in schema {s}", $"DROP TABLE {probes.Table}");
+            if (profiles.Contains(Profile.All)) await Check(true, $"truncates a table in schema {s}", $"TRUNCATE {probes.Table}");
+            else await Check(false, $"cannot truncate a table in schema {s}", $"TRUNCATE {probes.Table}");
+        }
+        await ExecAsync(connection, "RESET ROLE", cancellationToken);
+
+        async Task Check(bool allowed, string name, string sql)
+        {
+            var (ok, detail) = await ProbeAsync(connection, sql, expectRefusal: !allowed, cancellationToken);
+            assertions.Add(new(role.Name, name, ok, detail));
+        }
+    }
+
+    /// <summary>Runs <paramref name="sql"/> under a savepoint; an expected refusal must be SQLSTATE 42501 exactly.</summary>
+    private static async Task<(bool Ok, string Detail)> ProbeAsync(NpgsqlConnection connection, string sql, bool expectRefusal, CancellationToken cancellationToken)
+    {
+        await ExecAsync(connection, "SAVEPOINT rm_probe", cancellationToken);
+        try
+        {
+            await ExecAsync(connection, sql, cancellationToken);
+            await ExecAsync(connection, "RELEASE SAVEPOINT rm_probe", cancellationToken);
+            return expectRefusal ? (false, "was allowed, but must be refused") : (true, "allowed");
+        }
+        catch (PostgresException ex)
+        {
+            await ExecAsync(connection, "ROLLBACK TO SAVEPOINT rm_probe", cancellationToken);
+            if (expectRefusal && ex.SqlState == InsufficientPrivilege) return (true, $"refused ({ex.SqlState})");
+            return (false, $"{(expectRefusal ? "failed with" : "refused:")} {ex.SqlState}: {ex.MessageText}");
+        }
+    }
+
+    /// <summary>Grants the master, inside the rolled-back transaction, the memberships it needs to SET ROLE.</summary>
+    private static async Task BecomeAbleToActAsync(NpgsqlConnection connection, DesiredState desired, CancellationToken cancellationToken)
+    {
+        int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        string option = version >= 160000 ? "SET" : "MEMBER";
+        foreach (var role in desired.PresentRoles)
+        {
+            string can = await ScalarAsync(connection, $"SELECT pg_has_role(current_user, {Ident.Literal(role.Name)}, '{option}')::text", cancellationToken);
+            if (can != "true")
+                await ExecAsync(connection, $"GRANT {Ident.Quote(role.Name)} TO CURRENT_USER" + (version >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : ""), cancellationToken);
+        }
+    }
+
+    private static Task SetRoleAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken) =>
+        ExecAsync(connection, $"SET ROLE {Ident.Quote(role)}", cancellationToken);
+
+    private static string ProbeName(string kind) => $"rm_check_{kind}_{Guid.NewGuid():N}"[..32];
+
+    private static string Describe(AuthMode auth) => auth switch
+    {
+        AuthMode.Iam => "IAM token",
+        AuthMode.Password => "password",
+        _ => "no password",
+    };
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync(cancellationToken))?.ToString() ?? "";
+    }
+}
