@@ -27,6 +27,14 @@ public sealed class PublishedBootstrapTests
         };
         start.Environment[RuntimeApiClient.EnvironmentVariable] = api.Address;
         start.Environment["AWS_LAMBDA_LOG_LEVEL"] = "DEBUG";
+        // No database listens here: the two valid events fail as connection errors, the bad one as an invalid event.
+        start.Environment["DB_HOST"] = "127.0.0.1";
+        start.Environment["DB_PORT"] = RoleManager.Testing.PostgresServer.FreePort().ToString();
+        start.Environment["DB_NAME"] = "app";
+        start.Environment["DB_USER"] = "master";
+        start.Environment["PGPASSWORD"] = "not-a-real-password";
+        start.Environment["PGSSLMODE"] = "disable";
+        start.Environment["ROLE_MANAGER_AUTH"] = "none";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -39,9 +47,9 @@ public sealed class PublishedBootstrapTests
             var results = new[] { await api.NextResultAsync(Wait), await api.NextResultAsync(Wait), await api.NextResultAsync(Wait) };
 
             Assert.Equal(
-                [(RuntimeResultKind.Response, plan), (RuntimeResultKind.Response, check), (RuntimeResultKind.Error, bad)],
+                [(RuntimeResultKind.Error, plan), (RuntimeResultKind.Error, check), (RuntimeResultKind.Error, bad)],
                 results.Select(r => (r.Kind, r.RequestId)));
-            Assert.All(results.Take(2), r => JsonDocument.Parse(r.Body).Dispose());
+            Assert.All(results.Take(2), r => Assert.Equal("RoleManager.ConnectionFailed", r.ErrorTypeHeader));
             Assert.Equal(EventInvalidException.Type, results[2].ErrorTypeHeader);
             using var error = JsonDocument.Parse(results[2].Body);
             Assert.Equal(EventInvalidException.Type, error.RootElement.GetProperty("errorType").GetString());
@@ -109,10 +117,17 @@ public sealed class PublishedBootstrapTests
         await using var api = new FakeRuntimeApi();
         using var logs = new TestLogs();
         using var client = new RuntimeApiClient(api.Address);
-        var handler = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System));
+        var server = await RoleManager.Testing.PostgresServer.Shared;
+        string database = await server.CreateDatabaseAsync("loop");
+        var env = new Dictionary<string, string>
+        {
+            ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGUSER"] = RoleManager.Testing.PostgresServer.MasterUser,
+            ["PGPASSWORD"] = server.MasterPassword, ["PGDATABASE"] = database, ["PGSSLMODE"] = "disable",
+        };
+        var handler = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), name => env.GetValueOrDefault(name));
         var loop = new LambdaLoop(client, handler, logs.Logger, TimeProvider.System).RunAsync(CancellationToken.None);
 
-        var good = api.Enqueue("""{"action":"manage","dryRun":true,"config":{"database":"app"}}""");
+        var good = api.Enqueue($$$"""{"action":"manage","dryRun":true,"config":{"database":"{{{database}}}","roles":[{"name":"loop_role_{{{database}}}","auth":"none"}]}}""");
         var bad = api.Enqueue("17");
         var first = await api.NextResultAsync(Wait);
         var second = await api.NextResultAsync(Wait);

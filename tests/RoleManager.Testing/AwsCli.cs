@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using RoleManager.Testing;
 
-namespace RoleManager.Aws.Tests.Support;
+
+namespace RoleManager.Testing;
 
 /// <summary>The real aws CLI (botocore), aimed at a moto server: an independent way to create what we read.</summary>
-internal static class AwsCli
+public static class AwsCli
 {
     public static async Task<string> RunAsync(MotoServer moto, string region, IReadOnlyDictionary<string, string>? credentials, params string[] arguments)
     {
