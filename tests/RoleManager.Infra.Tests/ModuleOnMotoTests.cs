@@ -1,0 +1,200 @@
+using System.Text.Json.Nodes;
+
+namespace RoleManager.Infra.Tests;
+
+/// <summary>The role-manager module applied against moto: what AWS would hold, and least privilege.</summary>
+public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixture<ModuleOnMotoFixture>
+{
+    private const string Account = "123456789012";
+    private const string Region = "us-east-1";
+
+    [Fact]
+    public void The_function_runs_the_bootstrap_binary_on_provided_al2023_from_the_given_zip()
+    {
+        Assert.Equal("provided.al2023", applied.Function["Runtime"]?.ToString());
+        Assert.Equal("bootstrap", applied.Function["Handler"]?.ToString());
+        Assert.Equal(["x86_64"], applied.Function["Architectures"]!.AsArray().Select(a => a!.ToString()));
+        Assert.Equal(applied.ZipSha256Base64, applied.Function["CodeSha256"]?.ToString());
+    }
+
+    [Fact]
+    public void The_function_has_the_default_timeout_and_memory_and_a_reserved_concurrency_of_one()
+    {
+        Assert.Equal(120, applied.Function["Timeout"]!.GetValue<int>());
+        Assert.Equal(512, applied.Function["MemorySize"]!.GetValue<int>());
+        Assert.Equal(1, applied.Concurrency["ReservedConcurrentExecutions"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void The_function_runs_in_the_given_private_subnets_behind_its_own_security_group_only()
+    {
+        var vpc = applied.Function["VpcConfig"]!;
+        var subnets = applied.Outputs["subnet_ids"]!["value"]!.AsArray().Select(s => s!.ToString()).Order();
+        Assert.Equal(subnets, vpc["SubnetIds"]!.AsArray().Select(s => s!.ToString()).Order());
+        Assert.Equal([applied.Output("security_group_id")], vpc["SecurityGroupIds"]!.AsArray().Select(s => s!.ToString()));
+    }
+
+    [Fact]
+    public void The_function_environment_names_the_database_the_master_secret_and_the_roles_and_nothing_else()
+    {
+        var variables = applied.Function["Environment"]!["Variables"]!.AsObject()
+            .ToDictionary(p => p.Key, p => p.Value!.ToString());
+        var expected = new Dictionary<string, string>
+        {
+            ["DB_HOST"] = "test-cluster.cluster-abc.us-east-1.rds.amazonaws.com",
+            ["DB_PORT"] = "5432",
+            ["DB_NAME"] = "appdb",
+            ["DB_USER"] = "postgres",
+            ["DB_PASSWORD_SECRET_ARN"] = applied.Output("secret_arn"),
+            ["DB_SCHEMA"] = "app",
+            ["APP_USER"] = "app",
+            ["MIGRATOR_USER"] = "migrator",
+        };
+        Assert.Equal(expected.OrderBy(p => p.Key), variables.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void The_environment_is_encrypted_with_the_module_kms_key_and_logs_go_to_the_log_group_as_json()
+    {
+        // moto keeps neither KMSKeyArn nor LoggingConfig, so this reads the CreateFunction request the provider sent.
+        var request = applied.CreateFunctionRequest;
+        Assert.Equal(applied.Output("environment_kms_key_arn"), request["KMSKeyArn"]?.ToString());
+        Assert.StartsWith($"arn:aws:kms:{Region}:{Account}:key/", request["KMSKeyArn"]!.ToString());
+        var logging = request["LoggingConfig"]!;
+        Assert.Equal("JSON", logging["LogFormat"]?.ToString());
+        Assert.Equal("/aws/lambda/" + ModuleOnMotoFixture.FunctionName, logging["LogGroup"]?.ToString());
+        Assert.Equal("INFO", logging["ApplicationLogLevel"]?.ToString());
+    }
+
+    [Fact]
+    public void The_log_group_exists_with_the_given_retention()
+    {
+        var group = Assert.Single(applied.LogGroups, g => g!["logGroupName"]!.ToString() == "/aws/lambda/" + ModuleOnMotoFixture.FunctionName);
+        Assert.Equal(30, group!["retentionInDays"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void The_function_security_group_reaches_only_the_database_port_and_https_inside_the_vpc()
+    {
+        Assert.Empty(applied.FunctionSecurityGroup["IpPermissions"]!.AsArray());
+        var egress = applied.FunctionSecurityGroup["IpPermissionsEgress"]!.AsArray().Select(p => p!).ToList();
+        Assert.Equal(2, egress.Count);
+        Assert.All(egress, p =>
+        {
+            Assert.Equal("tcp", p["IpProtocol"]!.ToString());
+            Assert.Equal(p["FromPort"]!.GetValue<int>(), p["ToPort"]!.GetValue<int>());
+            Assert.Empty(p["Ipv6Ranges"]?.AsArray() ?? []);
+            Assert.Empty(p["PrefixListIds"]?.AsArray() ?? []);
+        });
+
+        var database = Assert.Single(egress, p => p["FromPort"]!.GetValue<int>() == 5432);
+        Assert.Empty(database["IpRanges"]!.AsArray());
+        Assert.Equal([applied.Output("database_security_group_id")],
+            database["UserIdGroupPairs"]!.AsArray().Select(g => g!["GroupId"]!.ToString()));
+
+        var https = Assert.Single(egress, p => p["FromPort"]!.GetValue<int>() == 443);
+        Assert.Empty(https["UserIdGroupPairs"]!.AsArray());
+        Assert.Equal([applied.Output("vpc_cidr_block")], https["IpRanges"]!.AsArray().Select(r => r!["CidrIp"]!.ToString()));
+    }
+
+    [Fact]
+    public void The_database_security_group_lets_the_function_in_on_the_database_port_only()
+    {
+        var ingress = Assert.Single(applied.DatabaseSecurityGroup["IpPermissions"]!.AsArray())!;
+        Assert.Equal("tcp", ingress["IpProtocol"]!.ToString());
+        Assert.Equal(5432, ingress["FromPort"]!.GetValue<int>());
+        Assert.Equal(5432, ingress["ToPort"]!.GetValue<int>());
+        Assert.Empty(ingress["IpRanges"]!.AsArray());
+        Assert.Equal([applied.Output("security_group_id")], ingress["UserIdGroupPairs"]!.AsArray().Select(g => g!["GroupId"]!.ToString()));
+    }
+
+    [Fact]
+    public void The_role_can_be_assumed_by_lambda_only_and_has_the_vpc_access_policy_and_one_inline_policy()
+    {
+        var trust = ModuleOnMotoFixture.PolicyDocument(applied.Role["AssumeRolePolicyDocument"]!);
+        var statement = Assert.Single(Statements(trust));
+        Assert.Equal("Allow", statement["Effect"]!.ToString());
+        Assert.Equal(["sts:AssumeRole"], Strings(statement["Action"]));
+        Assert.Equal(["lambda.amazonaws.com"], Strings(statement["Principal"]!["Service"]));
+
+        var attached = Assert.Single(applied.AttachedPolicies)!;
+        Assert.Equal("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole", attached["PolicyArn"]!.ToString());
+        Assert.Single(applied.InlinePolicies);
+    }
+
+    [Fact]
+    public void The_inline_policy_allows_only_named_actions_on_named_resources()
+    {
+        var policy = Assert.Single(applied.InlinePolicies).Value;
+        foreach (var statement in Statements(policy))
+        {
+            Assert.Equal("Allow", statement["Effect"]!.ToString());
+            Assert.Null(statement["NotAction"]);
+            Assert.Null(statement["NotResource"]);
+            Assert.Null(statement["Principal"]);
+            Assert.All(Strings(statement["Action"]), action => Assert.DoesNotContain("*", action));
+            Assert.All(Strings(statement["Resource"]), resource =>
+            {
+                Assert.DoesNotContain("*", resource);
+                Assert.StartsWith("arn:aws:", resource);
+            });
+        }
+        var actions = Statements(policy).SelectMany(s => Strings(s["Action"])).ToHashSet();
+        Assert.Equal(new HashSet<string> { "secretsmanager:GetSecretValue", "kms:Decrypt", "rds-db:connect" }, actions);
+    }
+
+    [Fact]
+    public void The_function_may_read_only_the_master_secret_and_use_its_key_only_through_secrets_manager()
+    {
+        var statements = Statements(Assert.Single(applied.InlinePolicies).Value);
+        var read = Assert.Single(statements, s => Strings(s["Action"]).Contains("secretsmanager:GetSecretValue"));
+        Assert.Equal(["secretsmanager:GetSecretValue"], Strings(read["Action"]));
+        Assert.Equal([applied.Output("secret_arn")], Strings(read["Resource"]));
+
+        var decrypts = statements.Where(s => Strings(s["Action"]).Contains("kms:Decrypt")).ToList();
+        Assert.All(decrypts, s => Assert.Equal(["kms:Decrypt"], Strings(s["Action"])));
+        var secretKey = Assert.Single(decrypts, s => Strings(s["Resource"]).Contains(applied.Output("secret_kms_key_arn")));
+        Assert.Equal([applied.Output("secret_kms_key_arn")], Strings(secretKey["Resource"]));
+        Assert.Equal($"secretsmanager.{Region}.amazonaws.com", secretKey["Condition"]!["StringEquals"]!["kms:ViaService"]!.ToString());
+
+        var environmentKey = Assert.Single(decrypts, s => !Strings(s["Resource"]).Contains(applied.Output("secret_kms_key_arn")));
+        Assert.Equal([applied.Output("environment_kms_key_arn")], Strings(environmentKey["Resource"]));
+    }
+
+    [Fact]
+    public void Rds_db_connect_is_granted_only_on_the_declared_iam_users_of_that_database()
+    {
+        var statements = Statements(Assert.Single(applied.InlinePolicies).Value);
+        var connect = Assert.Single(statements, s => Strings(s["Action"]).Any(a => a.StartsWith("rds-db:", StringComparison.Ordinal)));
+        Assert.Equal(["rds-db:connect"], Strings(connect["Action"]));
+        var expected = new[] { "app", "migrator", "reporting" }
+            .Select(user => $"arn:aws:rds-db:{Region}:{Account}:dbuser:{ModuleOnMotoFixture.DbResourceId}/{user}")
+            .Order();
+        Assert.Equal(expected, Strings(connect["Resource"]).Order());
+        Assert.DoesNotContain("postgres", Strings(connect["Resource"]).Select(r => r.Split('/')[^1]));
+    }
+
+    [Fact]
+    public void Terraform_destroy_removes_the_function_its_role_its_security_group_and_its_log_group()
+    {
+        Assert.True(applied.Destroy is { ExitCode: 0 }, applied.Destroy?.ToString());
+        Assert.Empty(applied.FunctionsAfterDestroy);
+        Assert.DoesNotContain(applied.RolesAfterDestroy, r => r!["RoleName"]!.ToString() == applied.Output("role_name"));
+        Assert.DoesNotContain(applied.SecurityGroupsAfterDestroy, g => g!["GroupId"]!.ToString() == applied.Output("security_group_id"));
+        Assert.Empty(applied.LogGroupsAfterDestroy);
+    }
+
+    private static List<JsonNode> Statements(JsonObject policy) => policy["Statement"] switch
+    {
+        JsonArray array => array.Select(s => s!).ToList(),
+        JsonNode single => [single],
+        null => [],
+    };
+
+    private static List<string> Strings(JsonNode? node) => node switch
+    {
+        JsonArray array => array.Select(a => a!.ToString()).ToList(),
+        JsonNode single => [single.ToString()],
+        null => [],
+    };
+}
