@@ -74,7 +74,16 @@ async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.M
     {
         var (desired, settings) = options.Resolve(result, environment);
         settings = await GlobalOptions.WithMasterPasswordAsync(settings, environment, ct);
-        return await body(desired, new RoleManager.Engine(new NpgsqlConnectionFactory(settings)), settings);
+        // Long applies report progress on stderr (stdout stays the report, JSON or text).
+        var executor = new RoleManager.Execute.PlanExecutor
+        {
+            BeforeStatement = (index, change, _) =>
+            {
+                if (!options.Json(result) && index % 25 == 24) Console.Error.WriteLine($"  ... {index + 1} statements executed, now: {change.Description}");
+                return Task.CompletedTask;
+            },
+        };
+        return await body(desired, new RoleManager.Engine(new NpgsqlConnectionFactory(settings), executor: executor), settings);
     }
     catch (RoleManagerException ex)
     {

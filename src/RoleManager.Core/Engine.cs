@@ -67,7 +67,19 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         }
         int executed = await _executor.ExecuteAsync(transaction, plan, cancellationToken);
         if (dryRun) await transaction.RollbackAsync(cancellationToken);
-        else await transaction.CommitAsync(cancellationToken);
+        else
+        {
+            try
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (Npgsql.NpgsqlException ex)
+            {
+                throw new Errors.ApplyException(
+                    "The connection was lost while committing, so the server may or may not have kept the changes. " +
+                    "Run 'plan' to see the database's state; 'apply' again converges it either way.", ex);
+            }
+        }
         return new RunResult(plan, current, executed, Committed: !dryRun, dryRun, clock.Elapsed);
     }
 }
