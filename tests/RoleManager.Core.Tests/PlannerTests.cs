@@ -130,8 +130,13 @@ public class PlannerTests
     [Fact]
     public void Tables_the_master_owns_need_no_acting_as_and_tables_of_the_migrator_do()
     {
-        var mine = CatalogBuilder.Converged().Table("app", "t", CatalogBuilder.Master).Build();
+        // The master's own tables need no acting as when it can reach the schema (USAGE)...
+        var mine = CatalogBuilder.Converged().Schema("app", "migrator", ("app", Privilege.Usage), (CatalogBuilder.Master, Privilege.Usage))
+            .Table("app", "t", CatalogBuilder.Master).Build();
         Assert.DoesNotContain(Planner.Plan(Layout(), mine).Changes, c => c.Kind == ChangeKind.BeginActingAs);
+        // ...but without USAGE on migrator's schema PostgreSQL refuses even the owner (42501): act as the schema owner.
+        var unreachable = CatalogBuilder.Converged().Table("app", "t", CatalogBuilder.Master).Build();
+        Assert.Equal(ChangeKind.BeginActingAs, Planner.Plan(Layout(), unreachable).Changes[0].Kind);
         var theirs = CatalogBuilder.Converged().Table("app", "t", "migrator").Build();
         Assert.Equal(ChangeKind.BeginActingAs, Planner.Plan(Layout(), theirs).Changes[0].Kind);
     }

@@ -1,3 +1,4 @@
+using RoleManager.Testing;
 using System.Collections.Immutable;
 using RoleManager.Check;
 using RoleManager.Model;
@@ -117,7 +118,7 @@ public class CheckTests
     public async Task Check_command_prints_a_table_and_exits_3_when_an_assertion_fails()
     {
         var db = await TestDatabase.CreateAsync();
-        var env = CliRunner.MasterEnvironment(db);
+        var env = CliEnvironment.Master(db);
         Assert.Equal(0, (await CliRunner.RunAsync(env, "apply", "--auth", "password")).ExitCode);
         var ok = await CliRunner.RunAsync(env, "check", "--auth", "password");
         Assert.True(ok.ExitCode == 0, ok.All);

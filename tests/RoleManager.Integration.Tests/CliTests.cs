@@ -1,3 +1,4 @@
+using RoleManager.Testing;
 using System.Text.Json;
 
 namespace RoleManager.Integration.Tests;
@@ -34,7 +35,7 @@ public class CliTests
     public async Task Plan_with_detailed_exitcode_returns_2_then_0_after_apply()
     {
         var db = await TestDatabase.CreateAsync();
-        var env = CliRunner.MasterEnvironment(db);
+        var env = CliEnvironment.Master(db);
         var before = await CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
         Assert.Equal(2, before.ExitCode);
         Assert.Contains("CREATE SCHEMA \"app\"", before.StdOut);
@@ -59,7 +60,7 @@ public class CliTests
     public async Task Inspect_prints_the_applied_layout_as_config_yaml_that_plans_to_nothing()
     {
         var db = await TestDatabase.CreateAsync();
-        var env = CliRunner.MasterEnvironment(db);
+        var env = CliEnvironment.Master(db);
         Assert.Equal(0, (await CliRunner.RunAsync(env, "apply", "--auth", "password")).ExitCode);
         var inspect = await CliRunner.RunAsync(env, "inspect", "--auth", "password");
         Assert.Equal(0, inspect.ExitCode);
@@ -93,7 +94,7 @@ public class CliTests
     public async Task A_wrong_master_password_is_a_clear_error_that_does_not_echo_it()
     {
         var db = await TestDatabase.CreateAsync();
-        var env = CliRunner.MasterEnvironment(db);
+        var env = CliEnvironment.Master(db);
         env["PGPASSWORD"] = "definitely-wrong-pw";
         var result = await CliRunner.RunAsync(env, "plan", "--auth", "none");
         Assert.Equal(1, result.ExitCode);

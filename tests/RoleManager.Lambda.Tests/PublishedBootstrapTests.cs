@@ -1,3 +1,4 @@
+using RoleManager.Testing;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;

@@ -10,8 +10,10 @@ namespace RoleManager.Testing;
 /// "master" role with CREATEROLE and CREATEDB, member of an <c>rds_superuser</c> group, and an
 /// <c>rds_iam</c> role. One cluster serves a whole test process (<see cref="Shared"/>); each test
 /// takes its own database and role names, so tests run in parallel. Stopped when the process exits.
-/// Binaries: <c>PG_BIN</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>. As root the server runs as
-/// the <c>postgres</c> system user (initdb refuses root).
+/// Binaries: <c>PG_BIN</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>. Their shared libraries:
+/// <c>PG_LIB</c>, else a <c>lib</c> folder beside <c>bin</c> that holds versioned libraries (as the npm
+/// <c>@embedded-postgres</c> packages ship them), passed as <c>LD_LIBRARY_PATH</c>. As root the server runs as
+/// the <c>postgres</c> system user (initdb refuses root), which must be able to read the binaries.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
@@ -19,16 +21,18 @@ public sealed class PostgresServer : IAsyncDisposable
     public const string SuperUser = "postgres";
 
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(() => StartAsync(Environment.GetEnvironmentVariable("PG_BIN")));
-    private readonly Process _process;
+    private Process _process;
     private readonly string _directory;
     private readonly string _bin;
+    private readonly string? _lib;
     private int _databases;
 
-    private PostgresServer(Process process, string directory, string bin, int port, string masterPassword, string superPassword)
+    private PostgresServer(Process process, string directory, string bin, string? lib, int port, string masterPassword, string superPassword)
     {
         _process = process;
         _directory = directory;
         _bin = bin;
+        _lib = lib;
         Port = port;
         MasterPassword = masterPassword;
         SuperPassword = superPassword;
@@ -55,10 +59,25 @@ public sealed class PostgresServer : IAsyncDisposable
             "No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and PG_BIN). Install them: sudo apt-get install -y postgresql, or run bin/test which does it.");
     }
 
+    /// <summary>
+    /// The folder to put on <c>LD_LIBRARY_PATH</c> for these binaries, or null when they use the system's
+    /// libraries: <c>PG_LIB</c>, else <c>bin/../lib</c> when it holds versioned shared libraries (<c>lib*.so.N</c>).
+    /// </summary>
+    public static string? FindLibraries(string bin)
+    {
+        string? explicitLib = Environment.GetEnvironmentVariable("PG_LIB");
+        if (!string.IsNullOrEmpty(explicitLib))
+            return Directory.Exists(explicitLib) ? explicitLib : throw new InvalidOperationException($"PG_LIB={explicitLib} is not a folder.");
+        string lib = Path.GetFullPath(Path.Combine(bin, "..", "lib"));
+        return Directory.Exists(lib) && Directory.EnumerateFiles(lib, "lib*.so.*").Any() ? lib : null;
+    }
+
     public static async Task<PostgresServer> StartAsync(string? explicitBin)
     {
         string bin = FindBinaries(explicitBin);
+        string? lib = FindLibraries(bin);
         bool root = Environment.UserName == "root";
+        if (root) CheckReadableByPostgresUser(bin);
         string directory = Path.Combine(Path.GetTempPath(), "rm-pg-" + Guid.NewGuid().ToString("N")[..8]);
         string data = Path.Combine(directory, "data");
         Directory.CreateDirectory(directory);
@@ -68,31 +87,12 @@ public sealed class PostgresServer : IAsyncDisposable
         await File.WriteAllTextAsync(pwfile, superPassword);
         if (root) Run("chown", $"-R postgres:postgres {directory}");
 
-        RunAs(root, Path.Combine(bin, "initdb"), $"-D {data} -U {SuperUser} --pwfile={pwfile} --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync");
+        RunAs(root, lib, Path.Combine(bin, "initdb"), $"-D {data} -U {SuperUser} --pwfile={pwfile} --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync");
         File.Delete(pwfile);
 
         int port = FreePort();
-        var start = new ProcessStartInfo(root ? "runuser" : Path.Combine(bin, "postgres"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var args = new List<string>();
-        if (root) args.AddRange(["-u", "postgres", "--", Path.Combine(bin, "postgres")]);
-        args.AddRange(["-D", data, "-p", port.ToString(), "-k", directory, "-c", "listen_addresses=127.0.0.1",
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all",
-            "-c", "max_connections=200", "-c", "log_line_prefix=%m [%p] %a %u@%d ", "-c", "log_statement=ddl"]);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        var log = new StreamWriter(Path.Combine(directory, "server.log")) { AutoFlush = true };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-
-        var server = new PostgresServer(process, directory, bin, port, masterPassword, superPassword);
+        var process = Launch(bin, lib, directory, port);
+        var server = new PostgresServer(process, directory, bin, lib, port, masterPassword, superPassword);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync().GetAwaiter().GetResult();
         await server.WaitUntilReadyAsync();
         await using (var conn = await server.OpenSuperuserAsync("postgres"))
@@ -107,7 +107,79 @@ public sealed class PostgresServer : IAsyncDisposable
             if (version >= 160000)
                 await Exec(conn, $"GRANT rds_iam TO {MasterUser} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
         }
+        if (server.VersionNum < 150000)
+        {
+            // Before 15 the public schema belongs to the bootstrap superuser; RDS hands it to the master user in
+            // template1 (so every database created later has it), which is why the master can REVOKE CREATE ON
+            // SCHEMA public FROM PUBLIC there. From 15 it is owned by pg_database_owner everywhere.
+            foreach (string database in new[] { "template1", "postgres" })
+            {
+                await using var conn = await server.OpenSuperuserAsync(database);
+                await Exec(conn, $"ALTER SCHEMA public OWNER TO {MasterUser}");
+            }
+        }
         return server;
+    }
+
+    private static Process Launch(string bin, string? lib, string directory, int port)
+    {
+        bool root = Environment.UserName == "root";
+        var start = new ProcessStartInfo(root ? "runuser" : Path.Combine(bin, "postgres"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var args = new List<string>();
+        // runuser may not pass LD_LIBRARY_PATH on: hand it to the server through env(1).
+        if (root) args.AddRange(["-u", "postgres", "--", "env", $"LD_LIBRARY_PATH={lib}", Path.Combine(bin, "postgres")]);
+        else if (lib is not null) start.Environment["LD_LIBRARY_PATH"] = lib;
+        args.AddRange(["-D", Path.Combine(directory, "data"), "-p", port.ToString(), "-k", directory, "-c", "listen_addresses=127.0.0.1",
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all",
+            "-c", "max_connections=200", "-c", "log_line_prefix=%m [%p] %a %u@%d ", "-c", "log_statement=ddl"]);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var log = new StreamWriter(Path.Combine(directory, "server.log"), append: true) { AutoFlush = true };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    /// <summary>
+    /// Stops the server at once, as a crash or a failover would (<c>pg_ctl stop -m immediate</c>), keeping its data
+    /// for <see cref="RestartAsync"/>. For a test's own server, never <see cref="Shared"/>.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        RunAs(Environment.UserName == "root", _lib, Path.Combine(_bin, "pg_ctl"), $"stop -D {Path.Combine(_directory, "data")} -m immediate -w", check: false);
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException) { }
+    }
+
+    /// <summary>Starts the server again on the same port and data after <see cref="CrashAsync"/> (it recovers from its WAL).</summary>
+    public async Task RestartAsync()
+    {
+        _process = Launch(_bin, _lib, _directory, Port);
+        await WaitUntilReadyAsync();
+    }
+
+    private static void CheckReadableByPostgresUser(string bin)
+    {
+        foreach (string program in new[] { "initdb", "postgres", "pg_ctl" })
+        {
+            var psi = new ProcessStartInfo("runuser", ["-u", "postgres", "--", "test", "-x", Path.Combine(bin, program)]) { UseShellExecute = false, RedirectStandardError = true };
+            using var p = Process.Start(psi)!;
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+                throw new InvalidOperationException($"The postgres system user cannot run {Path.Combine(bin, program)}: make the binaries and every folder above them readable (chmod -R a+rX), or extract them elsewhere.");
+        }
     }
 
     /// <summary>A fresh database owned by the master user, as RDS creates the initial database.</summary>
@@ -186,7 +258,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         catch (InvalidOperationException) { }
         // runuser's child may survive the kill: stop the server by its data directory too.
-        try { RunAs(Environment.UserName == "root", Path.Combine(_bin, "pg_ctl"), $"stop -D {Path.Combine(_directory, "data")} -m immediate", check: false); } catch (Exception) { }
+        try { RunAs(Environment.UserName == "root", _lib, Path.Combine(_bin, "pg_ctl"), $"stop -D {Path.Combine(_directory, "data")} -m immediate", check: false); } catch (Exception) { }
         try { Directory.Delete(_directory, recursive: true); } catch (Exception) { }
     }
 
@@ -199,15 +271,16 @@ public sealed class PostgresServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void RunAs(bool root, string file, string arguments, bool check = true)
+    private static void RunAs(bool root, string? lib, string file, string arguments, bool check = true)
     {
-        if (root) Run("runuser", $"-u postgres -- {file} {arguments}", check);
-        else Run(file, arguments, check);
+        if (root) Run("runuser", $"-u postgres -- env LD_LIBRARY_PATH={lib} {file} {arguments}", check);
+        else Run(file, arguments, check, lib);
     }
 
-    private static void Run(string file, string arguments, bool check = true)
+    private static void Run(string file, string arguments, bool check = true, string? lib = null)
     {
         var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (lib is not null) psi.Environment["LD_LIBRARY_PATH"] = lib;
         using var p = Process.Start(psi)!;
         string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
         p.WaitForExit();

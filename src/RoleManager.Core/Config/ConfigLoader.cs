@@ -33,6 +33,8 @@ public static class ConfigLoader
         var stream = new YamlStream();
         try
         {
+            // The node model is built recursively and hashes mapping keys deeply: bound depth and alias expansion first.
+            CheckShape(text, source);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -43,12 +45,64 @@ public static class ConfigLoader
         {
             throw new ConfigException($"{source}: not valid YAML: {ex.Message}");
         }
+        catch (InvalidOperationException) // YamlDotNet's scanner fails so on some malformed input (e.g. an unclosed flow mapping)
+        {
+            throw new ConfigException($"{source}: not valid YAML: the parser stopped on malformed input (an unclosed [ or {{, or a misplaced value?).");
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException($"{source}: the config must be one YAML mapping with keys such as 'database', 'schemas' and 'roles'.");
         var reader = new ConfigReader(source, environment, defaults);
         var state = reader.Read(root);
+        if (reader.Problems.Count > MaxProblems)
+            throw new ConfigException([.. reader.Problems.Take(MaxProblems), $"... and {reader.Problems.Count - MaxProblems} more ({reader.Problems.Count} problems in all)"]);
         if (reader.Problems.Count > 0) throw new ConfigException(reader.Problems);
         return state!;
+    }
+
+    /// <summary>How deeply lists and mappings may nest; a valid config needs 5 levels.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>How many nodes the document may hold once every alias is expanded (a billion-laughs guard).</summary>
+    public const int MaxExpandedNodes = 100_000;
+
+    /// <summary>Problems listed in one error; the rest are counted.</summary>
+    public const int MaxProblems = 100;
+
+    /// <summary>
+    /// Streams the parser's events (no recursion) and refuses a document nested deeper than <see cref="MaxDepth"/>
+    /// or whose aliases expand to more than <see cref="MaxExpandedNodes"/> nodes, before the node model is built.
+    /// </summary>
+    private static void CheckShape(string text, string source)
+    {
+        var parser = new Parser(new StringReader(text));
+        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
+        var open = new Stack<(long Start, string? Anchor)>();
+        long nodes = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.Scalar scalar:
+                    nodes++;
+                    if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = 1;
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    nodes += anchors.GetValueOrDefault(alias.Value.Value, 1);
+                    break;
+                case YamlDotNet.Core.Events.NodeEvent start and (YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.MappingStart):
+                    nodes++;
+                    open.Push((nodes, start.Anchor.IsEmpty ? null : start.Anchor.Value));
+                    if (open.Count > MaxDepth)
+                        throw new ConfigException($"{source}:{start.Start.Line}:{start.Start.Column}: lists and mappings are nested more than {MaxDepth} levels deep; a config needs at most 5.");
+                    break;
+                case YamlDotNet.Core.Events.SequenceEnd or YamlDotNet.Core.Events.MappingEnd:
+                    var (begin, anchor) = open.Pop();
+                    if (anchor is not null) anchors[anchor] = nodes - begin + 1;
+                    break;
+            }
+            if (nodes > MaxExpandedNodes)
+                throw new ConfigException($"{source}:{parser.Current!.Start.Line}:{parser.Current.Start.Column}: the config holds more than {MaxExpandedNodes} values once its aliases (*name) are expanded; a role layout needs far fewer: remove the aliases or split the config.");
+        }
     }
 
     /// <summary>Parses an auth mode name (iam, password, none); null when unknown.</summary>

@@ -88,15 +88,24 @@ public sealed class CatalogInspector : ICatalogInspector
         return schemas.ToImmutable();
     }
 
+    /// <summary>
+    /// Reads the grouped rows of <c>4_objects</c> (schema, kind, owner, ACL, then the names and signatures of the
+    /// objects sharing them): one ACL dictionary per group, shared by its objects.
+    /// </summary>
     private static async Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var objects = ImmutableArray.CreateBuilder<DbObject>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            objects.Add(new DbObject(
-                Schema: reader.GetString(0), Name: reader.GetString(1), Signature: reader.GetString(2),
-                Kind: ParseKind(reader.GetString(3)), Owner: reader.GetString(4),
-                CurrentUserHasOwnerPrivileges: reader.GetBoolean(5), Acl: ReadAcl(reader, 6)));
+            string schema = reader.GetString(0), owner = reader.GetString(2);
+            var kind = ParseKind(reader.GetString(1));
+            bool ownerPrivileges = reader.GetBoolean(3);
+            var acl = ReadAcl(reader, 4);
+            var names = reader.GetFieldValue<string[]>(6);
+            var signatures = reader.GetFieldValue<string[]>(7);
+            for (int i = 0; i < names.Length; i++)
+                objects.Add(new DbObject(Schema: schema, Name: names[i], Signature: signatures[i], Kind: kind, Owner: owner,
+                    CurrentUserHasOwnerPrivileges: ownerPrivileges, Acl: acl));
         }
         // A stable order keeps the plan deterministic whatever order the server returns rows in.
         objects.Sort(static (a, b) => CompareObjects(a, b));

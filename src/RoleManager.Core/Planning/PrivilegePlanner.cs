@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using RoleManager.Model;
 using RoleManager.Sql;
 using static RoleManager.Planning.PlanBuilder;
@@ -52,25 +54,73 @@ internal static class PrivilegePlanner
         {
             var objects = bySchemaAndKind[(schema.Name, kind)].ToList();
             if (objects.Count == 0) continue;
+            // Objects sharing an owner and an ACL (the inspector hands out one ACL instance per group) are diffed once
+            // per role, so a converged schema costs O(groups) per role instead of O(objects).
+            var (classOf, classes) = ShareOwnerAndAcl(objects);
+            var owned = new bool[classes.Count];
+            var classMissing = new Privilege[classes.Count];
+            var classExtra = new Privilege[classes.Count];
             foreach (var role in context.PresentRoles)
             {
                 var wanted = Wanted(context, role, schema, kind);
+                bool ownsSome = false, anyMissing = false, anyExtra = false;
+                for (int c = 0; c < classes.Count; c++)
+                {
+                    owned[c] = classes[c].Owner == role.Name;
+                    ownsSome |= owned[c];
+                    var have = AclDiff.Of(classes[c].Acl, role.Name);
+                    classMissing[c] = owned[c] ? Privilege.None : AclDiff.Missing(wanted, have);
+                    classExtra[c] = owned[c] ? Privilege.None : AclDiff.Extra(wanted, have);
+                    anyMissing |= classMissing[c] != Privilege.None;
+                    anyExtra |= classExtra[c] != Privilege.None;
+                }
                 var missing = new List<(DbObject, Privilege)>();
                 var extra = new List<(DbObject, Privilege)>();
-                bool ownsSome = false;
-                foreach (var obj in objects)
-                {
-                    if (obj.Owner == role.Name) { ownsSome = true; continue; }
-                    var have = AclDiff.Of(obj.Acl, role.Name);
-                    var m = AclDiff.Missing(wanted, have);
-                    var e = AclDiff.Extra(wanted, have);
-                    if (m != Privilege.None) missing.Add((obj, m));
-                    if (e != Privilege.None) extra.Add((obj, e));
-                }
+                if (anyMissing || anyExtra)
+                    for (int i = 0; i < objects.Count; i++)
+                    {
+                        int c = classOf[i];
+                        if (classMissing[c] != Privilege.None) missing.Add((objects[i], classMissing[c]));
+                        if (classExtra[c] != Privilege.None) extra.Add((objects[i], classExtra[c]));
+                    }
                 EmitObjects(context, grant: false, schema.Name, kind, role.Name, extra, objects, ownsSome);
                 EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, ownsSome);
             }
         }
+    }
+
+    /// <summary>
+    /// Numbers the distinct (owner, ACL instance) pairs of <paramref name="objects"/>: <c>classOf[i]</c> is the class
+    /// of object i. ACLs are compared by reference, so equal ACLs in distinct instances only make more classes.
+    /// </summary>
+    private static (int[] ClassOf, List<(string Owner, ImmutableDictionary<string, Privilege> Acl)> Classes) ShareOwnerAndAcl(List<DbObject> objects)
+    {
+        var classOf = new int[objects.Count];
+        var classes = new List<(string Owner, ImmutableDictionary<string, Privilege> Acl)>();
+        var index = new Dictionary<(string, ImmutableDictionary<string, Privilege>), int>(OwnerAndAclComparer.Instance);
+        for (int i = 0; i < objects.Count; i++)
+        {
+            var key = (objects[i].Owner, objects[i].Acl);
+            if (!index.TryGetValue(key, out int c))
+            {
+                c = classes.Count;
+                index.Add(key, c);
+                classes.Add(key);
+            }
+            classOf[i] = c;
+        }
+        return (classOf, classes);
+    }
+
+    private sealed class OwnerAndAclComparer : IEqualityComparer<(string Owner, ImmutableDictionary<string, Privilege> Acl)>
+    {
+        public static readonly OwnerAndAclComparer Instance = new();
+
+        public bool Equals((string Owner, ImmutableDictionary<string, Privilege> Acl) x, (string Owner, ImmutableDictionary<string, Privilege> Acl) y) =>
+            ReferenceEquals(x.Acl, y.Acl) && string.Equals(x.Owner, y.Owner, StringComparison.Ordinal);
+
+        public int GetHashCode((string Owner, ImmutableDictionary<string, Privilege> Acl) key) =>
+            HashCode.Combine(StringComparer.Ordinal.GetHashCode(key.Owner), RuntimeHelpers.GetHashCode(key.Acl));
     }
 
     /// <summary>
@@ -83,6 +133,12 @@ internal static class PrivilegePlanner
         List<(DbObject Object, Privilege Privileges)> items, List<DbObject> allObjects, bool roleOwnsSome)
     {
         if (items.Count == 0) return;
+        // Naming objects in a schema (one by one or ON ALL ... IN SCHEMA) needs USAGE on it, which the master may
+        // lack once the schema belongs to migrator (e.g. its own tables in a schema it handed over): act as the owner.
+        if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared
+            && !(context.Current.Schemas.TryGetValue(schema, out var live)
+                 && (AclDiff.Of(live.Acl, context.Master) | AclDiff.Of(live.Acl, CurrentState.Public)).HasFlag(Privilege.Usage)))
+            context.ActAs(declared.Owner);
         string verb = grant ? "GRANT" : "REVOKE", word = grant ? "TO" : "FROM", lower = grant ? "grant" : "revoke";
         string plural = Privileges.KindPlural(kind).ToLowerInvariant();
         if (!roleOwnsSome && items.Count * 2 >= allObjects.Count)

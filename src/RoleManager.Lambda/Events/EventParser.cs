@@ -25,6 +25,12 @@ public static class EventParser
             throw new EventInvalidException("The event is empty.");
         }
 
+        // JsonDocument accepts invalid UTF-8 inside strings and only fails when the string is read.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+        {
+            throw new EventInvalidException("The event is not valid UTF-8 text: send a JSON string such as \"manage\" or an object {\"action\": ...}.");
+        }
+
         JsonDocument document;
         try
         {

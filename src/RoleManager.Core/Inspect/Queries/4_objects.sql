@@ -1,30 +1,35 @@
--- Every table-like object, sequence and routine in the managed schemas ($1), one row each, with its
--- owner and the privileges of the declared roles ($2) only. Kinds match what GRANT ... ON ALL
--- TABLES / SEQUENCES / ROUTINES IN SCHEMA covers: relkind r, v, m, f, p are tables; S sequences;
--- every pg_proc row (functions, procedures, aggregates) a routine. A NULL ACL is the owner-only default,
--- and for routines that default also lets PUBLIC execute (acldefault('f', ...)).
-WITH declared AS (SELECT oid FROM pg_roles WHERE rolname = ANY($2))
-SELECT n.nspname::text, c.relname::text, '' AS signature,
-       CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END AS kind,
-       pg_get_userbyid(c.relowner)::text AS owner, pg_has_role(c.relowner, 'USAGE') AS current_user_has_owner_privileges,
-       acl.grantees, acl.privileges
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
+-- Every table-like object, sequence and routine in the managed schemas ($1), with its owner and the
+-- privileges of the declared roles ($2) only, grouped: one row per schema, kind, owner and ACL, with the
+-- names (and routine signatures) of the objects that share them. A large catalog, where most objects carry
+-- the same grants, so sends a few rows instead of one per object, and each distinct ACL is exploded once.
+-- Kinds match what GRANT ... ON ALL TABLES / SEQUENCES / ROUTINES IN SCHEMA covers: relkind r, v, m, f, p
+-- are tables; S sequences; every pg_proc row (functions, procedures, aggregates) a routine. A NULL ACL is
+-- the owner-only default, and for routines that default also lets PUBLIC execute (acldefault('f', ...)).
+-- Grouping is by the raw aclitem[] (hashable on PostgreSQL 13+), which is cheap; objects whose ACLs differ
+-- only in undeclared grantees land in separate groups with the same filtered privileges, which is harmless.
+WITH declared AS (SELECT oid FROM pg_roles WHERE rolname = ANY($2)),
+objects AS (
+    SELECT n.nspname::text AS schema_name, c.relname::text AS name, '' AS signature,
+           CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END AS kind, c.relowner AS owner, c.relacl AS acl
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')
+    UNION ALL
+    SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), 'f', p.proowner, p.proacl
+    FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = ANY($1)
+),
+groups AS (
+    SELECT o.schema_name, o.kind, o.owner, o.acl, array_agg(o.name) AS names, array_agg(o.signature) AS signatures
+    FROM objects o
+    GROUP BY o.schema_name, o.kind, o.owner, o.acl
+)
+SELECT g.schema_name, g.kind, pg_get_userbyid(g.owner)::text AS owner, pg_has_role(g.owner, 'USAGE') AS current_user_has_owner_privileges,
+       acl.grantees, acl.privileges, g.names, g.signatures
+FROM groups g
 LEFT JOIN LATERAL (
     SELECT array_agg(pg_get_userbyid(a.grantee)::text) AS grantees, array_agg(a.privilege_type::text) AS privileges
-    FROM aclexplode(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'::"char" ELSE 'r'::"char" END, c.relowner))) a
+    FROM aclexplode(coalesce(g.acl, acldefault(g.kind::"char", g.owner))) a
     WHERE a.grantee IN (SELECT oid FROM declared)
-) acl ON true
-WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')
-UNION ALL
-SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid),
-       'f', pg_get_userbyid(p.proowner)::text, pg_has_role(p.proowner, 'USAGE'),
-       acl.grantees, acl.privileges
-FROM pg_proc p
-JOIN pg_namespace n ON n.oid = p.pronamespace
-LEFT JOIN LATERAL (
-    SELECT array_agg(pg_get_userbyid(a.grantee)::text) AS grantees, array_agg(a.privilege_type::text) AS privileges
-    FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
-    WHERE a.grantee IN (SELECT oid FROM declared)
-) acl ON true
-WHERE n.nspname = ANY($1);
+) acl ON true;

@@ -4,14 +4,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
-using RoleManager.Lambda.Runtime;
 
-namespace RoleManager.Lambda.Tests;
+namespace RoleManager.Testing;
 
 /// <summary>What the function sent back for one invocation (or for init).</summary>
-internal sealed record RuntimeResult(RuntimeResultKind Kind, string? RequestId, string Body, string? ErrorTypeHeader);
+public sealed record RuntimeResult(RuntimeResultKind Kind, string? RequestId, string Body, string? ErrorTypeHeader);
 
-internal enum RuntimeResultKind
+public enum RuntimeResultKind
 {
     Response,
     Error,
@@ -23,9 +22,10 @@ internal enum RuntimeResultKind
 /// are queued and handed out by <c>GET .../invocation/next</c> (a long poll), responses and errors are recorded.
 /// <see cref="FailNextPolls"/> makes the next polls answer 500, as the real API does when the function must exit.
 /// </summary>
-internal sealed class FakeRuntimeApi : IAsyncDisposable
+public sealed class FakeRuntimeApi : IAsyncDisposable
 {
-    private const string Prefix = "/" + RuntimeApiClient.ApiVersion + "/runtime/";
+    // Header names and paths are written out from the documented protocol, independently of our client.
+    private const string Prefix = "/2018-06-01/runtime/";
 
     private readonly HttpListener _listener = new();
     private readonly Channel<(string RequestId, string Json, DateTimeOffset Deadline)> _events = Channel.CreateUnbounded<(string, string, DateTimeOffset)>();
@@ -130,7 +130,7 @@ internal sealed class FakeRuntimeApi : IAsyncDisposable
             }
 
             var body = await new StreamReader(request.InputStream, Encoding.UTF8).ReadToEndAsync();
-            var result = request.HttpMethod != "POST" ? null : Route(path, body, request.Headers[RuntimeApiHeaders.FunctionErrorType]);
+            var result = request.HttpMethod != "POST" ? null : Route(path, body, request.Headers["Lambda-Runtime-Function-Error-Type"]);
             if (result is null)
             {
                 await WriteAsync(response, HttpStatusCode.NotFound, "{\"errorMessage\":\"no such path\"}");
@@ -164,10 +164,10 @@ internal sealed class FakeRuntimeApi : IAsyncDisposable
             return;
         }
 
-        response.Headers[RuntimeApiHeaders.RequestId] = next.RequestId;
-        response.Headers[RuntimeApiHeaders.DeadlineMs] = next.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-        response.Headers[RuntimeApiHeaders.InvokedFunctionArn] = "arn:aws:lambda:eu-west-1:123456789012:function:role-manager";
-        response.Headers[RuntimeApiHeaders.TraceId] = "Root=1-00000000-000000000000000000000000;Sampled=0";
+        response.Headers["Lambda-Runtime-Aws-Request-Id"] = next.RequestId;
+        response.Headers["Lambda-Runtime-Deadline-Ms"] = next.Deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:eu-west-1:123456789012:function:role-manager";
+        response.Headers["Lambda-Runtime-Trace-Id"] = "Root=1-00000000-000000000000000000000000;Sampled=0";
         await WriteAsync(response, HttpStatusCode.OK, next.Json ?? string.Empty);
     }
 

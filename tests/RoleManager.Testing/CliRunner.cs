@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace RoleManager.Testing;
+
+/// <summary>Runs the real <c>role-manager</c> program (built beside the tests) as a separate process.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr)
+    {
+        public string All => StdOut + StdErr;
+    }
+
+    private static readonly string[] Cleared =
+    [
+        "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSSLMODE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER",
+        "DB_PASSWORD_SECRET_ARN", "APP_PASSWORD", "MIGRATOR_PASSWORD", "APP_USER", "MIGRATOR_USER", "DB_SCHEMA", "ROLE_MANAGER_DEBUG",
+    ];
+
+    /// <summary>Starts the program; the task completes when it exits (killed after <paramref name="timeout"/>, default 2 minutes).</summary>
+    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "role-manager.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var name in Cleared) psi.Environment.Remove(name);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"role-manager {string.Join(' ', args)} did not exit within {(timeout ?? TimeSpan.FromMinutes(2)).TotalSeconds} s");
+        }
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static Task<Result> RunAsync(IDictionary<string, string?> environment, params string[] args) => RunAsync(environment, args, null);
+}
