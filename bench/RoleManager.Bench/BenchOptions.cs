@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace RoleManager.Bench;
+
+/// <summary>The command line of the benchmark (bench/run passes the built programs' paths).</summary>
+internal sealed record BenchOptions(
+    string Repository, string Output, string Cli, string BootstrapAot, string BootstrapJit, string Psql,
+    IReadOnlyList<int> Sizes, int Large, int Repeats, int HeavyAbove, int HeavyRepeats, int HeavyFirstApplyRepeats, int HeavyBaselineRepeats,
+    int ColdStarts, int LargeColdStarts, bool Lambda)
+{
+    public const string Usage = """
+        Usage: RoleManager.Bench [options]   (normally through bench/run)
+          --repo DIR                   repository root (default: found from the current folder)
+          --out DIR                    where results go (default: artifacts/bench)
+          --cli FILE                   the role-manager to measure (default: artifacts/bench/cli-aot/role-manager)
+          --bootstrap-aot FILE         Native AOT bootstrap (default: artifacts/lambda/bootstrap)
+          --bootstrap-jit FILE         JIT bootstrap.dll (default: src/RoleManager.Lambda/bin/Release/net10.0/bootstrap.dll)
+          --psql FILE                  psql for the baseline (default: psql beside the server binaries, else on PATH)
+          --sizes N,N,...              table counts (default: 1000,10000,100000)
+          --large N                    the size reported as "large" (default: 10000)
+          --repeats N                  runs per measurement, medians reported (default: 5)
+          --heavy-above N              sizes above N use the heavy repeat counts (default: 10000)
+          --heavy-repeats N            plan and converged apply runs at heavy sizes (default: 3)
+          --heavy-first-apply-repeats N  first applies at heavy sizes (default: 1)
+          --heavy-baseline-repeats N   psql baseline runs at heavy sizes (default: 1)
+          --cold-starts N              Lambda cold starts per build on the small database (default: 10)
+          --large-cold-starts N        Lambda cold starts per build on the large database (default: 3)
+          --no-lambda                  skip the Lambda cold starts
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool lambda = true;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--no-lambda") { lambda = false; continue; }
+            if (args[i] is "--help" or "-h") { Console.WriteLine(Usage); Environment.Exit(0); }
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"Unexpected argument '{args[i]}'.\n{Usage}");
+            values[args[i][2..]] = args[++i];
+        }
+        string repo = Path.GetFullPath(values.GetValueOrDefault("repo") ?? FindRepository());
+        string In(string relative) => Path.Combine(repo, relative);
+        int Int(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var sizes = (values.GetValueOrDefault("sizes") ?? "1000,10000,100000").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToList();
+        return new BenchOptions(
+            repo,
+            Path.GetFullPath(values.GetValueOrDefault("out") ?? In("artifacts/bench")),
+            Path.GetFullPath(values.GetValueOrDefault("cli") ?? In("artifacts/bench/cli-aot/role-manager")),
+            Path.GetFullPath(values.GetValueOrDefault("bootstrap-aot") ?? In("artifacts/lambda/bootstrap")),
+            Path.GetFullPath(values.GetValueOrDefault("bootstrap-jit") ?? In("src/RoleManager.Lambda/bin/Release/net10.0/bootstrap.dll")),
+            values.GetValueOrDefault("psql") ?? "",
+            sizes, Int("large", 10000), Int("repeats", 5), Int("heavy-above", 10000), Int("heavy-repeats", 3), Int("heavy-first-apply-repeats", 1), Int("heavy-baseline-repeats", 1),
+            Int("cold-starts", 10), Int("large-cold-starts", 3), lambda);
+    }
+
+    private static string FindRepository()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "RoleManager.sln"))) return dir.FullName;
+        throw new ArgumentException("Run from inside the repository or pass --repo.");
+    }
+}
