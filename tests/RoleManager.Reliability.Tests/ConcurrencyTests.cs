@@ -17,7 +17,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     private const string LockMessage = "Another role-manager run holds the lock";
 
     [Theory]
-    [InlineData("10s")]
+    [InlineData("120s")]
     [InlineData("300ms")]
     public async Task Eight_applies_at_once_serialise_and_converge(string lockTimeout)
     {
@@ -42,7 +42,8 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
             }
         }
         Assert.Contains(runs, r => r.ExitCode == 0);
-        if (lockTimeout == "10s") Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
+        // With a lock timeout longer than the whole queue (8 applies, even on a loaded 2-core CI machine) every run succeeds.
+        if (lockTimeout == "120s") Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
 
         var plan = await CliRunner.RunAsync(env, "plan", "--config", config, "--detailed-exitcode");
         Assert.True(plan.ExitCode == 0, plan.All);
