@@ -30,13 +30,17 @@ public sealed class MotoServer : IDisposable
     {
         var port = FreePort();
         Endpoint = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("moto_server")
+        if (!Watchdog.OnPath("moto_server"))
+            throw new InvalidOperationException("moto_server is not on PATH: run pip install 'moto[server]' (or bin/install-test-tools)");
+        // Under the watchdog: moto dies with the test process even if that is killed before Dispose.
+        var start = new ProcessStartInfo("sh")
         {
-            ArgumentList = { "-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in Watchdog.ShellArguments("moto_server").Concat(["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         try

@@ -126,11 +126,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static Process Launch(string bin, string? lib, string directory, int port)
     {
         bool root = Environment.UserName == "root";
-        // A watchdog shell runs the server and kills it when the test process is gone, so a test host that is
-        // killed before its clean-up runs never leaves a server behind. (/proc, not kill -0: the watchdog may run
-        // as the postgres user, which may not signal the test process.)
-        const string Watchdog = "watch=$1; shift; \"$@\" & child=$!; " +
-            "while [ -d /proc/$watch ] && kill -0 $child 2>/dev/null; do sleep 1; done; kill -9 $child 2>/dev/null; wait $child";
+        // Under the watchdog: the server dies with the test process even if that is killed before its clean-up.
         var start = new ProcessStartInfo(root ? "runuser" : "sh")
         {
             RedirectStandardOutput = true,
@@ -141,7 +137,7 @@ public sealed class PostgresServer : IAsyncDisposable
         // runuser may not pass LD_LIBRARY_PATH on: hand it to the server through env(1).
         if (root) args.AddRange(["-u", "postgres", "--", "env", $"LD_LIBRARY_PATH={lib}", "sh"]);
         else if (lib is not null) start.Environment["LD_LIBRARY_PATH"] = lib;
-        args.AddRange(["-c", Watchdog, "sh", Environment.ProcessId.ToString(), Path.Combine(bin, "postgres")]);
+        args.AddRange(Watchdog.ShellArguments(Path.Combine(bin, "postgres")));
         args.AddRange(["-D", Path.Combine(directory, "data"), "-p", port.ToString(), "-k", directory, "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all",
