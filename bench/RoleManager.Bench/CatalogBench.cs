@@ -67,11 +67,6 @@ internal sealed class CatalogBench(Fixture fixture, StatementCounter counter, Be
             progress($"  [{shape.Label}] apply (converged) {r}/{repeats}: {Describe(sample)}");
         }
 
-        if (Environment.GetEnvironmentVariable("BENCH_HOLD") is { Length: > 0 } hold)
-        {
-            progress($"HOLD: port {Server.Port} master {Server.MasterPassword} super {Server.SuperPassword}; touch {hold} to go on");
-            while (!File.Exists(hold)) await Task.Delay(1000);
-        }
         ColdStartResult? aot = null, jit = null;
         if (lambda is not null && shape.Tables == options.Large)
         {

@@ -11,6 +11,7 @@ internal sealed record StatementCounts(long Total, long Inspector, long OtherRea
 /// <summary>
 /// Counts statements with pg_stat_statements (the fixture preloads it): reset for one database before a run, read
 /// after. Inspector queries are recognised by their text, read from <c>src/RoleManager.Core/Inspect/Queries/*.sql</c>.
+/// <c>BENCH_DUMP_STATEMENTS=1</c> prints every statement counted, with its server time.
 /// </summary>
 internal sealed partial class StatementCounter(PostgresServer server, IReadOnlyList<string> inspectorQueries)
 {
