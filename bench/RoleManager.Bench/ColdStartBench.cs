@@ -60,7 +60,7 @@ internal sealed class ColdStartBench(PostgresServer server, BenchOptions options
 
     private async Task<(double Seconds, double PeakRssMiB)> OnceAsync(Build build, string database, IReadOnlyDictionary<string, string> extra, string eventJson)
     {
-        await using var api = new LoopbackRuntimeApi();
+        await using var api = new FakeRuntimeApi();
         api.Enqueue(eventJson);
         var start = build == Build.Aot
             ? new ProcessStartInfo(options.BootstrapAot)
@@ -87,10 +87,10 @@ internal sealed class ColdStartBench(PostgresServer server, BenchOptions options
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            var reply = await api.NextReplyAsync(Timeout);
+            var reply = await api.NextResultAsync(Timeout);
             double seconds = Stopwatch.GetElapsedTime(started, reply.ReceivedTimestamp).TotalSeconds;
             double peak = PeakRssMiB(process.Id);
-            if (reply.IsError) throw new InvalidOperationException($"The {build} bootstrap answered with an error: {reply.Body}");
+            if (reply.Kind != RuntimeResultKind.Response) throw new InvalidOperationException($"The {build} bootstrap answered with an error: {reply.Body}");
             using var json = JsonDocument.Parse(reply.Body);
             int statements = json.RootElement.GetProperty("statementsExecuted").GetInt32();
             if (statements != 0) throw new InvalidOperationException($"The {build} bootstrap executed {statements} statements on a converged database.");

@@ -8,7 +8,11 @@ using System.Threading.Channels;
 namespace RoleManager.Testing;
 
 /// <summary>What the function sent back for one invocation (or for init).</summary>
-public sealed record RuntimeResult(RuntimeResultKind Kind, string? RequestId, string Body, string? ErrorTypeHeader);
+public sealed record RuntimeResult(RuntimeResultKind Kind, string? RequestId, string Body, string? ErrorTypeHeader)
+{
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the post arrived (cold-start timing).</summary>
+    public long ReceivedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+}
 
 public enum RuntimeResultKind
 {
