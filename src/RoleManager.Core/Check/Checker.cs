@@ -193,7 +193,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         {
             string can = await ScalarAsync(connection, $"SELECT pg_has_role(current_user, {Ident.Literal(role.Name)}, '{option}')::text", cancellationToken);
             if (can != "true")
-                await ExecAsync(connection, $"GRANT {Ident.Quote(role.Name)} TO CURRENT_USER" + (version >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : ""), cancellationToken);
+                await ExecAsync(connection, PlanBuilder.ActAsSql(role.Name, version), cancellationToken);
         }
     }
 

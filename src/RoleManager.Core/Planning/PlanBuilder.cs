@@ -62,9 +62,16 @@ internal sealed class PlanBuilder(int serverVersion)
     private Change BeginActingAs(string role) => new(
         ChangeKind.BeginActingAs,
         $"let the master user act as {role} for this transaction",
+        ActAsSql(role, serverVersion));
+
+    /// <summary>
+    /// The grant that lets the master user use the privileges of, and SET ROLE to, <paramref name="role"/>:
+    /// from PostgreSQL 16 a membership carries INHERIT and SET options, which must both be asked for.
+    /// </summary>
+    public static string ActAsSql(string role, int serverVersion) =>
         serverVersion >= 160000
             ? $"GRANT {Ident.Quote(role)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE"
-            : $"GRANT {Ident.Quote(role)} TO CURRENT_USER");
+            : $"GRANT {Ident.Quote(role)} TO CURRENT_USER";
 
     private static Change EndActingAs(string role) => new(
         ChangeKind.EndActingAs,
