@@ -10,12 +10,16 @@ public static class TextReport
         var server = result.Before.Server;
         if (result.Plan.IsEmpty)
         {
-            output.WriteLine($"No changes. {server.Database} on {target} (PostgreSQL {server.Version}) matches the configuration.");
+            output.WriteLine(result.Plan.IsConverged
+                ? $"No changes. {server.Database} on {target} (PostgreSQL {server.Version}) matches the configuration."
+                : $"No changes the master user can make. {server.Database} on {target} (PostgreSQL {server.Version}).");
+            WriteFindings(output, result.Plan);
             return;
         }
         output.WriteLine($"Plan for {server.Database} on {target} (PostgreSQL {server.Version}): {Count(result.Plan.Changes.Length)}");
         output.WriteLine();
         WriteChanges(output, result.Plan);
+        WriteFindings(output, result.Plan);
     }
 
     public static void WriteApply(TextWriter output, string target, RunResult result)
@@ -23,10 +27,14 @@ public static class TextReport
         var server = result.Before.Server;
         if (result.Plan.IsEmpty)
         {
-            output.WriteLine($"No changes. {server.Database} on {target} (PostgreSQL {server.Version}) already matches the configuration; nothing was executed.");
+            output.WriteLine(result.Plan.IsConverged
+                ? $"No changes. {server.Database} on {target} (PostgreSQL {server.Version}) already matches the configuration; nothing was executed."
+                : $"No changes the master user can make; nothing was executed. {server.Database} on {target} (PostgreSQL {server.Version}).");
+            WriteFindings(output, result.Plan);
             return;
         }
         WriteChanges(output, result.Plan);
+        WriteFindings(output, result.Plan);
         output.WriteLine();
         output.WriteLine(result.DryRun
             ? $"Dry run: the server executed {Count(result.StatementsExecuted)} and everything was rolled back ({result.Elapsed.TotalSeconds:0.00} s)."
@@ -55,6 +63,19 @@ public static class TextReport
         {
             output.WriteLine($"  {Symbol(change.Kind)} {change.Description}");
             output.WriteLine($"      {change.Sql};");
+        }
+    }
+
+    /// <summary>What the master cannot fix: each with the statement a superuser must run.</summary>
+    private static void WriteFindings(TextWriter output, Plan plan)
+    {
+        if (plan.Findings.IsDefaultOrEmpty) return;
+        output.WriteLine();
+        output.WriteLine($"Findings: {plan.Findings.Length} thing(s) the master user cannot change; a superuser must run:");
+        foreach (var finding in plan.Findings)
+        {
+            output.WriteLine($"  ! {finding.Subject}: {finding.Problem}");
+            output.WriteLine($"      {finding.FixSql}");
         }
     }
 

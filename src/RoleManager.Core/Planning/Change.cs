@@ -40,10 +40,29 @@ public sealed record Change(ChangeKind Kind, string Description, string Sql)
     public string ExecutableSql() => SecretSql?.Reveal() ?? Sql;
 }
 
-/// <summary>The ordered changes that converge the database. Empty when it is already converged.</summary>
-public sealed record Plan(ImmutableArray<Change> Changes)
+/// <summary>
+/// Something the plan cannot converge because the master user may not do it (an object owned by a
+/// superuser, an attribute only a superuser may set). It is never planned as a change that would fail at
+/// apply: it names what is wrong and the exact SQL a superuser (or the object's owner) must run, and the
+/// rest of the plan applies.
+/// </summary>
+/// <param name="Subject">What it is about, e.g. <c>schema public</c> or <c>role app</c>.</param>
+/// <param name="Problem">One sentence: what is wrong and why the master cannot fix it.</param>
+/// <param name="FixSql">The statement(s) a superuser must run; safe to print.</param>
+public sealed record Finding(string Subject, string Problem, string FixSql);
+
+/// <summary>
+/// The ordered changes that converge the database, plus the findings the master cannot fix.
+/// <see cref="IsEmpty"/> is about changes only: a plan with findings and no changes executes nothing.
+/// </summary>
+public sealed record Plan(ImmutableArray<Change> Changes, ImmutableArray<Finding> Findings)
 {
-    public static readonly Plan Empty = new(ImmutableArray<Change>.Empty);
+    public Plan(ImmutableArray<Change> changes) : this(changes, ImmutableArray<Finding>.Empty) { }
+
+    public static readonly Plan Empty = new(ImmutableArray<Change>.Empty, ImmutableArray<Finding>.Empty);
 
     public bool IsEmpty => Changes.IsDefaultOrEmpty;
+
+    /// <summary>Neither changes nor findings: the database is exactly as declared.</summary>
+    public bool IsConverged => IsEmpty && Findings.IsDefaultOrEmpty;
 }

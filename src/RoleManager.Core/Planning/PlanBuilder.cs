@@ -15,6 +15,7 @@ internal sealed class PlanBuilder(int serverVersion)
     private readonly SortedDictionary<Phase, List<Change>> _phases = new();
     private readonly List<string> _actAs = new();
     private readonly List<(Change Begin, Change End)> _temporary = new();
+    private readonly List<Finding> _findings = new();
 
     public void Add(Phase phase, Change change)
     {
@@ -32,11 +33,18 @@ internal sealed class PlanBuilder(int serverVersion)
     /// <summary>A grant that exists only for the length of the transaction (begin after memberships, end last).</summary>
     public void AddTemporary(Change begin, Change end) => _temporary.Add((begin, end));
 
+    /// <summary>Something the master cannot change: reported with the SQL a superuser must run, never planned.</summary>
+    public void AddFinding(Finding finding)
+    {
+        if (!_findings.Contains(finding)) _findings.Add(finding);
+    }
+
     public bool HasChanges => _phases.Values.Any(l => l.Count > 0);
 
     public Plan Build(Func<string, bool> alreadyActsAs, ISet<string> droppedRoles)
     {
-        if (!HasChanges) return Plan.Empty;
+        var findings = _findings.ToImmutableArray();
+        if (!HasChanges) return findings.IsEmpty ? Plan.Empty : new Plan(ImmutableArray<Change>.Empty, findings);
         // The memberships phase anchors the acting-as grants: after the roles exist, before anything needs them.
         _phases.TryAdd(Phase.Memberships, new List<Change>());
         var changes = ImmutableArray.CreateBuilder<Change>();
@@ -56,7 +64,7 @@ internal sealed class PlanBuilder(int serverVersion)
         }
         ends.Reverse();
         changes.AddRange(ends);
-        return new Plan(changes.ToImmutable());
+        return new Plan(changes.ToImmutable(), findings);
     }
 
     private Change BeginActingAs(string role) => new(

@@ -21,6 +21,9 @@ public sealed record RunSummary(
     IReadOnlyList<RoleSummary> Roles,
     IReadOnlyList<SchemaSummary> Schemas)
 {
+    /// <summary>What the master user cannot fix, each with the SQL a superuser must run (empty when there is none).</summary>
+    public IReadOnlyList<FindingSummary> Findings { get; init; } = [];
+
     /// <summary>For a check: true only when every assertion holds (null for other actions).</summary>
     public bool? Passed { get; init; }
 
@@ -45,8 +48,13 @@ public sealed record RunSummary(
             r.SearchPath?.ToList())).ToList(),
         desired.Schemas.Select(s => new SchemaSummary(s.Name, s.Owner,
             desired.PresentRoles.SelectMany(r => r.Grants.Where(g => g.Schema == s.Name)
-                .Select(g => new SchemaGrantSummary(r.Name, g.Profile.ToString().ToLowerInvariant()))).ToList())).ToList());
+                .Select(g => new SchemaGrantSummary(r.Name, g.Profile.ToString().ToLowerInvariant()))).ToList())).ToList())
+    {
+        Findings = result.Plan.Findings.IsDefaultOrEmpty ? [] : result.Plan.Findings.Select(f => new FindingSummary(f.Subject, f.Problem, f.FixSql)).ToList(),
+    };
 }
+
+public sealed record FindingSummary(string Subject, string Problem, string FixSql);
 
 public sealed record ChangeSummary(string Kind, string Description, string Sql);
 
