@@ -75,6 +75,8 @@ internal sealed class CatalogBuilder
             .Schema("public", "pg_database_owner", (CurrentState.Public, Privilege.Usage))
             .Default("migrator", "app", ObjectKind.Table, ("app", rw))
             .Default("migrator", "app", ObjectKind.Sequence, ("app", seq))
-            .Default("migrator", "app", ObjectKind.Routine, ("app", Privilege.Execute));
+            .Default("migrator", "app", ObjectKind.Routine, ("app", Privilege.Execute))
+            // The global entry that takes EXECUTE on migrator's future functions from PUBLIC.
+            .Default("migrator", DefaultAcl.Global, ObjectKind.Routine, ("migrator", Privilege.Execute));
     }
 }

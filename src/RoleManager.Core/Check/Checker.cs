@@ -26,11 +26,17 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
     public async Task<CheckResult> CheckAsync(DesiredState desired, Plan pendingChanges, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var findings = pendingChanges.Findings.IsDefault ? [] : pendingChanges.Findings;
         var assertions = new List<Assertion>
         {
             new("*", "database matches the configuration (plan is empty)", pendingChanges.IsEmpty,
-                pendingChanges.IsEmpty ? "no pending changes" : $"{pendingChanges.Changes.Length} pending: " + string.Join("; ", pendingChanges.Changes.Take(10).Select(c => c.Description))),
+                (pendingChanges.IsEmpty ? "no pending changes" : $"{pendingChanges.Changes.Length} pending: " + string.Join("; ", pendingChanges.Changes.Take(10).Select(c => c.Description)))
+                + (findings.IsEmpty ? "" : $"; {findings.Length} finding(s): " + string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Problem}")))),
         };
+        // A finding is a difference the master cannot fix: the database is not as declared until a superuser acts.
+        if (!findings.IsEmpty)
+            assertions.Add(new("*", "nothing needs a superuser (no findings)", false,
+                string.Join("; ", findings.Select(f => $"{f.Subject}: run {f.FixSql}"))));
         foreach (var role in desired.PresentRoles.Where(r => r.Login))
             await CheckLoginAsync(role, assertions, cancellationToken);
         await CheckPrivilegesAsync(desired, assertions, cancellationToken);
@@ -76,12 +82,30 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         assertions.Add(new("PUBLIC", $"cannot connect to database {desired.Database}", !publicConnect,
             publicConnect ? "PUBLIC holds CONNECT on the database" : "PUBLIC has no CONNECT"));
 
-        await BecomeAbleToActAsync(connection, desired, cancellationToken);
-        foreach (var schema in desired.Schemas)
+        // Before the first apply the roles or schemas do not exist yet: each is a failed assertion, not an error.
+        var existing = await ExistingAsync(connection, "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
+            desired.PresentRoles.Select(r => r.Name).ToArray(), cancellationToken);
+        var schemas = await ExistingAsync(connection, "SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1)",
+            desired.Schemas.Select(s => s.Name).ToArray(), cancellationToken);
+        foreach (var role in desired.PresentRoles.Where(r => !existing.Contains(r.Name)))
+            assertions.Add(new(role.Name, "exists", false, $"role {role.Name} does not exist: run apply"));
+        foreach (var schema in desired.Schemas.Where(s => !schemas.Contains(s.Name)))
+            assertions.Add(new("*", $"schema {schema.Name} exists", false, $"schema {schema.Name} does not exist: run apply"));
+
+        int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        await BecomeAbleToActAsync(connection, desired, existing, cancellationToken);
+        foreach (var schema in desired.Schemas.Where(s => schemas.Contains(s.Name) && existing.Contains(s.Owner)))
         {
             var probes = await CheckOwnerAsync(connection, schema, assertions, cancellationToken);
-            foreach (var role in desired.PresentRoles.Where(r => r.Name != schema.Owner))
-                await CheckGranteeAsync(connection, role, schema, probes, assertions, cancellationToken);
+            foreach (var role in desired.PresentRoles.Where(r => existing.Contains(r.Name) && !PrivilegeModel.OwnsSchema(desired, r.Name, schema)))
+                await CheckGranteeAsync(connection, desired, role, schema, probes, version, assertions, cancellationToken);
+            // Every object already there, the probes included, through every source the server counts.
+            foreach (var role in desired.PresentRoles.Where(r => existing.Contains(r.Name)))
+            {
+                var differences = await EffectivePrivilegeProbe.DifferencesAsync(connection, desired, role.Name, schema, version, cancellationToken);
+                assertions.Add(new(role.Name, $"may do exactly what is declared on the objects of schema {schema.Name}", differences.Count == 0,
+                    differences.Count == 0 ? "as declared" : string.Join("; ", differences)));
+            }
         }
         await tx.RollbackAsync(cancellationToken);
     }
@@ -117,21 +141,24 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         }
     }
 
-    private static async Task CheckGranteeAsync(NpgsqlConnection connection, RoleSpec role, SchemaSpec schema, Probes probes,
-        List<Assertion> assertions, CancellationToken cancellationToken)
+    private static async Task CheckGranteeAsync(NpgsqlConnection connection, DesiredState desired, RoleSpec role, SchemaSpec schema, Probes probes,
+        int version, List<Assertion> assertions, CancellationToken cancellationToken)
     {
-        var profiles = role.Grants.Where(g => g.Schema == schema.Name).Select(g => g.Profile).ToHashSet();
-        if (!probes.Ready && profiles.Count > 0) return;
+        // What the role may do through itself and its declared groups (alice with member_of: [readers] reads).
+        var tables = PrivilegeModel.Effective(desired, role.Name, schema, ObjectKind.Table, version);
+        bool execute = PrivilegeModel.Effective(desired, role.Name, schema, ObjectKind.Routine, version).HasFlag(Privilege.Execute);
+        if (!probes.Ready && tables != Privilege.None) return;
         string s = schema.Name;
         await SetRoleAsync(connection, role.Name, cancellationToken);
 
-        bool write = profiles.Contains(Profile.ReadWrite) || profiles.Contains(Profile.All);
-        bool read = write || profiles.Contains(Profile.ReadOnly);
+        bool write = tables.HasFlag(Privilege.Insert);
+        bool read = tables.HasFlag(Privilege.Select);
         if (read)
-        {
             await Check(true, $"selects from a table in schema {s}", $"SELECT count(*) FROM {probes.Table}");
+        if (execute)
             await Check(true, $"executes a function in schema {s}", $"SELECT {probes.Function}()");
-        }
+        else if (read)
+            await Check(false, $"cannot execute a function in schema {s}", $"SELECT {probes.Function}()");
         if (write)
         {
             await Check(true, $"inserts into a table in schema {s}", $"INSERT INTO {probes.Table} (note) VALUES ('probe')");
@@ -154,7 +181,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         {
             await Check(false, $"cannot alter a table in schema {s}", $"ALTER TABLE {probes.Table} ADD COLUMN intruder int");
             await Check(false, $"cannot drop a table in schema {s}", $"DROP TABLE {probes.Table}");
-            if (profiles.Contains(Profile.All)) await Check(true, $"truncates a table in schema {s}", $"TRUNCATE {probes.Table}");
+            if (tables.HasFlag(Privilege.Truncate)) await Check(true, $"truncates a table in schema {s}", $"TRUNCATE {probes.Table}");
             else await Check(false, $"cannot truncate a table in schema {s}", $"TRUNCATE {probes.Table}");
         }
         await ExecAsync(connection, "RESET ROLE", cancellationToken);
@@ -185,16 +212,26 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
     }
 
     /// <summary>Grants the master, inside the rolled-back transaction, the memberships it needs to SET ROLE.</summary>
-    private static async Task BecomeAbleToActAsync(NpgsqlConnection connection, DesiredState desired, CancellationToken cancellationToken)
+    private static async Task BecomeAbleToActAsync(NpgsqlConnection connection, DesiredState desired, HashSet<string> existing, CancellationToken cancellationToken)
     {
         int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         string option = version >= 160000 ? "SET" : "MEMBER";
-        foreach (var role in desired.PresentRoles)
+        foreach (var role in desired.PresentRoles.Where(r => existing.Contains(r.Name)))
         {
             string can = await ScalarAsync(connection, $"SELECT pg_has_role(current_user, {Ident.Literal(role.Name)}, '{option}')::text", cancellationToken);
             if (can != "true")
                 await ExecAsync(connection, PlanBuilder.ActAsSql(role.Name, version), cancellationToken);
         }
+    }
+
+    private static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, string[] names, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = names });
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetString(0));
+        return found;
     }
 
     private static Task SetRoleAsync(NpgsqlConnection connection, string role, CancellationToken cancellationToken) =>

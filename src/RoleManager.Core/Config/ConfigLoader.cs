@@ -120,7 +120,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
     private static readonly string[] TopKeys = ["database", "auth", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner"];
     private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop"];
-    private static readonly string[] GrantKeys = ["schema", "profile"];
+    private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
 
     public List<string> Problems { get; } = new();
 
@@ -196,7 +196,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         string? schema = Required(map, "schema", path);
         var profile = Enum(map, "profile", path, ParseProfile);
         if (Child(map, "profile") is null) Problem(map, path, "'profile' is missing: use owner, readwrite, readonly or all");
-        return schema is null || profile is null ? null : new Located<GrantSpec>(new GrantSpec(schema, profile.Value), map, path);
+        return schema is null || profile is null ? null : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), map, path);
     }
 
     /// <summary>References between roles and schemas; the owner profile folded into the schema's owner.</summary>

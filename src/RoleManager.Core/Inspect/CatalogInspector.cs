@@ -6,12 +6,12 @@ using RoleManager.Sql;
 namespace RoleManager.Inspect;
 
 /// <summary>
-/// Reads the managed scope with a fixed set of five catalog queries sent as one batch (one round trip),
+/// Reads the managed scope with a fixed set of six catalog queries sent as one batch (one round trip),
 /// whatever the number of roles, schemas or objects. The queries live in <c>Queries/*.sql</c>.
 /// </summary>
 public sealed class CatalogInspector : ICatalogInspector
 {
-    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls"];
+    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns"];
 
     private static readonly ImmutableDictionary<string, string> Queries =
         QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
@@ -25,6 +25,7 @@ public sealed class CatalogInspector : ICatalogInspector
         batch.BatchCommands.Add(Command("3_schemas", schemas));
         batch.BatchCommands.Add(Command("4_objects", schemas, roles));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
+        batch.BatchCommands.Add(Command("6_columns", schemas, roles));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
@@ -36,8 +37,10 @@ public sealed class CatalogInspector : ICatalogInspector
         var objects = await ReadObjectsAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var defaultAcls = await ReadDefaultAclsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var columnGrants = await ReadColumnGrantsAsync(reader, cancellationToken);
 
-        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls);
+        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls) { ColumnGrants = columnGrants };
     }
 
     private static NpgsqlBatchCommand Command(string name, params string[][] arrays)
@@ -72,6 +75,15 @@ public sealed class CatalogInspector : ICatalogInspector
                 SearchPath: reader.IsDBNull(9) ? null : Ident.ParseIdentifierList(reader.GetString(9)).ToImmutableArray(),
                 MemberOf: reader.GetFieldValue<string[]>(10).ToImmutableHashSet(),
                 CurrentUserHasPrivileges: reader.GetBoolean(11), CurrentUserCanSetRole: reader.GetBoolean(12));
+            var groups = reader.GetFieldValue<string[]>(13);
+            var admin = reader.GetFieldValue<bool[]>(14);
+            var revocable = reader.GetFieldValue<bool?[]>(15);
+            role = role with
+            {
+                Memberships = groups.Select((g, i) => new Membership(g, admin[i], revocable[i] == true)).ToImmutableArray(),
+                DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
+                Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
+            };
             roles[role.Name] = role;
         }
         return roles.ToImmutable();
@@ -103,9 +115,12 @@ public sealed class CatalogInspector : ICatalogInspector
             var acl = ReadAcl(reader, 4);
             var names = reader.GetFieldValue<string[]>(6);
             var signatures = reader.GetFieldValue<string[]>(7);
+            string subKind = reader.GetString(8);
+            bool ownerIsSuperuser = reader.GetBoolean(9), linked = reader.GetBoolean(10);
             for (int i = 0; i < names.Length; i++)
                 objects.Add(new DbObject(Schema: schema, Name: names[i], Signature: signatures[i], Kind: kind, Owner: owner,
-                    CurrentUserHasOwnerPrivileges: ownerPrivileges, Acl: acl));
+                    CurrentUserHasOwnerPrivileges: ownerPrivileges, Acl: acl)
+                { SubKind = subKind, OwnerIsSuperuser = ownerIsSuperuser, LinkedToTable = linked });
         }
         // A stable order keeps the plan deterministic whatever order the server returns rows in.
         objects.Sort(static (a, b) => CompareObjects(a, b));
@@ -116,8 +131,19 @@ public sealed class CatalogInspector : ICatalogInspector
     {
         var entries = ImmutableArray.CreateBuilder<DefaultAcl>();
         while (await reader.ReadAsync(cancellationToken))
-            entries.Add(new DefaultAcl(reader.GetString(0), reader.GetString(1), ParseKind(reader.GetString(2)), ReadAcl(reader, 3)));
+            entries.Add(new DefaultAcl(reader.GetString(0), reader.IsDBNull(1) ? DefaultAcl.Global : reader.GetString(1),
+                ParseKind(reader.GetString(2)), ReadAcl(reader, 3)));
         return entries.ToImmutable();
+    }
+
+    private static async Task<ImmutableArray<ColumnGrant>> ReadColumnGrantsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var grants = ImmutableArray.CreateBuilder<ColumnGrant>();
+        while (await reader.ReadAsync(cancellationToken))
+            grants.Add(new ColumnGrant(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? CurrentState.Public : reader.GetString(2),
+                Privileges.Parse(reader.GetString(3)), reader.GetFieldValue<string[]>(4).ToImmutableArray()));
+        grants.Sort(static (a, b) => string.CompareOrdinal($"{a.Schema}.{a.Table}.{a.Grantee}.{(int)a.Privileges}", $"{b.Schema}.{b.Table}.{b.Grantee}.{(int)b.Privileges}"));
+        return grants.ToImmutable();
     }
 
     private static int CompareObjects(DbObject a, DbObject b)

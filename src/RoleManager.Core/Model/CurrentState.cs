@@ -17,6 +17,9 @@ public sealed record CurrentState(
     ImmutableArray<DefaultAcl> DefaultAcls)
 {
     public const string Public = "PUBLIC";
+
+    /// <summary>Column-level grants to declared roles and PUBLIC on the relations of the managed schemas.</summary>
+    public ImmutableArray<ColumnGrant> ColumnGrants { get; init; } = ImmutableArray<ColumnGrant>.Empty;
 }
 
 public sealed record ServerInfo(
@@ -41,7 +44,17 @@ public sealed record CurrentRole(
     ImmutableArray<string>? SearchPath,
     ImmutableHashSet<string> MemberOf,
     bool CurrentUserHasPrivileges,
-    bool CurrentUserCanSetRole);
+    bool CurrentUserCanSetRole)
+{
+    /// <summary>Every direct membership (declared or not, predefined <c>pg_*</c> and <c>rds_*</c> roles included).</summary>
+    public ImmutableArray<Membership> Memberships { get; init; } = ImmutableArray<Membership>.Empty;
+
+    /// <summary>Settings made for this role in the managed database only (<c>ALTER ROLE ... IN DATABASE ... SET</c>), as <c>name=value</c>.</summary>
+    public ImmutableArray<string> DatabaseSettings { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>Every database-independent setting (<c>rolconfig</c>), as <c>name=value</c>.</summary>
+    public ImmutableArray<string> Settings { get; init; } = ImmutableArray<string>.Empty;
+}
 
 public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl);
 
@@ -56,7 +69,25 @@ public sealed record DbObject(
     ObjectKind Kind,
     string Owner,
     bool CurrentUserHasOwnerPrivileges,
-    ImmutableDictionary<string, Privilege> Acl);
+    ImmutableDictionary<string, Privilege> Acl)
+{
+    /// <summary>The catalog's relkind (r, v, m, f, p, S) or prokind (f, p, a, w): what <c>ALTER ... OWNER TO</c> must name.</summary>
+    public string SubKind { get; init; } = "";
 
-/// <summary>An <c>ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA schema</c> entry.</summary>
-public sealed record DefaultAcl(string Owner, string Schema, ObjectKind Kind, ImmutableDictionary<string, Privilege> Acl);
+    /// <summary>The owner is a superuser: the master can neither act for it nor take the object over.</summary>
+    public bool OwnerIsSuperuser { get; init; }
+
+    /// <summary>A sequence that belongs to a table column (serial, identity): its owner follows the table's.</summary>
+    public bool LinkedToTable { get; init; }
+}
+
+/// <summary>
+/// An <c>ALTER DEFAULT PRIVILEGES FOR ROLE owner IN SCHEMA schema</c> entry, or a global one (no <c>IN SCHEMA</c>)
+/// when <see cref="Schema"/> is <see cref="Global"/>: a global entry replaces the built-in default for the owner.
+/// </summary>
+public sealed record DefaultAcl(string Owner, string Schema, ObjectKind Kind, ImmutableDictionary<string, Privilege> Acl)
+{
+    public const string Global = "";
+
+    public bool IsGlobal => Schema == Global;
+}

@@ -20,7 +20,7 @@ public enum Profile
     Owner,
     /// <summary>Reads and writes data: SELECT/INSERT/UPDATE/DELETE, sequences, EXECUTE.</summary>
     ReadWrite,
-    /// <summary>Reads data: SELECT, sequence SELECT, EXECUTE.</summary>
+    /// <summary>Reads data: SELECT, sequence SELECT; EXECUTE on routines only when the grant asks (<c>execute: true</c>).</summary>
     ReadOnly,
     /// <summary>Every privilege of each object kind, as the reference implementation grants.</summary>
     All,
@@ -41,7 +41,11 @@ public sealed record DesiredState(
 
 public sealed record SchemaSpec(string Name, string Owner);
 
-public sealed record GrantSpec(string Schema, Profile Profile);
+/// <summary>
+/// A profile on a schema. <paramref name="Execute"/> adds EXECUTE on routines to a profile that lacks it
+/// (readonly): routines may write (SECURITY DEFINER), so reading does not imply running them.
+/// </summary>
+public sealed record GrantSpec(string Schema, Profile Profile, bool Execute = false);
 
 public sealed record RoleSpec(
     string Name,

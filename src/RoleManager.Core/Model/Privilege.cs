@@ -67,6 +67,7 @@ public static class Privileges
     {
         (Profile.ReadOnly, ObjectKind.Table) => Privilege.Select,
         (Profile.ReadOnly, ObjectKind.Sequence) => Privilege.Select,
+        (Profile.ReadOnly, ObjectKind.Routine) => Privilege.None,
         (Profile.ReadWrite, ObjectKind.Table) => Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete,
         (Profile.ReadWrite, ObjectKind.Sequence) => Privilege.Usage | Privilege.Select | Privilege.Update,
         (_, ObjectKind.Routine) => Privilege.Execute,

@@ -25,6 +25,8 @@ public enum ChangeKind
     RevokeObjects,
     GrantDefault,
     RevokeDefault,
+    /// <summary>An object of a managed schema handed over to the schema's owner.</summary>
+    AlterObjectOwner,
 }
 
 /// <summary>

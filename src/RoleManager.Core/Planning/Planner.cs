@@ -23,8 +23,10 @@ public static class Planner
         PrivilegePlanner.PlanDatabase(context);
         PlanExtensions(context);
         SchemaPlanner.PlanSchemas(context);
-        PrivilegePlanner.PlanObjects(context);
-        PrivilegePlanner.PlanDefaultPrivileges(context);
+        var objects = OwnershipPlanner.PlanOwners(context);
+        PrivilegePlanner.PlanObjects(context, objects);
+        ColumnPlanner.PlanColumns(context, objects);
+        DefaultPrivilegePlanner.PlanDefaultPrivileges(context);
         RolePlanner.PlanDrops(context);
 
         var dropped = desired.Roles.Where(r => r.Drop && current.Roles.ContainsKey(r.Name)).Select(r => r.Name).ToHashSet();

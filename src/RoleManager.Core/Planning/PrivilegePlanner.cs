@@ -12,7 +12,7 @@ internal static class PrivilegePlanner
     /// <summary>Objects named in one GRANT/REVOKE at most, to keep statements a readable size.</summary>
     private const int MaxObjectsPerStatement = 500;
 
-    private static readonly ObjectKind[] Kinds = [ObjectKind.Table, ObjectKind.Sequence, ObjectKind.Routine];
+    internal static readonly ObjectKind[] Kinds = [ObjectKind.Table, ObjectKind.Sequence, ObjectKind.Routine];
 
     public static void PlanDatabase(PlanContext context)
     {
@@ -32,23 +32,22 @@ internal static class PrivilegePlanner
                 $"GRANT {Privileges.ToSql(privileges)} ON DATABASE {db} TO {SchemaPlanner.Grantees(grantees)}"));
     }
 
-    private static Privilege ToPrivilege(DatabasePrivilege p) => p switch
-    {
-        DatabasePrivilege.Connect => Privilege.Connect,
-        DatabasePrivilege.Temporary => Privilege.Temporary,
-        DatabasePrivilege.Create => Privilege.Create,
-        _ => Privilege.None,
-    };
+    private static Privilege ToPrivilege(DatabasePrivilege p) => PrivilegeModel.ToPrivilege(p);
 
-    /// <summary>What a declared role should hold on every object of a kind in a schema it does not own.</summary>
-    private static Privilege Wanted(PlanContext context, RoleSpec role, SchemaSpec schema, ObjectKind kind) =>
-        role.Name == schema.Owner
-            ? Privileges.AllFor(kind, context.Version)
-            : context.ProfilesOn(role, schema.Name).Aggregate(Privilege.None, (all, p) => all | Privileges.ForProfile(p, kind, context.Version));
+    /// <summary>What a declared role (or PUBLIC: nothing) should hold on every object of a kind in a schema it does not own.</summary>
+    internal static Privilege Wanted(PlanContext context, RoleSpec? role, SchemaSpec schema, ObjectKind kind) =>
+        role is null ? Privilege.None : PrivilegeModel.Direct(role, schema, kind, context.Version);
 
-    public static void PlanObjects(PlanContext context)
+    /// <summary>
+    /// The grants of the declared roles and of PUBLIC on the objects of the managed schemas, as they will be after
+    /// <see cref="OwnershipPlanner"/> has handed objects over (<paramref name="objectsAfterHandover"/>). Objects of
+    /// a superuser are left out: the master cannot change their grants (the ownership finding names them).
+    /// </summary>
+    public static void PlanObjects(PlanContext context, ImmutableArray<DbObject> objectsAfterHandover)
     {
-        var bySchemaAndKind = context.Current.Objects.ToLookup(o => (o.Schema, o.Kind));
+        bool master = context.Current.Server.CurrentUserIsSuperuser;
+        var bySchemaAndKind = objectsAfterHandover.Where(o => master || !o.OwnerIsSuperuser).ToLookup(o => (o.Schema, o.Kind));
+        var grantees = context.PresentRoles.Select(r => (Name: r.Name, Spec: (RoleSpec?)r)).Append((CurrentState.Public, null)).ToList();
         foreach (var schema in context.Desired.Schemas)
         foreach (var kind in Kinds)
         {
@@ -60,9 +59,9 @@ internal static class PrivilegePlanner
             var owned = new bool[classes.Count];
             var classMissing = new Privilege[classes.Count];
             var classExtra = new Privilege[classes.Count];
-            foreach (var role in context.PresentRoles)
+            foreach (var role in grantees)
             {
-                var wanted = Wanted(context, role, schema, kind);
+                var wanted = Wanted(context, role.Spec, schema, kind);
                 bool ownsSome = false, anyMissing = false, anyExtra = false;
                 for (int c = 0; c < classes.Count; c++)
                 {
@@ -147,7 +146,7 @@ internal static class PrivilegePlanner
             var union = items.Aggregate(Privilege.None, (all, i) => all | i.Privileges);
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(union)} on all {plural} in schema {schema} {word.ToLowerInvariant()} {role}",
-                $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {Ident.Quote(role)}"));
+                $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {SchemaPlanner.Grantees([role])}"));
             return;
         }
         foreach (var owner in items.Select(i => i.Object.Owner).Distinct()) context.ActAs(owner);
@@ -158,44 +157,10 @@ internal static class PrivilegePlanner
             string what = chunk.Length == 1 ? $"{Privileges.KindSingular(kind).ToLowerInvariant()} {schema}.{chunk[0].Object.Name}" : $"{chunk.Length} {plural} in schema {schema}";
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(group.Key)} on {what} {word.ToLowerInvariant()} {role}",
-                $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {Ident.Quote(role)}"));
+                $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {SchemaPlanner.Grantees([role])}"));
         }
     }
 
-    private static string ObjectName(DbObject obj) =>
+    internal static string ObjectName(DbObject obj) =>
         obj.Kind == ObjectKind.Routine ? $"{Ident.Qualified(obj.Schema, obj.Name)}({obj.Signature})" : Ident.Qualified(obj.Schema, obj.Name);
-
-    public static void PlanDefaultPrivileges(PlanContext context)
-    {
-        foreach (var schema in context.Desired.Schemas)
-        foreach (var kind in Kinds)
-        {
-            var entry = context.Current.DefaultAcls.FirstOrDefault(d => d.Owner == schema.Owner && d.Schema == schema.Name && d.Kind == kind);
-            var wanted = context.PresentRoles.Where(r => r.Name != schema.Owner)
-                .Select(r => (r.Name, Wanted(context, r, schema, kind))).ToList();
-            EmitDefaults(context, schema.Owner, schema.Name, kind, grant: false,
-                AclDiff.GroupBySet(wanted.Select(w => (w.Name, AclDiff.Extra(w.Item2, AclDiff.Of(entry?.Acl, w.Name))))));
-            EmitDefaults(context, schema.Owner, schema.Name, kind, grant: true,
-                AclDiff.GroupBySet(wanted.Select(w => (w.Name, AclDiff.Missing(w.Item2, AclDiff.Of(entry?.Acl, w.Name))))));
-
-            // Default privileges that another declared role set up in this schema are drift: only the owner creates here.
-            foreach (var other in context.Current.DefaultAcls.Where(d => d.Schema == schema.Name && d.Kind == kind && d.Owner != schema.Owner && context.DeclaredNames.Contains(d.Owner)))
-                EmitDefaults(context, other.Owner, schema.Name, kind, grant: false,
-                    AclDiff.GroupBySet(other.Acl.Where(a => context.DeclaredNames.Contains(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value))));
-        }
-    }
-
-    private static void EmitDefaults(PlanContext context, string owner, string schema, ObjectKind kind, bool grant,
-        IEnumerable<(Privilege Privileges, List<string> Grantees)> groups)
-    {
-        foreach (var (privileges, grantees) in groups)
-        {
-            context.ActAs(owner);
-            string plural = Privileges.DefaultKindPlural(kind);
-            context.Builder.Add(Phase.DefaultPrivileges, new Change(grant ? ChangeKind.GrantDefault : ChangeKind.RevokeDefault,
-                $"{(grant ? "grant" : "revoke")} {Privileges.ToSql(privileges)} on {plural.ToLowerInvariant()} {owner} creates in schema {schema} {(grant ? "to" : "from")} {string.Join(", ", grantees)}",
-                $"ALTER DEFAULT PRIVILEGES FOR ROLE {Ident.Quote(owner)} IN SCHEMA {Ident.Quote(schema)} " +
-                $"{(grant ? "GRANT" : "REVOKE")} {Privileges.ToSql(privileges)} ON {plural} {(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees(grantees)}"));
-        }
-    }
 }

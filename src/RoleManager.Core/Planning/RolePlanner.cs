@@ -20,6 +20,7 @@ internal static class RolePlanner
                 PlanNewRole(context, role);
             PlanSearchPath(context, role, current);
             PlanMemberships(context, role, current);
+            PlanDatabaseSettings(context, role, current);
         }
     }
 
@@ -48,8 +49,14 @@ internal static class RolePlanner
         if (current.CreateDb != role.CreateDb) clauses.Add(role.CreateDb ? "CREATEDB" : "NOCREATEDB");
         if (current.CreateRole != role.CreateRole) clauses.Add(role.CreateRole ? "CREATEROLE" : "NOCREATEROLE");
         if (!current.Inherit) clauses.Add("INHERIT");
-        if (current.Replication) clauses.Add("NOREPLICATION");
-        if (current.BypassRls) clauses.Add("NOBYPASSRLS");
+        // Only a superuser may change REPLICATION and BYPASSRLS.
+        foreach (var (on, clause) in new[] { (current.Replication, "NOREPLICATION"), (current.BypassRls, "NOBYPASSRLS") }.Where(a => a.Item1))
+        {
+            if (context.Current.Server.CurrentUserIsSuperuser) clauses.Add(clause);
+            else context.Builder.AddFinding(new Finding($"role {role.Name}",
+                $"{role.Name} has {clause[2..]}, which the configuration does not declare; only a superuser may remove it",
+                $"ALTER ROLE {Ident.Quote(role.Name)} WITH {clause}"));
+        }
         if (current.ConnectionLimit != role.ConnectionLimit) clauses.Add($"CONNECTION LIMIT {role.ConnectionLimit}");
         if (clauses.Count == 0) return;
         context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
@@ -69,20 +76,49 @@ internal static class RolePlanner
         context.Builder.Add(Phase.AlterRoles, change);
     }
 
+    /// <summary>
+    /// Exactly the declared memberships (and rds_iam for IAM roles): any other direct membership — a predefined
+    /// pg_* role, an rds_* role, an undeclared group — carries privileges the layout does not declare, so it is
+    /// revoked, and so is an ADMIN option. What the master may not revoke becomes a finding.
+    /// </summary>
     private static void PlanMemberships(PlanContext context, RoleSpec role, CurrentRole? current)
     {
         var wanted = role.MemberOf.ToHashSet(StringComparer.Ordinal);
         if (role.Auth == AuthMode.Iam) wanted.Add(RdsIam);
-        var have = current?.MemberOf ?? ImmutableHashSet<string>.Empty;
+        var have = current is null ? ImmutableArray<Membership>.Empty
+            : !current.Memberships.IsEmpty ? current.Memberships
+            : current.MemberOf.Order(StringComparer.Ordinal).Select(g => new Membership(g, false, true)).ToImmutableArray();
 
-        foreach (var group in role.MemberOf.Append(RdsIam).Distinct().Where(g => wanted.Contains(g) && !have.Contains(g)))
+        foreach (var group in role.MemberOf.Append(RdsIam).Distinct().Where(g => wanted.Contains(g) && have.All(m => m.Group != g)))
             context.Builder.Add(Phase.Memberships, new Change(ChangeKind.GrantMembership,
                 $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}"));
 
-        var managed = context.DeclaredNames.Add(RdsIam);
-        foreach (var group in have.Where(g => managed.Contains(g) && !wanted.Contains(g)).Order(StringComparer.Ordinal))
+        foreach (var membership in have.Where(m => !wanted.Contains(m.Group) || m.AdminOption).OrderBy(m => m.Group, StringComparer.Ordinal))
+        {
+            bool whole = !wanted.Contains(membership.Group);
+            string sql = whole
+                ? $"REVOKE {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}"
+                : $"REVOKE ADMIN OPTION FOR {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}";
+            if (!membership.Revocable)
+            {
+                context.Builder.AddFinding(new Finding($"role {role.Name}",
+                    whole ? $"{role.Name} is a member of {membership.Group}, which the configuration does not declare, and the master user may not revoke it"
+                          : $"{role.Name} holds ADMIN OPTION on {membership.Group}, which the configuration does not declare, and the master user may not revoke it",
+                    sql));
+                continue;
+            }
             context.Builder.Add(Phase.Memberships, new Change(ChangeKind.RevokeMembership,
-                $"remove {role.Name} from {group}", $"REVOKE {Ident.Quote(group)} FROM {Ident.Quote(role.Name)}"));
+                whole ? $"remove {role.Name} from {membership.Group}" : $"remove the ADMIN option of {role.Name} on {membership.Group}", sql));
+        }
+    }
+
+    /// <summary>Settings made for a declared role in this database only override the declared ones: none is declared, so all go.</summary>
+    private static void PlanDatabaseSettings(PlanContext context, RoleSpec role, CurrentRole? current)
+    {
+        if (current is null || current.DatabaseSettings.IsEmpty) return;
+        context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
+            $"reset the settings of role {role.Name} in database {context.Desired.Database} ({string.Join(", ", current.DatabaseSettings)})",
+            $"ALTER ROLE {Ident.Quote(role.Name)} IN DATABASE {Ident.Quote(context.Desired.Database)} RESET ALL"));
     }
 
     public static void PlanDrops(PlanContext context)

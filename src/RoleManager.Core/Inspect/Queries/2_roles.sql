@@ -1,12 +1,27 @@
 -- The declared roles ($1) that exist: attributes, the database-independent search_path setting,
 -- the roles each is a member of, and what the current (master) user may do with it.
 -- pg_has_role's 'SET' option exists from PostgreSQL 16; before that 'MEMBER' means the same (SET ROLE allowed).
+-- Memberships come with their ADMIN option and whether the master may revoke them: before 16 CREATEROLE
+-- may revoke any membership in a non-superuser role; from 16 only the grantor (or who has its privileges)
+-- may, and it needs ADMIN on the group. The settings made for this role in this database only
+-- (ALTER ROLE ... IN DATABASE ... SET) come last, as name=value strings.
 SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolinherit,
        r.rolreplication, r.rolbypassrls, r.rolconnlimit,
        (SELECT substr(s, length('search_path=') + 1) FROM unnest(r.rolconfig) s WHERE s LIKE 'search_path=%') AS search_path,
        ARRAY(SELECT DISTINCT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid) AS member_of,
        pg_has_role(current_user, r.oid, 'USAGE') AS current_user_has_privileges,
        pg_has_role(current_user, r.oid,
-                   CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS current_user_can_set_role
+                   CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS current_user_can_set_role,
+       ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY 1) AS membership_groups,
+       ARRAY(SELECT m.admin_option FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text) AS membership_admin,
+       ARRAY(SELECT (SELECT me.rolsuper FROM pg_roles me WHERE me.rolname = current_user)
+                    OR (current_setting('server_version_num')::int < 160000
+                        AND (SELECT me.rolcreaterole FROM pg_roles me WHERE me.rolname = current_user) AND NOT g.rolsuper)
+                    OR (current_setting('server_version_num')::int >= 160000
+                        AND pg_has_role(current_user, m.grantor, 'USAGE') AND pg_has_role(current_user, g.oid, 'MEMBER WITH ADMIN OPTION'))
+             FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text) AS membership_revocable,
+       ARRAY(SELECT unnest(s.setconfig) FROM pg_db_role_setting s
+             WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS database_settings,
+       coalesce(r.rolconfig, ARRAY[]::text[]) AS settings
 FROM pg_roles r
 WHERE r.rolname = ANY($1);

@@ -1,5 +1,5 @@
 -- Every table-like object, sequence and routine in the managed schemas ($1), with its owner and the
--- privileges of the declared roles ($2) only, grouped: one row per schema, kind, owner and ACL, with the
+-- privileges of the declared roles ($2) and PUBLIC only, grouped: one row per schema, kind, owner and ACL, with the
 -- names (and routine signatures) of the objects that share them. A large catalog, where most objects carry
 -- the same grants, so sends a few rows instead of one per object, and each distinct ACL is exploded once.
 -- Kinds match what GRANT ... ON ALL TABLES / SEQUENCES / ROUTINES IN SCHEMA covers: relkind r, v, m, f, p
@@ -7,29 +7,39 @@
 -- the owner-only default, and for routines that default also lets PUBLIC execute (acldefault('f', ...)).
 -- Grouping is by the raw aclitem[] (hashable on PostgreSQL 13+), which is cheap; objects whose ACLs differ
 -- only in undeclared grantees land in separate groups with the same filtered privileges, which is harmless.
+-- Also per group: the exact relkind/prokind (ALTER ... OWNER TO names it), whether the owner is a superuser
+-- (the master cannot act for it), and for sequences whether one belongs to a table column (serial/identity:
+-- its owner follows the table's).
 WITH declared AS (SELECT oid FROM pg_roles WHERE rolname = ANY($2)),
 objects AS (
     SELECT n.nspname::text AS schema_name, c.relname::text AS name, '' AS signature,
-           CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END AS kind, c.relowner AS owner, c.relacl AS acl
+           CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END AS kind, c.relowner AS owner, c.relacl AS acl,
+           c.relkind::text AS subkind,
+           (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d
+                                        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                                          AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))) AS linked
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')
     UNION ALL
-    SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), 'f', p.proowner, p.proacl
+    SELECT n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), 'f', p.proowner, p.proacl,
+           p.prokind::text, false
     FROM pg_proc p
     JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = ANY($1)
 ),
 groups AS (
-    SELECT o.schema_name, o.kind, o.owner, o.acl, array_agg(o.name) AS names, array_agg(o.signature) AS signatures
+    SELECT o.schema_name, o.kind, o.owner, o.acl, o.subkind, o.linked, array_agg(o.name) AS names, array_agg(o.signature) AS signatures
     FROM objects o
-    GROUP BY o.schema_name, o.kind, o.owner, o.acl
+    GROUP BY o.schema_name, o.kind, o.owner, o.acl, o.subkind, o.linked
 )
 SELECT g.schema_name, g.kind, pg_get_userbyid(g.owner)::text AS owner, pg_has_role(g.owner, 'USAGE') AS current_user_has_owner_privileges,
-       acl.grantees, acl.privileges, g.names, g.signatures
+       acl.grantees, acl.privileges, g.names, g.signatures, g.subkind, coalesce(o.rolsuper, false) AS owner_is_superuser, g.linked
 FROM groups g
+LEFT JOIN pg_roles o ON o.oid = g.owner
 LEFT JOIN LATERAL (
-    SELECT array_agg(pg_get_userbyid(a.grantee)::text) AS grantees, array_agg(a.privilege_type::text) AS privileges
+    SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
+           array_agg(a.privilege_type::text) AS privileges
     FROM aclexplode(coalesce(g.acl, acldefault(g.kind::"char", g.owner))) a
-    WHERE a.grantee IN (SELECT oid FROM declared)
+    WHERE a.grantee IN (SELECT oid FROM declared) OR a.grantee = 0::oid
 ) acl ON true;

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using RoleManager.Model;
+using RoleManager.Sql;
+using static RoleManager.Planning.PlanBuilder;
+
+namespace RoleManager.Planning;
+
+/// <summary>
+/// Every object in a managed schema belongs to the schema's declared owner. An object of another role — one the
+/// master made before the first apply, one given to app by hand, one left by a dropped role — is handed over
+/// with <c>ALTER ... OWNER TO</c>: its owner could otherwise drop or alter it, and a master-owned table breaks
+/// foreign-key checks once the master loses USAGE on the schema. An object of a superuser is a finding.
+/// </summary>
+internal static class OwnershipPlanner
+{
+    /// <summary>Plans the hand-overs and returns the objects as they will be afterwards (owner and ACL).</summary>
+    public static ImmutableArray<DbObject> PlanOwners(PlanContext context)
+    {
+        var owners = context.Desired.Schemas.ToDictionary(s => s.Name, s => s.Owner, StringComparer.Ordinal);
+        bool masterIsSuperuser = context.Current.Server.CurrentUserIsSuperuser;
+        var after = ImmutableArray.CreateBuilder<DbObject>(context.Current.Objects.Length);
+        // The server drops the old owner's entry and gives the new owner the owner's rights; objects that shared
+        // an ACL instance keep sharing one, so the privilege planner still diffs per group.
+        var moved = new Dictionary<(ImmutableDictionary<string, Privilege>, string), ImmutableDictionary<string, Privilege>>();
+        foreach (var obj in context.Current.Objects)
+        {
+            if (!owners.TryGetValue(obj.Schema, out var owner) || obj.Owner == owner)
+            {
+                after.Add(obj);
+                continue;
+            }
+            string sql = $"ALTER {Keyword(obj)} {PrivilegePlanner.ObjectName(obj)} OWNER TO {Ident.Quote(owner)}";
+            if (obj.OwnerIsSuperuser && !masterIsSuperuser)
+            {
+                context.Builder.AddFinding(new Finding($"{Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name}",
+                    $"it belongs to the superuser {obj.Owner}, not to {owner} (the owner of schema {obj.Schema}), and the master user cannot act for a superuser",
+                    sql));
+                after.Add(obj);
+                continue;
+            }
+            // A serial or identity sequence follows its table (ALTER SEQUENCE on it is refused).
+            if (!obj.LinkedToTable)
+            {
+                context.ActAs(obj.Owner);
+                context.ActAs(owner);
+                context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterObjectOwner,
+                    $"make {owner} the owner of {Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name} (was {obj.Owner})", sql));
+            }
+            if (!moved.TryGetValue((obj.Acl, obj.Owner), out var acl))
+                moved[(obj.Acl, obj.Owner)] = acl = obj.Acl.Remove(obj.Owner);
+            after.Add(obj with { Owner = owner, Acl = acl, OwnerIsSuperuser = false, CurrentUserHasOwnerPrivileges = false });
+        }
+        return after.MoveToImmutable();
+    }
+
+    private static string Keyword(DbObject obj) => (obj.Kind, obj.SubKind) switch
+    {
+        (ObjectKind.Routine, "p") => "PROCEDURE",
+        (ObjectKind.Routine, "a") => "AGGREGATE",
+        (ObjectKind.Routine, _) => "FUNCTION",
+        (ObjectKind.Sequence, _) => "SEQUENCE",
+        (_, "v") => "VIEW",
+        (_, "m") => "MATERIALIZED VIEW",
+        (_, "f") => "FOREIGN TABLE",
+        _ => "TABLE",
+    };
+}
