@@ -42,7 +42,7 @@ public class CheckTests
 
     [Theory]
     [MemberData(nameof(Sabotage))]
-    public async Task Each_sabotage_fails_exactly_its_assertion_and_the_drift_assertion(string sabotage, string role, string assertion)
+    public async Task Each_sabotage_fails_its_assertion_and_the_drift_assertion_and_no_other_probe(string sabotage, string role, string assertion)
     {
         var db = await TestDatabase.CreateAsync();
         await db.ApplyAsync(db.DefaultLayout());
@@ -53,7 +53,8 @@ public class CheckTests
         var check = await CheckAsync(db, db.DefaultLayout());
 
         string expectedRole = role switch { "app" => db.App, "migrator" => db.Migrator, _ => role };
-        var failures = check.Failures.Select(f => (f.Role, f.Name)).OrderBy(f => f.Name).ToList();
+        // The server's own view of every object (issue 13) may fail too when the sabotage reaches existing objects.
+        var failures = check.Failures.Where(f => !f.Name.StartsWith("may do exactly what is declared")).Select(f => (f.Role, f.Name)).OrderBy(f => f.Name).ToList();
         Assert.Equal(new[] { ("*", "database matches the configuration (plan is empty)"), (expectedRole, Fill(assertion)) }.OrderBy(f => f.Item2), failures);
     }
 
