@@ -172,7 +172,10 @@ public sealed class CatalogInspector : ICatalogInspector
         for (int i = 0; i < grantees.Length; i++)
         {
             string grantee = grantees[i] ?? CurrentState.Public;
-            acl[grantee] = acl.GetValueOrDefault(grantee) | Privileges.Parse(privileges[i]);
+            string privilege = privileges[i];
+            // A trailing '*' marks a privilege held WITH GRANT OPTION (the objects query only).
+            var flags = privilege.EndsWith('*') ? Privileges.Parse(privilege[..^1]) | Privilege.GrantOption : Privileges.Parse(privilege);
+            acl[grantee] = acl.GetValueOrDefault(grantee) | flags;
         }
         return acl.ToImmutableDictionary(StringComparer.Ordinal);
     }

@@ -18,6 +18,8 @@ public enum Privilege
     Connect = 1 << 10,
     Temporary = 1 << 11,
     Execute = 1 << 12,
+    /// <summary>Not a privilege: marks that some privilege of the entry is held WITH GRANT OPTION (object ACLs).</summary>
+    GrantOption = 1 << 13,
 }
 
 /// <summary>The kinds of schema objects whose privileges are managed.</summary>

@@ -67,7 +67,7 @@ internal static class PrivilegePlanner
                 {
                     owned[c] = classes[c].Owner == role.Name;
                     ownsSome |= owned[c];
-                    var have = AclDiff.Of(classes[c].Acl, role.Name);
+                    var have = AclDiff.Of(classes[c].Acl, role.Name) & ~Privilege.GrantOption;
                     classMissing[c] = owned[c] ? Privilege.None : AclDiff.Missing(wanted, have);
                     classExtra[c] = owned[c] ? Privilege.None : AclDiff.Extra(wanted, have);
                     anyMissing |= classMissing[c] != Privilege.None;
@@ -83,6 +83,7 @@ internal static class PrivilegePlanner
                         if (classExtra[c] != Privilege.None) extra.Add((objects[i], classExtra[c]));
                     }
                 EmitObjects(context, grant: false, schema.Name, kind, role.Name, extra, objects, ownsSome);
+                RevokeGrantOptions(context, schema.Name, kind, role.Name, objects);
                 EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, ownsSome);
             }
         }
@@ -159,6 +160,23 @@ internal static class PrivilegePlanner
                 $"{lower} {Privileges.ToSql(group.Key)} on {what} {word.ToLowerInvariant()} {role}",
                 $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {SchemaPlanner.Grantees([role])}"));
         }
+    }
+
+    /// <summary>
+    /// No declared role may pass its privileges on: a grant option is revoked with CASCADE, which also removes
+    /// the grants the role made with it (REVOKE by the owner alone would leave those in place).
+    /// </summary>
+    private static void RevokeGrantOptions(PlanContext context, string schema, ObjectKind kind, string role, List<DbObject> objects)
+    {
+        var holding = objects.Where(o => o.Owner != role && AclDiff.Of(o.Acl, role).HasFlag(Privilege.GrantOption)).ToList();
+        if (holding.Count == 0) return;
+        foreach (var owner in holding.Select(o => o.Owner).Distinct()) context.ActAs(owner);
+        if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared) context.ActAs(declared.Owner);
+        foreach (var chunk in holding.Chunk(MaxObjectsPerStatement))
+            context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.RevokeObjects,
+                $"revoke the grant option of {role} on {chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()} in schema {schema}",
+                $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON {Privileges.KindSingular(kind)} {string.Join(", ", chunk.Select(ObjectName))} " +
+                $"FROM {SchemaPlanner.Grantees([role])} CASCADE"));
     }
 
     internal static string ObjectName(DbObject obj) =>

@@ -7,7 +7,7 @@
 -- the owner-only default, and for routines that default also lets PUBLIC execute (acldefault('f', ...)).
 -- Grouping is by the raw aclitem[] (hashable on PostgreSQL 13+), which is cheap; objects whose ACLs differ
 -- only in undeclared grantees land in separate groups with the same filtered privileges, which is harmless.
--- Also per group: the exact relkind/prokind (ALTER ... OWNER TO names it), whether the owner is a superuser
+-- A privilege held WITH GRANT OPTION ends with '*'. Also per group: the exact relkind/prokind (ALTER ... OWNER TO names it), whether the owner is a superuser
 -- (the master cannot act for it), and for sequences whether one belongs to a table column (serial/identity:
 -- its owner follows the table's).
 WITH declared AS (SELECT oid FROM pg_roles WHERE rolname = ANY($2)),
@@ -39,7 +39,7 @@ FROM groups g
 LEFT JOIN pg_roles o ON o.oid = g.owner
 LEFT JOIN LATERAL (
     SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
-           array_agg(a.privilege_type::text) AS privileges
+           array_agg(a.privilege_type::text || CASE WHEN a.is_grantable THEN '*' ELSE '' END) AS privileges
     FROM aclexplode(coalesce(g.acl, acldefault(g.kind::"char", g.owner))) a
     WHERE a.grantee IN (SELECT oid FROM declared) OR a.grantee = 0::oid
 ) acl ON true;
