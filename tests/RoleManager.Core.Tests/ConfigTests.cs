@@ -13,7 +13,7 @@ public class ConfigTests
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
 
     // The schema registers its $id globally: build it once per process.
-    private static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(Path.Combine(Root(), "schema", "role-manager.schema.json"))));
+    internal static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(Path.Combine(Root(), "schema", "role-manager.schema.json"))));
 
     private static DesiredState Load(string yaml, Func<string, string?>? env = null) =>
         ConfigLoader.Load(yaml, "test.yaml", env ?? (_ => null), new ConfigDefaults());

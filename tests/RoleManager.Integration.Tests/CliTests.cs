@@ -68,10 +68,11 @@ public class CliTests
         Assert.Contains("profile: readwrite", inspect.StdOut);
 
         string file = Path.Combine(Path.GetTempPath(), $"inspect-{db.Name}.yaml");
-        // Adopt the inspected layout as a config: the passwords are the only thing inspect cannot know.
-        await File.WriteAllTextAsync(file, inspect.StdOut
-            .Replace($"name: {db.App}\n  login: true\n  auth: password", $"name: {db.App}\n  login: true\n  auth: password\n  password_env: APP_PASSWORD")
-            .Replace($"name: {db.Migrator}\n  login: true\n  auth: password", $"name: {db.Migrator}\n  login: true\n  auth: password\n  password_env: MIGRATOR_PASSWORD"));
+        // Adopt the inspected layout as a config: inspect names an environment variable per password role (issue 13);
+        // the passwords are the only thing it cannot know.
+        await File.WriteAllTextAsync(file, inspect.StdOut);
+        env[Reporting.InspectYaml.EnvName(db.App)] = TestDatabase.Password(db.App);
+        env[Reporting.InspectYaml.EnvName(db.Migrator)] = TestDatabase.Password(db.Migrator);
         var plan = await CliRunner.RunAsync(env, "plan", "--config", file, "--detailed-exitcode");
         Assert.True(plan.ExitCode == 0, plan.All + "\n---\n" + File.ReadAllText(file));
     }

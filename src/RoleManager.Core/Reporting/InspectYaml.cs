@@ -1,67 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using RoleManager.Config;
 using RoleManager.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace RoleManager.Reporting;
 
 /// <summary>
-/// Writes the current state of the managed scope in the config format, so that an existing database
-/// can be adopted: the profile of each role on each schema is inferred from the default privileges the
-/// schema owner set up (what future tables will get), else from the schema's USAGE grant.
+/// Writes the current state of the managed scope as a config (YAML, or JSON with the same keys), so that an
+/// existing database can be adopted: applied to the same database it plans nothing. The profile of each role on
+/// each schema is inferred from the default privileges the schema owner set up (what future tables will get), else
+/// from the schema's USAGE grant. A schema whose owner cannot be declared (the master user, a reserved or
+/// undeclared role) is left out: it stays unmanaged.
 /// </summary>
 public static class InspectYaml
 {
-    public static string Write(DesiredState scope, CurrentState current)
-    {
-        var root = new YamlMappingNode { { "database", current.Server.Database } };
-        var schemas = new YamlSequenceNode();
-        foreach (var name in scope.Schemas.Select(s => s.Name))
-            if (current.Schemas.TryGetValue(name, out var schema))
-                schemas.Add(new YamlMappingNode { { "name", schema.Name }, { "owner", schema.Owner } });
-        root.Add("schemas", schemas);
+    public static string Write(DesiredState scope, CurrentState current) => ToYaml(Read(scope, current));
 
-        var roles = new YamlSequenceNode();
-        foreach (var role in scope.Roles.Select(r => r.Name))
+    public static string WriteJson(DesiredState scope, CurrentState current) =>
+        JsonSerializer.Serialize(Read(scope, current), InspectJsonContext.Default.InspectedConfig);
+
+    public static InspectedConfig Read(DesiredState scope, CurrentState current)
+    {
+        var declared = scope.Roles.Where(r => current.Roles.ContainsKey(r.Name)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var schemas = scope.Schemas.Select(s => s.Name)
+            .Where(n => current.Schemas.TryGetValue(n, out var s) && declared.Contains(s.Owner) && Names.RoleProblem(s.Owner) is null)
+            .Select(n => new InspectedSchema(n, current.Schemas[n].Owner)).ToList();
+        var schemaNames = schemas.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+
+        var roles = new List<InspectedRole>();
+        foreach (var spec in scope.Roles.Where(r => declared.Contains(r.Name)))
         {
-            if (!current.Roles.TryGetValue(role, out var r)) continue;
-            var node = new YamlMappingNode
+            var r = current.Roles[spec.Name];
+            string auth = r.MemberOf.Contains("rds_iam") ? "iam" : r.Login && spec.Auth == AuthMode.Password ? "password" : "none";
+            var searchPath = r.SearchPath?.Where(s => schemaNames.Contains(s) || s is "public" or "$user").ToList();
+            var memberOf = r.MemberOf.Where(m => m != "rds_iam" && declared.Contains(m)).Order(StringComparer.Ordinal).ToList();
+            var database = DatabasePrivileges(AclOf(current.DatabaseAcl, r.Name));
+            var defaults = r.Login ? new[] { "connect", "temporary" } : [];
+            var grants = new List<InspectedGrant>();
+            foreach (var schema in schemas.Where(s => s.Owner != r.Name))
+                if (InferProfile(current, current.Schemas[schema.Name], r.Name) is { } grant) grants.Add(grant);
+            roles.Add(new InspectedRole(r.Name, r.Login, auth,
+                PasswordEnv: auth == "password" ? EnvName(r.Name) : null,
+                SearchPath: searchPath, ConnectionLimit: r.ConnectionLimit != -1 ? r.ConnectionLimit : null,
+                Createdb: r.CreateDb ? true : null, Createrole: r.CreateRole ? true : null,
+                MemberOf: memberOf.Count > 0 ? memberOf : null,
+                DatabasePrivileges: database.SequenceEqual(defaults) ? null : database,
+                Grants: grants.Count > 0 ? grants : null));
+        }
+        var extensions = current.Extensions.Where(e => e != "plpgsql").Order(StringComparer.Ordinal).ToList();
+        return new InspectedConfig(current.Server.Database, schemas, roles, extensions.Count > 0 ? extensions : null);
+    }
+
+    /// <summary>The environment variable inspect proposes for a password role: its name in capitals, then _PASSWORD.</summary>
+    public static string EnvName(string role) =>
+        new string(role.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()) + "_PASSWORD";
+
+    private static Privilege AclOf(System.Collections.Immutable.ImmutableDictionary<string, Privilege> acl, string role) =>
+        acl.TryGetValue(role, out var p) ? p : Privilege.None;
+
+    private static List<string> DatabasePrivileges(Privilege privileges)
+    {
+        var names = new List<string>();
+        if (privileges.HasFlag(Privilege.Connect)) names.Add("connect");
+        if (privileges.HasFlag(Privilege.Temporary)) names.Add("temporary");
+        if (privileges.HasFlag(Privilege.Create)) names.Add("create");
+        return names;
+    }
+
+    private static InspectedGrant? InferProfile(CurrentState current, CurrentSchema schema, string role)
+    {
+        DefaultAcl? Defaults(ObjectKind kind) => current.DefaultAcls.FirstOrDefault(d => d.Schema == schema.Name && d.Owner == schema.Owner && d.Kind == kind);
+        var tables = Defaults(ObjectKind.Table) is { } t && t.Acl.TryGetValue(role, out var p) ? p : (Privilege?)null;
+        bool execute = Defaults(ObjectKind.Routine) is { } f && f.Acl.TryGetValue(role, out var x) && x.HasFlag(Privilege.Execute);
+        int version = current.Server.VersionNum;
+        string? profile = tables is null
+            ? (schema.Acl.TryGetValue(role, out var s) && s.HasFlag(Privilege.Usage) ? "readonly" : null)
+            : tables.Value.HasFlag(Privileges.AllFor(ObjectKind.Table, version)) ? "all"
+            : tables.Value.HasFlag(Privileges.ForProfile(Profile.ReadWrite, ObjectKind.Table, version)) ? "readwrite"
+            : tables.Value.HasFlag(Privilege.Select) ? "readonly" : null;
+        return profile is null ? null : new InspectedGrant(schema.Name, profile, profile == "readonly" && execute ? true : null);
+    }
+
+    private static string ToYaml(InspectedConfig config)
+    {
+        var root = new YamlMappingNode { { "database", config.Database } };
+        var schemas = new YamlSequenceNode();
+        foreach (var s in config.Schemas) schemas.Add(new YamlMappingNode { { "name", s.Name }, { "owner", s.Owner } });
+        root.Add("schemas", schemas);
+        var roles = new YamlSequenceNode();
+        foreach (var r in config.Roles)
+        {
+            var node = new YamlMappingNode { { "name", r.Name }, { "login", Bool(r.Login) }, { "auth", r.Auth } };
+            if (r.PasswordEnv is { } env) node.Add("password_env", env);
+            if (r.SearchPath is { } sp) node.Add("search_path", List(sp));
+            if (r.ConnectionLimit is { } limit) node.Add("connection_limit", limit.ToString(CultureInfo.InvariantCulture));
+            if (r.Createdb is true) node.Add("createdb", "true");
+            if (r.Createrole is true) node.Add("createrole", "true");
+            if (r.MemberOf is { } memberOf) node.Add("member_of", List(memberOf));
+            if (r.DatabasePrivileges is { } db) node.Add("database_privileges", List(db));
+            if (r.Grants is { } grants)
             {
-                { "name", r.Name },
-                { "login", r.Login ? "true" : "false" },
-                { "auth", r.MemberOf.Contains("rds_iam") ? "iam" : r.Login ? "password" : "none" },
-            };
-            if (r.SearchPath is { } sp) node.Add("search_path", new YamlSequenceNode(sp.Select(s => new YamlScalarNode(s))));
-            if (r.ConnectionLimit != -1) node.Add("connection_limit", r.ConnectionLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (r.CreateDb) node.Add("createdb", "true");
-            if (r.CreateRole) node.Add("createrole", "true");
-            var memberOf = r.MemberOf.Where(m => m != "rds_iam" && scope.FindRole(m) is not null).Order(StringComparer.Ordinal).ToList();
-            if (memberOf.Count > 0) node.Add("member_of", new YamlSequenceNode(memberOf.Select(m => new YamlScalarNode(m))));
-            var grants = new YamlSequenceNode();
-            foreach (var schema in current.Schemas.Values.Where(s => scope.Schemas.Any(d => d.Name == s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal))
-            {
-                string? profile = schema.Owner == r.Name ? "owner" : InferProfile(current, schema, r.Name);
-                if (profile is not null)
-                    grants.Add(new YamlMappingNode { { "schema", schema.Name }, { "profile", profile } });
+                var list = new YamlSequenceNode();
+                foreach (var g in grants)
+                {
+                    var grant = new YamlMappingNode { { "schema", g.Schema }, { "profile", g.Profile } };
+                    if (g.Execute is true) grant.Add("execute", "true");
+                    list.Add(grant);
+                }
+                node.Add("grants", list);
             }
-            if (grants.Children.Count > 0) node.Add("grants", grants);
             roles.Add(node);
         }
         root.Add("roles", roles);
-        var extensions = current.Extensions.Where(e => e != "plpgsql").Order(StringComparer.Ordinal).ToList();
-        if (extensions.Count > 0) root.Add("extensions", new YamlSequenceNode(extensions.Select(e => new YamlScalarNode(e))));
-
+        if (config.Extensions is { } extensions) root.Add("extensions", List(extensions));
         var writer = new StringWriter();
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
         return writer.ToString().Replace("\n...\n", "\n");
     }
 
-    private static string? InferProfile(CurrentState current, CurrentSchema schema, string role)
-    {
-        var defaults = current.DefaultAcls.FirstOrDefault(d => d.Schema == schema.Name && d.Owner == schema.Owner && d.Kind == ObjectKind.Table);
-        var tables = defaults is not null && defaults.Acl.TryGetValue(role, out var p) ? p : (Privilege?)null;
-        if (tables is null)
-            return schema.Acl.TryGetValue(role, out var s) && s.HasFlag(Privilege.Usage) ? "readonly" : null;
-        if (tables.Value.HasFlag(Privileges.AllFor(ObjectKind.Table, current.Server.VersionNum))) return "all";
-        if (tables.Value.HasFlag(Privileges.ForProfile(Profile.ReadWrite, ObjectKind.Table, current.Server.VersionNum))) return "readwrite";
-        return tables.Value.HasFlag(Privilege.Select) ? "readonly" : null;
-    }
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static YamlSequenceNode List(IEnumerable<string> items) => new(items.Select(i => new YamlScalarNode(i)));
 }

@@ -97,6 +97,51 @@ internal sealed class DriftLayout
         var after = await PlanAsync();
         Assert.True(after.IsConverged, "after apply the plan still has: " +
             string.Join("; ", after.Changes.Select(c => c.Sql)) + string.Join("; ", after.Findings.Select(f => f.FixSql)));
+        await AssertLeastPrivilegeAsync();
         return first;
+    }
+
+    /// <summary>
+    /// What a user would verify by hand, asked of the server as the superuser and independent of the tool's check:
+    /// migrator owns everything in app, nobody holds an undeclared membership, the readonly role and PUBLIC can
+    /// neither write nor run anything, app cannot truncate, and no role has extra database privileges.
+    /// </summary>
+    public async Task AssertLeastPrivilegeAsync()
+    {
+        await using var su = await Db.SuperuserAsync();
+        string roles = $"'{Db.App}', '{Db.Migrator}', '{Reporting}'";
+        string problems = await TestDatabase.Scalar<string>(su, $"""
+            SELECT coalesce(string_agg(p, '; '), '') FROM (
+              SELECT 'owned by ' || pg_get_userbyid(relowner) || ': ' || oid::regclass AS p FROM pg_class
+               WHERE relnamespace = 'app'::regnamespace AND relkind IN ('r','v','m','f','p','S') AND relowner <> '{Db.Migrator}'::regrole
+              UNION ALL SELECT 'owned by ' || pg_get_userbyid(proowner) || ': ' || oid::regprocedure FROM pg_proc
+               WHERE pronamespace = 'app'::regnamespace AND proowner <> '{Db.Migrator}'::regrole
+              UNION ALL SELECT 'member: ' || member::regrole || ' of ' || roleid::regrole FROM pg_auth_members WHERE member::regrole::text IN ({roles})
+              UNION ALL SELECT r || ' may ' || priv || ' ' || c.oid::regclass FROM pg_class c, unnest(ARRAY['{Reporting}', 'public']) r, unnest(ARRAY['INSERT','UPDATE','DELETE','TRUNCATE']) priv
+               WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r','v','m','p') AND has_table_privilege(r, c.oid, priv)
+              UNION ALL SELECT r || ' may ' || priv || ' columns of ' || c.oid::regclass FROM pg_class c, unnest(ARRAY['{Reporting}', 'public']) r, unnest(ARRAY['INSERT','UPDATE']) priv
+               WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r','v','m','p') AND has_any_column_privilege(r, c.oid, priv)
+              UNION ALL SELECT 'public may read ' || c.oid::regclass FROM pg_class c
+               WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r','v','m','p') AND has_any_column_privilege('public', c.oid, 'SELECT')
+              UNION ALL SELECT r || ' may update sequence ' || c.oid::regclass FROM pg_class c, unnest(ARRAY['{Reporting}', 'public']) r
+               WHERE c.relnamespace = 'app'::regnamespace AND c.relkind = 'S' AND has_sequence_privilege(r, c.oid, 'UPDATE')
+              UNION ALL SELECT '{Db.App} may truncate ' || c.oid::regclass FROM pg_class c
+               WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r','p') AND has_table_privilege('{Db.App}', c.oid, 'TRUNCATE')
+              UNION ALL SELECT r || ' may execute ' || p.oid::regprocedure FROM pg_proc p, unnest(ARRAY['{Reporting}', 'public']) r
+               WHERE p.pronamespace = 'app'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
+              UNION ALL SELECT r || ' may ' || priv || ' in schema app' FROM unnest(ARRAY['{Db.App}', '{Reporting}', 'public']) r, unnest(ARRAY['CREATE']) priv
+               WHERE has_schema_privilege(r, 'app', priv)
+              UNION ALL SELECT 'public may use schema app' WHERE has_schema_privilege('public', 'app', 'USAGE')
+              UNION ALL SELECT r || ' may ' || priv || ' on the database' FROM unnest(ARRAY['{Db.App}', '{Reporting}', 'public']) r, unnest(ARRAY['CREATE', 'TEMPORARY']) priv
+               WHERE has_database_privilege(r, current_database(), priv) AND NOT (r = '{Db.App}' AND priv = 'TEMPORARY') AND NOT (r = '{Reporting}' AND priv = 'TEMPORARY')
+              UNION ALL SELECT 'attribute drift on ' || rolname FROM pg_roles WHERE rolname IN ({roles})
+               AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls OR rolconnlimit <> -1 OR NOT rolinherit)
+              UNION ALL SELECT 'setting in this database for ' || setrole::regrole FROM pg_db_role_setting
+               WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND setrole::regrole::text IN ({roles})
+              UNION ALL SELECT 'grant option of ' || a.grantee::regrole || ' on ' || c.oid::regclass FROM pg_class c, aclexplode(c.relacl) a
+               WHERE c.relnamespace = 'app'::regnamespace AND a.is_grantable AND a.grantee <> c.relowner
+            ) s
+            """);
+        Assert.True(problems == "", problems);
     }
 }
