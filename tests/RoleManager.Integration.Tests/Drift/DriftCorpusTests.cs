@@ -15,6 +15,8 @@ public class DriftCorpusTests
     {
         var drift = DriftCorpus.Cases.Single(c => c.Name == name);
         var layout = await DriftLayout.CreateAsync();
+        // pg_read_all_data and pg_write_all_data exist from PostgreSQL 14: on 13 there is no such drift to make.
+        if (layout.Db.Server.VersionNum < 140000 && drift.Sql.Contains("_all_data")) return;
         await using (var su = await layout.Db.SuperuserAsync())
             await TestDatabase.Exec(su, layout.Fill(drift.Sql));
 
@@ -54,7 +56,8 @@ public class DriftCorpusTests
         for (int round = 0; round < 3; round++)
         {
             var layout = await DriftLayout.CreateAsync();
-            var picked = DriftCorpus.Cases.OrderBy(_ => random.Next()).Take(6).ToList();
+            var picked = DriftCorpus.Cases.OrderBy(_ => random.Next())
+                .Where(c => layout.Db.Server.VersionNum >= 140000 || !c.Sql.Contains("_all_data")).Take(6).ToList();
             await using (var su = await layout.Db.SuperuserAsync())
                 foreach (var drift in picked)
                     await TestDatabase.Exec(su, layout.Fill(drift.Sql));
