@@ -6,12 +6,12 @@ using RoleManager.Sql;
 namespace RoleManager.Inspect;
 
 /// <summary>
-/// Reads the managed scope with a fixed set of five catalog queries sent as one batch (one round trip),
+/// Reads the managed scope with a fixed set of six catalog queries sent as one batch (one round trip),
 /// whatever the number of roles, schemas or objects. The queries live in <c>Queries/*.sql</c>.
 /// </summary>
 public sealed class CatalogInspector : ICatalogInspector
 {
-    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls"];
+    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", MasterFactsReader.QueryName];
 
     private static readonly ImmutableDictionary<string, string> Queries =
         QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
@@ -25,6 +25,7 @@ public sealed class CatalogInspector : ICatalogInspector
         batch.BatchCommands.Add(Command("3_schemas", schemas));
         batch.BatchCommands.Add(Command("4_objects", schemas, roles));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
+        batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
@@ -36,8 +37,10 @@ public sealed class CatalogInspector : ICatalogInspector
         var objects = await ReadObjectsAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var defaultAcls = await ReadDefaultAclsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
 
-        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls);
+        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls) { MasterFacts = masterFacts };
     }
 
     private static NpgsqlBatchCommand Command(string name, params string[][] arrays)

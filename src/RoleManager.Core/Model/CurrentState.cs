@@ -17,6 +17,9 @@ public sealed record CurrentState(
     ImmutableArray<DefaultAcl> DefaultAcls)
 {
     public const string Public = "PUBLIC";
+
+    /// <summary>What the master user is and may do here (<see cref="MasterFacts.Unknown"/> when built by hand).</summary>
+    public MasterFacts MasterFacts { get; init; } = MasterFacts.Unknown;
 }
 
 public sealed record ServerInfo(
