@@ -46,13 +46,13 @@ public class MasterMembershipTests
     public async Task A_membership_the_master_already_has_is_exactly_the_same_after_an_apply()
     {
         var db = await TestDatabase.CreateAsync();
-        // The master created migrator earlier (16+: ADMIN only, granted by the bootstrap superuser) and granted itself
-        // a membership with ADMIN but neither INHERIT nor SET (before 16: a plain membership with ADMIN).
+        // The master created migrator earlier (16+: a membership with ADMIN only, granted by the bootstrap superuser) and
+        // granted itself one with SET but not INHERIT (before 16: a superuser made it a member WITH ADMIN OPTION).
         await using (var master = await db.MasterAsync())
         {
             await TestDatabase.Exec(master, $"CREATE ROLE {db.Migrator} LOGIN PASSWORD '{TestDatabase.Password(db.Migrator)}'");
             if (db.Server.VersionNum >= 160000)
-                await TestDatabase.Exec(master, $"GRANT {db.Migrator} TO CURRENT_USER WITH ADMIN TRUE, INHERIT FALSE, SET FALSE");
+                await TestDatabase.Exec(master, $"GRANT {db.Migrator} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE");
         }
         if (db.Server.VersionNum < 160000)
             await using (var su = await db.SuperuserAsync())
