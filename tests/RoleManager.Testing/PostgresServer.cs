@@ -157,7 +157,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await Exec(conn, "ALTER SYSTEM SET createrole_self_grant = 'set, inherit'");
             await Exec(conn, "SELECT pg_reload_conf()");
         }
-        if (Shape == "rds" || Shape == "upgraded")
+        if (PublicOwnedBySuperuser)
         {
             await using var template = await OpenSuperuserAsync("template1");
             await Exec(template, $"ALTER SCHEMA public OWNER TO {RdsAdmin}");
