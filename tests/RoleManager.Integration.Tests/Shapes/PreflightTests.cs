@@ -14,13 +14,13 @@ public class PreflightTests
     {
         var db = await TestDatabase.CreateAsync();
         var desired = db.DefaultLayout() with { Extensions = ["rm_no_such_extension"] };
-        string before = await db.SnapshotAsync();
+        string before = await ShapeSql.OwnSnapshotAsync(db);
 
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(desired));
 
         Assert.Contains("\"rm_no_such_extension\"", ex.Message);
         Assert.Contains("pg_available_extensions", ex.Message);
-        Assert.Equal(before, await db.SnapshotAsync());
+        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
     }
 
     [Fact]
@@ -64,13 +64,13 @@ public class PreflightTests
         var db = await TestDatabase.CreateAsync();
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {db.App} LOGIN BYPASSRLS PASSWORD '{TestDatabase.Password(db.App)}'");
-        string before = await db.SnapshotAsync();
+        string before = await ShapeSql.OwnSnapshotAsync(db);
 
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(db.DefaultLayout()));
 
         Assert.Contains($"\"{db.App}\"", ex.Message);
         Assert.Contains($"ALTER ROLE \"{db.App}\" NOBYPASSRLS;", ex.Message);
-        Assert.Equal(before, await db.SnapshotAsync());
+        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
     }
 
     [Fact]
@@ -80,12 +80,12 @@ public class PreflightTests
         if (db.Server.VersionNum < 160000) return; // before 16 CREATEROLE may alter any non-superuser role
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {db.Migrator} LOGIN PASSWORD '{TestDatabase.Password(db.Migrator)}'");
-        string before = await db.SnapshotAsync();
+        string before = await ShapeSql.OwnSnapshotAsync(db);
 
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(db.DefaultLayout()));
 
         Assert.Contains($"\"{db.Migrator}\"", ex.Message);
         Assert.Contains($"GRANT \"{db.Migrator}\" TO \"{PostgresServer.MasterUser}\" WITH ADMIN OPTION;", ex.Message);
-        Assert.Equal(before, await db.SnapshotAsync());
+        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
     }
 }
