@@ -19,6 +19,27 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     public const string MasterUser = "rm_master";
     public const string SuperUser = "postgres";
+    /// <summary>The superuser RDS keeps for itself; the rds and upgraded shapes give it schema public.</summary>
+    public const string RdsAdmin = "rdsadmin";
+
+    /// <summary>
+    /// The shape of the cluster, from <c>RM_PG_SHAPE</c> (default <c>plain</c>), so that the whole suite runs on each shape
+    /// that RDS and Aurora users have:
+    /// <list type="bullet">
+    /// <item><c>plain</c>: as before — before 15 the master is given schema public in template1; from 15 pg_database_owner owns it.</item>
+    /// <item><c>rds</c>: real RDS — a superuser <c>rdsadmin</c> owns public before 15 (PUBLIC may CREATE there); from 16
+    /// <c>createrole_self_grant = 'set, inherit'</c> as the RDS parameter group sets it.</item>
+    /// <item><c>upgraded</c>: a database upgraded from 14 — on every major <c>rdsadmin</c> owns public and PUBLIC may CREATE there.</item>
+    /// <item><c>selfgrant</c>: plain, plus <c>createrole_self_grant = 'set, inherit'</c> on 16+.</item>
+    /// <item><c>shared</c>: plain, plus three other application databases with their own cluster-wide roles and objects.</item>
+    /// </list>
+    /// </summary>
+    public static string Shape { get; } = Environment.GetEnvironmentVariable("RM_PG_SHAPE") is { Length: > 0 } shape ? shape : "plain";
+
+    public static readonly string[] Shapes = ["plain", "rds", "upgraded", "selfgrant", "shared"];
+
+    /// <summary>True when schema public of a new database belongs to a superuser (so the master cannot revoke CREATE there).</summary>
+    public bool PublicOwnedBySuperuser => Shape == "upgraded" || (Shape == "rds" && VersionNum < 150000);
 
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(() => StartAsync(Environment.GetEnvironmentVariable("PG_BIN")));
     private Process _process;
@@ -109,7 +130,10 @@ public sealed class PostgresServer : IAsyncDisposable
             if (version >= 160000)
                 await Exec(conn, $"GRANT rds_iam TO {MasterUser} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
         }
-        if (server.VersionNum < 150000)
+        if (!Shapes.Contains(Shape))
+            throw new InvalidOperationException($"RM_PG_SHAPE={Shape} is not a shape; use one of {string.Join(", ", Shapes)}.");
+        await server.ApplyShapeAsync();
+        if (server.VersionNum < 150000 && Shape is "plain" or "selfgrant" or "shared")
         {
             // Before 15 the public schema belongs to the bootstrap superuser; RDS hands it to the master user in
             // template1 (so every database created later has it), which is why the master can REVOKE CREATE ON
@@ -121,6 +145,38 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
         return server;
+    }
+
+    /// <summary>Sets up <see cref="Shape"/> once the server runs (see there).</summary>
+    private async Task ApplyShapeAsync()
+    {
+        await using var conn = await OpenSuperuserAsync("postgres");
+        await Exec(conn, $"CREATE ROLE {RdsAdmin} SUPERUSER NOLOGIN");
+        if (VersionNum >= 160000 && Shape is "rds" or "selfgrant")
+        {
+            await Exec(conn, "ALTER SYSTEM SET createrole_self_grant = 'set, inherit'");
+            await Exec(conn, "SELECT pg_reload_conf()");
+        }
+        if (PublicOwnedBySuperuser)
+        {
+            await using var template = await OpenSuperuserAsync("template1");
+            await Exec(template, $"ALTER SCHEMA public OWNER TO {RdsAdmin}");
+            // pg_upgrade keeps the old ACL: PUBLIC may still create in public (the default before 15).
+            await Exec(template, "GRANT CREATE, USAGE ON SCHEMA public TO PUBLIC");
+        }
+        if (Shape == "shared")
+        {
+            for (int i = 1; i <= 3; i++)
+            {
+                await Exec(conn, $"CREATE ROLE shared{i}_owner NOLOGIN");
+                await Exec(conn, $"CREATE ROLE shared{i}_app LOGIN");
+                await Exec(conn, $"CREATE DATABASE shared{i} OWNER {MasterUser}");
+                await using var db = await OpenSuperuserAsync($"shared{i}");
+                await Exec(db, $"CREATE SCHEMA app AUTHORIZATION shared{i}_owner");
+                await Exec(db, $"CREATE TABLE app.t (id int); ALTER TABLE app.t OWNER TO shared{i}_owner");
+                await Exec(db, $"GRANT USAGE ON SCHEMA app TO shared{i}_app; GRANT SELECT ON app.t TO shared{i}_app");
+            }
+        }
     }
 
     private static Process Launch(string bin, string? lib, string directory, int port)

@@ -119,7 +119,8 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 {
     private static readonly string[] TopKeys = ["database", "auth", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner"];
-    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop"];
+    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
+    private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
 
     public List<string> Problems { get; } = new();
@@ -137,14 +138,52 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         var defaultAuth = Enum(root, "auth", "", ParseAuth) ?? defaults.Auth;
         var schemas = ReadList(root, "schemas", ReadSchema);
         var roles = ReadList(root, "roles", (node, path) => ReadRole(node, path, defaultAuth));
-        var extensions = ReadScalarList(root, "extensions", "extensions", e => Names.Problem(e, "extension"));
+        var extensions = ReadExtensions(root);
 
         if (Problems.Count > 0) return null;
-        var state = new DesiredState(database!, schemas.Select(s => s.Spec).ToImmutableArray(), roles.Select(r => r.Spec).ToImmutableArray(), extensions);
+        var state = new DesiredState(database!, schemas.Select(s => s.Spec).ToImmutableArray(), roles.Select(r => r.Spec).ToImmutableArray(),
+            extensions.Select(e => e.Name).ToImmutableArray())
+        {
+            ExtensionSchemas = extensions.Where(e => e.Schema is not null).ToImmutableDictionary(e => e.Name, e => e.Schema!),
+        };
+        var schemaNames = schemas.Select(s => s.Spec.Name).Append("public").ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, schema, node, path) in extensions.Where(e => e.Schema is not null && !schemaNames.Contains(e.Schema)))
+            Problem(node, path + ".schema", $"schema \"{schema}\" of extension \"{name}\" is not declared under 'schemas' (nor public)");
         return CrossCheck(state, schemas, roles);
     }
 
     private sealed record Located<T>(T Spec, YamlNode Node, string Path, YamlNode? Extra = null);
+
+    /// <summary>
+    /// <c>extensions</c>: each item a name (created in the first managed schema) or <c>{name, schema}</c>.
+    /// </summary>
+    private List<(string Name, string? Schema, YamlNode Node, string Path)> ReadExtensions(YamlMappingNode root)
+    {
+        var result = new List<(string Name, string? Schema, YamlNode Node, string Path)>();
+        var node = Child(root, "extensions");
+        if (node is null) return result;
+        if (node is not YamlSequenceNode list) { Problem(node, "extensions", "must be a list, e.g. [pgcrypto, {name: vector, schema: app}]"); return result; }
+        for (int i = 0; i < list.Children.Count; i++)
+        {
+            string path = $"extensions[{i}]";
+            string? name = null, schema = null;
+            var item = list.Children[i];
+            if (item is YamlScalarNode { Value: { } plain }) name = plain;
+            else if (item is YamlMappingNode map)
+            {
+                CheckKeys(map, path, ExtensionKeys);
+                name = Required(map, "name", path);
+                schema = Scalar(map, "schema", path);
+                if (schema is not null && Names.SchemaProblem(schema) is { } sp) { Problem(Child(map, "schema")!, path + ".schema", sp); continue; }
+            }
+            else { Problem(item, path, "must be an extension name or a mapping { name: NAME, schema: SCHEMA }"); continue; }
+            if (name is null) continue;
+            if (Names.Problem(name, "extension") is { } problem) { Problem(item, path, problem); continue; }
+            if (result.Any(e => e.Name == name)) { Problem(item, path, $"\"{name}\" is listed twice"); continue; }
+            result.Add((name, schema, item, path));
+        }
+        return result;
+    }
 
     private Located<SchemaSpec>? ReadSchema(YamlNode node, string path)
     {
@@ -185,7 +224,8 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
                 .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
         var grants = ReadList(map, "grants", ReadGrant).Select(g => g.Spec).ToImmutableArray();
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
-            Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false));
+            Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false))
+        { Adopt = Bool(map, "adopt", path, false) };
         return name is null ? null : new Located<RoleSpec>(spec, map, path, Child(map, "grants"));
     }
 

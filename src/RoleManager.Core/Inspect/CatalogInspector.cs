@@ -11,7 +11,7 @@ namespace RoleManager.Inspect;
 /// </summary>
 public sealed class CatalogInspector : ICatalogInspector
 {
-    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns"];
+    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName];
 
     private static readonly ImmutableDictionary<string, string> Queries =
         QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
@@ -26,6 +26,7 @@ public sealed class CatalogInspector : ICatalogInspector
         batch.BatchCommands.Add(Command("4_objects", schemas, roles));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
         batch.BatchCommands.Add(Command("6_columns", schemas, roles));
+        batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
@@ -39,8 +40,10 @@ public sealed class CatalogInspector : ICatalogInspector
         var defaultAcls = await ReadDefaultAclsAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var columnGrants = await ReadColumnGrantsAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
 
-        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls) { ColumnGrants = columnGrants };
+        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls) { ColumnGrants = columnGrants, MasterFacts = masterFacts };
     }
 
     private static NpgsqlBatchCommand Command(string name, params string[][] arrays)

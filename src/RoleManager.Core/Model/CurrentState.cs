@@ -20,6 +20,9 @@ public sealed record CurrentState(
 
     /// <summary>Column-level grants to declared roles and PUBLIC on the relations of the managed schemas.</summary>
     public ImmutableArray<ColumnGrant> ColumnGrants { get; init; } = ImmutableArray<ColumnGrant>.Empty;
+
+    /// <summary>What the master user is and may do here (<see cref="MasterFacts.Unknown"/> when built by hand).</summary>
+    public MasterFacts MasterFacts { get; init; } = MasterFacts.Unknown;
 }
 
 public sealed record ServerInfo(

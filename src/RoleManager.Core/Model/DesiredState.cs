@@ -35,6 +35,13 @@ public sealed record DesiredState(
 {
     public RoleSpec? FindRole(string name) => Roles.FirstOrDefault(r => r.Name == name);
 
+    /// <summary>The schema an extension is created in when the config names one (<c>extensions: [{name, schema}]</c>).</summary>
+    public ImmutableDictionary<string, string> ExtensionSchemas { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Where a missing extension is created: its configured schema, else the first managed schema (on the roles' search_path).</summary>
+    public string? ExtensionSchema(string extension) =>
+        ExtensionSchemas.TryGetValue(extension, out var schema) ? schema : Schemas.IsDefaultOrEmpty ? null : Schemas[0].Name;
+
     /// <summary>The declared roles that are not to be dropped.</summary>
     public IEnumerable<RoleSpec> PresentRoles => Roles.Where(r => !r.Drop);
 }
@@ -59,7 +66,14 @@ public sealed record RoleSpec(
     bool CreateDb = false,
     bool CreateRole = false,
     Secret? Password = null,
-    bool Drop = false);
+    bool Drop = false)
+{
+    /// <summary>
+    /// <c>adopt: true</c>: the config knowingly manages a protected role (the master, the database owner, a role with
+    /// CREATEROLE or a privileged membership); without it such a role is never altered, granted to, dropped or reassigned.
+    /// </summary>
+    public bool Adopt { get; init; }
+}
 
 public enum DatabasePrivilege
 {

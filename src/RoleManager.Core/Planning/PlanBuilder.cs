@@ -6,19 +6,37 @@ namespace RoleManager.Planning;
 /// <summary>
 /// Collects changes by phase while the planner walks the desired state, and records which roles the
 /// master user must act for. <see cref="Build"/> orders the phases so that every statement runs after
-/// what it depends on (roles before grants, memberships before acting, drops last).
+/// what it depends on (roles before grants, memberships before acting, schemas before extensions, drops last).
 /// </summary>
+/// <remarks>
+/// The planners call <c>ActAs(owner)</c> for the owners a change needs, then add the change(s). Such a run of
+/// acting-as calls followed by a run of additions is a unit: when one of its owners is a superuser
+/// (<see cref="CannotActAs"/>), the master never acts as it, so the unit's changes are not planned but turned into
+/// a <see cref="Finding"/> with their exact SQL, and the rest of the plan still applies.
+/// </remarks>
 internal sealed class PlanBuilder(int serverVersion)
 {
-    internal enum Phase { CreateRoles, AlterRoles, Memberships, Database, Extensions, Schemas, SchemaPrivileges, ObjectPrivileges, DefaultPrivileges, Drops }
+    internal enum Phase { CreateRoles, AlterRoles, Memberships, Database, Schemas, Extensions, SchemaPrivileges, ObjectPrivileges, DefaultPrivileges, Drops }
 
     private readonly SortedDictionary<Phase, List<Change>> _phases = new();
     private readonly List<string> _actAs = new();
     private readonly List<(Change Begin, Change End)> _temporary = new();
     private readonly List<Finding> _findings = new();
 
+    // The current unit: the acting-as it asked for, the superuser that blocks it (if any), and what it diverted.
+    private readonly List<string> _unitActAs = new();
+    private bool _unitHasChanges;
+    private string? _unitBlockedBy;
+    private Func<IReadOnlyList<Change>, string>? _unitSubject;
+    private readonly List<Change> _unitDiverted = new();
+    private Phase? _unitPhase;
+
     public void Add(Phase phase, Change change)
     {
+        // A unit's changes share a phase: a change of another phase starts a new unit (nothing of a blocked one leaks).
+        if (_unitPhase is { } unitPhase && unitPhase != phase) CloseUnit();
+        _unitPhase = phase;
+        if (!Admit(change)) return;
         if (!_phases.TryGetValue(phase, out var list))
             _phases[phase] = list = new List<Change>();
         list.Add(change);
@@ -27,11 +45,29 @@ internal sealed class PlanBuilder(int serverVersion)
     /// <summary>The master user needs the privileges of (and SET ROLE to) this role for a change in the plan.</summary>
     public void NeedActAs(string role)
     {
-        if (!_actAs.Contains(role)) _actAs.Add(role);
+        StartUnitIfDone();
+        if (!_unitActAs.Contains(role)) _unitActAs.Add(role);
+    }
+
+    /// <summary>The next change(s) need the privileges of a role the master already has (itself): a new unit all the same.</summary>
+    public void NeedNoActAs() => StartUnitIfDone();
+
+    /// <summary>
+    /// The next change(s) need the privileges of <paramref name="superuser"/>, which the master never takes:
+    /// they become a finding about <paramref name="subject"/> instead.
+    /// </summary>
+    public void CannotActAs(string superuser, Func<IReadOnlyList<Change>, string> subject)
+    {
+        StartUnitIfDone();
+        _unitBlockedBy ??= superuser;
+        _unitSubject ??= subject;
     }
 
     /// <summary>A grant that exists only for the length of the transaction (begin after memberships, end last).</summary>
-    public void AddTemporary(Change begin, Change end) => _temporary.Add((begin, end));
+    public void AddTemporary(Change begin, Change end)
+    {
+        if (Admit(begin)) _temporary.Add((begin, end));
+    }
 
     /// <summary>Something the master cannot change: reported with the SQL a superuser must run, never planned.</summary>
     public void AddFinding(Finding finding)
@@ -41,8 +77,46 @@ internal sealed class PlanBuilder(int serverVersion)
 
     public bool HasChanges => _phases.Values.Any(l => l.Count > 0);
 
-    public Plan Build(Func<string, bool> alreadyActsAs, ISet<string> droppedRoles)
+    /// <summary>True when the change is planned; false when its unit needs a superuser (then it is kept for the finding).</summary>
+    private bool Admit(Change change)
     {
+        _unitHasChanges = true;
+        if (_unitBlockedBy is not null)
+        {
+            _unitDiverted.Add(change);
+            return false;
+        }
+        foreach (var role in _unitActAs.Where(r => !_actAs.Contains(r))) _actAs.Add(role);
+        return true;
+    }
+
+    private void StartUnitIfDone()
+    {
+        if (!_unitHasChanges) return;
+        CloseUnit();
+    }
+
+    private void CloseUnit()
+    {
+        if (_unitBlockedBy is { } superuser && _unitDiverted.Count > 0)
+        {
+            string subject = _unitSubject?.Invoke(_unitDiverted) ?? $"objects of {superuser}";
+            AddFinding(new Finding(subject,
+                $"{subject} belongs to the superuser \"{superuser}\", and the master user never acts as a superuser, so it cannot " +
+                $"{string.Join("; ", _unitDiverted.Select(c => c.Description))}. A superuser must run the statement(s) shown.",
+                string.Join("\n", _unitDiverted.Select(c => c.Sql + ";"))));
+        }
+        _unitActAs.Clear();
+        _unitDiverted.Clear();
+        _unitHasChanges = false;
+        _unitBlockedBy = null;
+        _unitSubject = null;
+        _unitPhase = null;
+    }
+
+    public Plan Build(Func<string, ActingAs> actingAs, ISet<string> droppedRoles)
+    {
+        CloseUnit();
         var findings = _findings.ToImmutableArray();
         if (!HasChanges) return findings.IsEmpty ? Plan.Empty : new Plan(ImmutableArray<Change>.Empty, findings);
         // The memberships phase anchors the acting-as grants: after the roles exist, before anything needs them.
@@ -53,10 +127,12 @@ internal sealed class PlanBuilder(int serverVersion)
         {
             if (phase == Phase.Memberships)
             {
-                foreach (var role in _actAs.Where(r => !alreadyActsAs(r)))
+                foreach (var role in _actAs)
                 {
+                    var how = actingAs(role);
+                    if (how.Kind == ActingAsKind.Already) continue;
                     changes.Add(BeginActingAs(role));
-                    if (!droppedRoles.Contains(role)) ends.Add(EndActingAs(role));
+                    if (!droppedRoles.Contains(role)) ends.Add(EndActingAs(role, how));
                 }
                 foreach (var (begin, end) in _temporary) { changes.Add(begin); ends.Add(end); }
             }
@@ -81,8 +157,17 @@ internal sealed class PlanBuilder(int serverVersion)
             ? $"GRANT {Ident.Quote(role)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE"
             : $"GRANT {Ident.Quote(role)} TO CURRENT_USER";
 
-    private static Change EndActingAs(string role) => new(
-        ChangeKind.EndActingAs,
-        $"remove the master user's temporary membership in {role}",
-        $"REVOKE {Ident.Quote(role)} FROM CURRENT_USER");
+    /// <summary>
+    /// Undoes exactly what <see cref="BeginActingAs"/> added: a REVOKE when the master had no membership granted by
+    /// itself, else a GRANT that puts back the options that membership had (REVOKE would delete it).
+    /// </summary>
+    private static Change EndActingAs(string role, ActingAs how) => how.Kind == ActingAsKind.GrantThenRestore
+        ? new(ChangeKind.EndActingAs,
+            $"put the master user's membership in {role} back as it was (inherit {Word(how.Inherit)}, set {Word(how.Set)})",
+            $"GRANT {Ident.Quote(role)} TO CURRENT_USER WITH INHERIT {Word(how.Inherit).ToUpperInvariant()}, SET {Word(how.Set).ToUpperInvariant()}")
+        : new(ChangeKind.EndActingAs,
+            $"remove the master user's temporary membership in {role}",
+            $"REVOKE {Ident.Quote(role)} FROM CURRENT_USER");
+
+    private static string Word(bool value) => value ? "true" : "false";
 }

@@ -16,6 +16,7 @@ public static class Planner
     public static Plan Plan(DesiredState desired, CurrentState current)
     {
         CheckServerFits(desired, current);
+        ProtectedRoles.Check(desired, current);
         var builder = new PlanBuilder(current.Server.VersionNum);
         var context = new PlanContext(desired, current, builder);
 
@@ -30,7 +31,9 @@ public static class Planner
         RolePlanner.PlanDrops(context);
 
         var dropped = desired.Roles.Where(r => r.Drop && current.Roles.ContainsKey(r.Name)).Select(r => r.Name).ToHashSet();
-        return builder.Build(context.AlreadyActsAs, dropped);
+        var plan = builder.Build(context.HowToActAs, dropped);
+        Preflight.Check(plan, desired, current);
+        return plan;
     }
 
     private static void CheckServerFits(DesiredState desired, CurrentState current)
@@ -54,11 +57,23 @@ public static class Planner
                 "Remove them from the config or have a superuser run ALTER ROLE ... NOSUPERUSER first.");
     }
 
+    /// <summary>
+    /// A missing extension is created in its configured schema, else the first managed schema, so the roles whose
+    /// search_path is that schema find it. Creating objects there needs the schema owner's CREATE: act as it.
+    /// </summary>
     private static void PlanExtensions(PlanContext context)
     {
         foreach (var extension in context.Desired.Extensions.Where(e => !context.Current.Extensions.Contains(e)))
+        {
+            string? schema = context.Desired.ExtensionSchema(extension);
+            string? owner = context.Desired.Schemas.FirstOrDefault(s => s.Name == schema)?.Owner
+                            ?? (schema is not null && context.Current.Schemas.TryGetValue(schema, out var live) ? live.Owner : null);
+            if (owner is not null) context.ActAs(owner);
+            else context.Builder.NeedNoActAs();
             context.Builder.Add(Phase.Extensions, new Change(ChangeKind.CreateExtension,
-                $"create extension {extension}", $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}"));
+                schema is null ? $"create extension {extension}" : $"create extension {extension} in schema {schema}",
+                $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}"));
+        }
     }
 }
 
@@ -80,9 +95,33 @@ internal sealed class PlanContext(DesiredState desired, CurrentState current, Pl
     {
         if (Current.Server.CurrentUserIsSuperuser || role == Master) return true;
         if (Current.Roles.TryGetValue(role, out var r)) return r.CurrentUserHasPrivileges && r.CurrentUserCanSetRole;
-        if (Desired.FindRole(role) is not null) return false; // created by this plan: no membership yet
+        // Created by this plan: on 16+ createrole_self_grant may already give the master SET and INHERIT on it.
+        if (Desired.FindRole(role) is not null)
+            return Version >= 160000 && Current.MasterFacts.SelfGrants("set") && Current.MasterFacts.SelfGrants("inherit");
         // An undeclared owner: the inspector recorded whether the master has its privileges on each object.
         return OwnersWithPrivileges.Contains(role);
+    }
+
+    /// <summary>
+    /// How to act for <paramref name="role"/> and leave the master's memberships exactly as they were: before 16 a
+    /// membership the master already has is never granted again (its REVOKE would delete it); from 16 the grant
+    /// touches only the row whose grantor is the master, so an existing such row gets its options put back.
+    /// </summary>
+    public ActingAs HowToActAs(string role)
+    {
+        if (AlreadyActsAs(role)) return ActingAs.Already;
+        var facts = Current.MasterFacts;
+        bool createdByPlan = !Current.Roles.ContainsKey(role) && Desired.FindRole(role) is not null;
+        if (Version < 160000)
+            return facts.IsMemberOf(role) ? ActingAs.Already : ActingAs.GrantThenRevoke;
+        if (createdByPlan)
+        {
+            bool set = facts.SelfGrants("set"), inherit = facts.SelfGrants("inherit");
+            return set || inherit ? new ActingAs(ActingAsKind.GrantThenRestore, inherit, set) : ActingAs.GrantThenRevoke;
+        }
+        return facts.OwnGrantOf(role) is { } own
+            ? new ActingAs(ActingAsKind.GrantThenRestore, own.Inherit ?? false, own.Set ?? false)
+            : ActingAs.GrantThenRevoke;
     }
 
     public ImmutableHashSet<string> OwnersWithPrivileges { get; } =
@@ -90,10 +129,32 @@ internal sealed class PlanContext(DesiredState desired, CurrentState current, Pl
             .Concat(current.Schemas.Values.Where(s => s.CurrentUserHasOwnerPrivileges).Select(s => s.Owner))
             .ToImmutableHashSet();
 
-    /// <summary>Records that a change needs the privileges of <paramref name="owner"/>, unless the master is that owner.</summary>
+    /// <summary>
+    /// Records that the next change(s) need the privileges of <paramref name="owner"/>, unless the master is that owner.
+    /// A superuser owner is never acted as: those changes become a finding with their SQL, and are not planned.
+    /// </summary>
     public void ActAs(string owner)
     {
-        if (owner != Master && !Current.Server.CurrentUserIsSuperuser) Builder.NeedActAs(owner);
+        if (owner == Master || Current.Server.CurrentUserIsSuperuser) Builder.NeedNoActAs();
+        else if (Current.MasterFacts.Superusers.Contains(owner)) Builder.CannotActAs(owner, changes => SuperuserOwned(owner, changes));
+        else Builder.NeedActAs(owner);
+    }
+
+    /// <summary>Names what of <paramref name="superuser"/>'s the blocked changes touch, e.g. <c>schema public</c> or <c>table app.audit</c>.</summary>
+    private string SuperuserOwned(string superuser, IReadOnlyList<Change> changes)
+    {
+        bool Mentions(string text) => changes.Any(c => c.Sql.Contains(text, StringComparison.Ordinal));
+        var names = Current.Schemas.Values.Where(s => s.Owner == superuser && Mentions("SCHEMA " + Ident.Quote(s.Name) + " "))
+            .Select(s => $"schema {s.Name}")
+            .Concat(Current.Objects.Where(o => o.Owner == superuser && (Mentions(Ident.Qualified(o.Schema, o.Name)) || Mentions("IN SCHEMA " + Ident.Quote(o.Schema) + " ")))
+                .Select(o => $"{o.Kind.ToString().ToLowerInvariant()} {o.Schema}.{o.Name}"))
+            .Distinct().ToList();
+        return names.Count switch
+        {
+            0 => $"what the superuser {superuser} granted or owns",
+            <= 3 => string.Join(", ", names),
+            _ => $"{string.Join(", ", names.Take(3))} and {names.Count - 3} more",
+        };
     }
 
     /// <summary>The profiles a role holds on a schema (owner excluded: ownership is implicit).</summary>

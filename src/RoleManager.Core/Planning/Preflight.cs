@@ -1,0 +1,76 @@
+using RoleManager.Errors;
+using RoleManager.Model;
+using RoleManager.Sql;
+
+namespace RoleManager.Planning;
+
+/// <summary>
+/// Checks a plan against what this master user may do on this server before any statement runs, so that nothing is
+/// planned that fails at apply: attributes only a superuser (or, on 16+, a holder of the attribute) may take away,
+/// ADMIN OPTION on existing roles that PostgreSQL 16+ requires to alter or grant them, and extensions the server
+/// does not offer. Every impossibility is named with its fix in one <see cref="PlanException"/>; nothing is applied.
+/// </summary>
+internal static class Preflight
+{
+    public static void Check(Plan plan, DesiredState desired, CurrentState current)
+    {
+        if (current.Server.CurrentUserIsSuperuser) return;
+        var problems = new List<string>();
+        CheckExtensions(desired, current, problems);
+        CheckAttributes(desired, current, problems);
+        CheckAdmin(plan, desired, current, problems);
+        if (problems.Count > 0)
+            throw new PlanException(problems.Count == 1 ? problems[0]
+                : $"The plan needs {problems.Count} things this master user may not do; nothing was changed:\n  - " + string.Join("\n  - ", problems));
+    }
+
+    private static void CheckExtensions(DesiredState desired, CurrentState current, List<string> problems)
+    {
+        if (current.MasterFacts.AvailableExtensions is not { } available) return;
+        foreach (var extension in desired.Extensions.Where(e => !current.Extensions.Contains(e) && !available.Contains(e)))
+            problems.Add($"Extension \"{extension}\" is not available on this server (it is not in pg_available_extensions, " +
+                         $"PostgreSQL {current.Server.Version}): install it on the server (on RDS/Aurora, use an engine version that offers it), " +
+                         "or remove it from 'extensions'.");
+    }
+
+    /// <summary>The role planner always takes REPLICATION and BYPASSRLS away from a declared role: only some masters may.</summary>
+    private static void CheckAttributes(DesiredState desired, CurrentState current, List<string> problems)
+    {
+        bool from16 = current.Server.VersionNum >= 160000;
+        foreach (var role in desired.PresentRoles)
+        {
+            if (!current.Roles.TryGetValue(role.Name, out var live)) continue;
+            if (live.Replication && !(from16 && current.MasterFacts.Replication))
+                problems.Add(AttributeProblem(role.Name, "REPLICATION", "NOREPLICATION", from16));
+            if (live.BypassRls && !(from16 && current.MasterFacts.BypassRls))
+                problems.Add(AttributeProblem(role.Name, "BYPASSRLS", "NOBYPASSRLS", from16));
+        }
+    }
+
+    private static string AttributeProblem(string role, string attribute, string clause, bool from16) =>
+        $"Role \"{role}\" has {attribute}, which only a superuser{(from16 ? $" (or a role that has {attribute} itself)" : "")} can take away. " +
+        $"Have a superuser run: ALTER ROLE {Ident.Quote(role)} {clause}; or remove \"{role}\" from the config.";
+
+    /// <summary>
+    /// From PostgreSQL 16, altering, granting or dropping an existing role needs ADMIN OPTION on it (CREATEROLE alone no
+    /// longer suffices); the master has it on the roles it created, not on roles someone else created.
+    /// </summary>
+    private static void CheckAdmin(Plan plan, DesiredState desired, CurrentState current, List<string> problems)
+    {
+        if (current.Server.VersionNum < 160000 || !current.MasterFacts.IsKnown) return;
+        var candidates = desired.Roles.Select(r => r.Name).Append(RolePlanner.RdsIam)
+            .Where(n => current.Roles.ContainsKey(n) || n == RolePlanner.RdsIam).Distinct().ToList();
+        foreach (var role in candidates.Where(r => !current.MasterFacts.AdminOf.Contains(r)))
+        {
+            string q = Ident.Quote(role);
+            var needing = plan.Changes.Where(c => c.Sql.StartsWith($"ALTER ROLE {q} ", StringComparison.Ordinal)
+                                                  || c.Sql.StartsWith($"GRANT {q} TO ", StringComparison.Ordinal)
+                                                  || c.Sql.StartsWith($"REVOKE {q} FROM ", StringComparison.Ordinal)
+                                                  || c.Sql == $"DROP ROLE {q}").ToList();
+            if (needing.Count == 0) continue;
+            problems.Add($"Role \"{role}\" was created by another role and the master user \"{current.Server.CurrentUser}\" has no ADMIN OPTION on it, " +
+                         $"which PostgreSQL 16+ requires to {needing[0].Description}. Have its creator or a superuser run: " +
+                         $"GRANT {q} TO {Ident.Quote(current.Server.CurrentUser)} WITH ADMIN OPTION; or remove \"{role}\" from the config.");
+        }
+    }
+}

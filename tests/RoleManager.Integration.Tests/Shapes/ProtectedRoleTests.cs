@@ -1,0 +1,106 @@
+using RoleManager.Errors;
+using RoleManager.Testing;
+
+namespace RoleManager.Integration.Tests.Shapes;
+
+/// <summary>
+/// Issue 12, the protected-role rule: the master, the database owner, superusers, rds_*/pg_* roles and roles with
+/// CREATEROLE or a privileged membership are never altered, granted to, dropped or reassigned without adopt: true,
+/// and no declared membership leads into one. Each refusal names the role and the rule, and changes nothing.
+/// </summary>
+public class ProtectedRoleTests
+{
+    private static async Task<PlanException> RefusedAsync(TestDatabase db, Model.DesiredState desired)
+    {
+        string before = await ShapeSql.OwnSnapshotAsync(db);
+        var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(desired));
+        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
+        return ex;
+    }
+
+    [Fact]
+    public async Task Declaring_the_master_with_login_false_is_refused_and_the_master_can_still_log_in()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"roles:\n  - {{name: {PostgresServer.MasterUser}, login: false}}\n"));
+
+        Assert.Contains($"\"{PostgresServer.MasterUser}\" is protected", ex.Message);
+        Assert.Contains("master", ex.Message);
+        Assert.Contains("adopt: true", ex.Message);
+        await using var master = await db.MasterAsync();
+    }
+
+    [Fact]
+    public async Task Declaring_the_master_with_auth_iam_is_refused_so_rds_iam_is_never_granted_to_it()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"roles:\n  - {{name: {PostgresServer.MasterUser}, auth: iam}}\n"));
+        Assert.Contains($"\"{PostgresServer.MasterUser}\" is protected", ex.Message);
+    }
+
+    [Fact]
+    public async Task Dropping_a_fellow_rds_superuser_member_is_refused()
+    {
+        var db = await TestDatabase.CreateAsync();
+        string admin = db.Prefix + "_admin";
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"CREATE ROLE {admin} LOGIN; GRANT rds_superuser TO {admin}");
+
+        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"roles:\n  - {{name: {admin}, drop: true}}\n"));
+
+        Assert.Contains($"\"{admin}\" is protected", ex.Message);
+        Assert.Contains("rds_superuser", ex.Message);
+        await using var check = await db.SuperuserAsync();
+        Assert.Equal(1L, await TestDatabase.Scalar<long>(check, $"SELECT count(*) FROM pg_roles WHERE rolname = '{admin}'"));
+    }
+
+    [Fact]
+    public async Task A_membership_in_a_group_that_is_itself_in_rds_superuser_is_refused_even_when_the_group_is_adopted()
+    {
+        var db = await TestDatabase.CreateAsync();
+        string group = db.Prefix + "_ops";
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"CREATE ROLE {group} NOLOGIN; GRANT rds_superuser TO {group}");
+
+        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"""
+            auth: none
+            roles:
+              - {"{"}name: {group}, login: false, adopt: true{"}"}
+              - {"{"}name: {db.App}, member_of: [{group}]{"}"}
+            """));
+
+        Assert.Contains($"\"{db.App}\" may not be made a member of \"{group}\"", ex.Message);
+        Assert.Contains("rds_superuser", ex.Message);
+        await using var check = await db.SuperuserAsync();
+        Assert.Equal(0L, await TestDatabase.Scalar<long>(check, $"SELECT count(*) FROM pg_roles WHERE rolname = '{db.App}'"));
+    }
+
+    [Fact]
+    public async Task A_pre_existing_role_with_createrole_is_protected_but_a_role_the_config_gives_createrole_stays_manageable()
+    {
+        var db = await TestDatabase.CreateAsync();
+        string admin = db.Prefix + "_useradmin", mine = db.Prefix + "_provisioner";
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"CREATE ROLE {admin} LOGIN CREATEROLE");
+
+        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"auth: none\nroles:\n  - {{name: {admin}, connection_limit: 3}}\n"));
+        Assert.Contains("CREATEROLE", ex.Message);
+
+        var own = ShapeSql.Config(db, $"auth: none\nroles:\n  - {{name: {mine}, createrole: true}}\n");
+        Assert.True((await db.ApplyAsync(own)).Committed);
+        Assert.True((await db.PlanAsync(own)).Plan.IsEmpty);
+    }
+
+    [Fact]
+    public async Task With_adopt_true_the_master_may_be_declared_and_a_matching_declaration_changes_nothing()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var desired = ShapeSql.Config(db, $"roles:\n  - {{name: {PostgresServer.MasterUser}, auth: none, createrole: true, createdb: true, adopt: true}}\n");
+
+        var plan = await db.PlanAsync(desired);
+
+        Assert.DoesNotContain(plan.Plan.Changes, c => c.Sql.Contains($"ROLE \"{PostgresServer.MasterUser}\""));
+        await db.ApplyAsync(desired);
+        await using var master = await db.MasterAsync();
+    }
+}
