@@ -5,7 +5,7 @@ SELECT pg_get_userbyid(d.defaclrole)::text AS owner, n.nspname::text, d.defaclob
 FROM pg_default_acl d
 JOIN pg_namespace n ON n.oid = d.defaclnamespace
 LEFT JOIN LATERAL (
-    SELECT array_agg(CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
+    SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
            array_agg(a.privilege_type::text) AS privileges
     FROM aclexplode(d.defaclacl) a
 ) acl ON true
