@@ -41,16 +41,20 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             Pooling = false,
             // Detail fields may quote data; keep them out of messages.
             IncludeErrorDetail = false,
+            // Npgsql 8+ has libpq's meanings: Require encrypts without verifying, VerifyCA skips the host name.
             SslMode = settings.Tls switch
             {
                 TlsMode.VerifyFull => SslMode.VerifyFull,
+                TlsMode.VerifyCA => SslMode.VerifyCA,
+                TlsMode.Require => SslMode.Require,
                 TlsMode.Prefer => SslMode.Prefer,
+                TlsMode.Allow => SslMode.Allow,
                 _ => SslMode.Disable,
             },
         };
         if (string.Equals(username, settings.Username, StringComparison.Ordinal))
             builder.Options = SafeSearchPath;
-        if (settings.Tls == TlsMode.VerifyFull && settings.RootCertificatePath is { } root)
+        if (settings.Tls is TlsMode.VerifyFull or TlsMode.VerifyCA && settings.RootCertificatePath is { } root)
             builder.RootCertificate = root;
         if (password is not null) builder.Password = password.Reveal();
 
