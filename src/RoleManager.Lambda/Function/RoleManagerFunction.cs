@@ -59,11 +59,13 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         EventAccepted(_logger, lambdaEvent.ActionName, dryRun);
 
         // Layout and connection are resolved and validated before anything is contacted.
-        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), _environment);
+        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), _environment, host: HostKind.Lambda);
+        if (settings.TlsWarning is { } tlsWarning) TlsBelowVerifyFull(_logger, tlsWarning);
+        string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, settings.Database);
         var desired = LayoutSource.Resolve(new LayoutInputs(
-            ConfigText: lambdaEvent.ConfigJson ?? NonEmpty(_environment(ConfigVariable)),
+            ConfigText: eventConfig ?? NonEmpty(_environment(ConfigVariable)),
             Auth: NonEmpty(_environment(AuthVariable)) is { } auth ? ConfigLoader.ParseAuth(auth) ?? throw new Errors.ConfigException($"{AuthVariable}='{auth}' is not valid: use iam, password or none.") : null),
-            _environment, settings.Database);
+            eventConfig is null ? _environment : EventConfigGate.NoEnvironment, settings.Database);
         foreach (var role in desired.Roles)
             if (role.Password is { } p) _services.Redactor.Register(p);
 
@@ -130,6 +132,9 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
     [LoggerMessage(103, LogLevel.Information, "Checked {database}: {assertions} assertions, {failures} failed")]
     private static partial void Checked(ILogger logger, int assertions, int failures, string database);
+
+    [LoggerMessage(105, LogLevel.Warning, "{warning}")]
+    private static partial void TlsBelowVerifyFull(ILogger logger, string warning);
 
     [LoggerMessage(104, LogLevel.Information, "Change: {description}")]
     private static partial void ChangeListed(ILogger logger, string description);
