@@ -43,11 +43,14 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     internal static IInvocationHandler Create(HostServices services, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.Redactor.RegisterVariables(environment, AwsEnvironment.SecretAccessKeyVariable, AwsEnvironment.SessionTokenVariable);
         ISecretSource? secrets = null;
         if (!string.IsNullOrEmpty(environment("DB_PASSWORD_SECRET_ARN")))
         {
             var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            secrets = new CachingSecretSource(SecretsManagerClient.FromEnvironment(http, AwsEnvironment.From(environment), services.Time));
+            var aws = AwsEnvironment.From(environment);
+            Lambda.Logging.Log.AwsEndpoint(services.Logs.CreateLogger("RoleManager.Aws"), aws.SecretsManagerEndpointDescription);
+            secrets = new CachingSecretSource(SecretsManagerClient.FromEnvironment(http, aws, services.Time));
         }
         return new RoleManagerFunction(services, environment, secrets);
     }
@@ -85,7 +88,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
                 Planned(_logger, planned.Plan.Changes.Length, desired.Database);
                 break;
             default:
-                var (plan, check) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(_environment, _services.Time), settings, cancellationToken);
+                var (plan, check) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register), settings, cancellationToken);
                 summary = RunSummary.FromCheck(plan, check, desired);
                 Checked(_logger, check.Assertions.Count, check.Failures.Count(), desired.Database);
                 break;
