@@ -96,12 +96,14 @@ public sealed class AwsEnvironment
         var value = _variables(variable);
         if (string.IsNullOrWhiteSpace(value) || string.Equals(_variables(IgnoreEndpointsVariable)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
             return null;
-        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && string.IsNullOrEmpty(uri.UserInfo)
-            && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri))))
-            return uri;
-        throw new AwsException(
-            $"{variable} must be an https:// URL (http:// only to a loopback host such as 127.0.0.1 or localhost): " +
-            $"set it to e.g. https://secretsmanager.{Region}.amazonaws.com, or unset it.");
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new AwsException($"{variable} is not an http(s) URL: set it to e.g. https://secretsmanager.{Region}.amazonaws.com or unset it.");
+        if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+            throw new AwsException(
+                $"{variable} is http:// to {uri.Host}, which is not a loopback address: the signed requests carry the session token, " +
+                $"so only https:// is accepted beyond 127.0.0.1/localhost. Use https://, or unset it.");
+        return uri;
     }
 
     private static bool IsLoopback(Uri uri) =>
