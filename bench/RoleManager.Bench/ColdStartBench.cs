@@ -74,7 +74,7 @@ internal sealed class ColdStartBench(PostgresServer server, BenchOptions options
         {
             ["AWS_LAMBDA_RUNTIME_API"] = api.Address,
             ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = server.Port.ToString(CultureInfo.InvariantCulture), ["DB_NAME"] = database,
-            ["DB_USER"] = PostgresServer.MasterUser, ["PGPASSWORD"] = server.MasterPassword, ["PGSSLMODE"] = "disable",
+            ["DB_USER"] = PostgresServer.MasterUser, ["PGPASSWORD"] = server.MasterPassword, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true",
             ["ROLE_MANAGER_AUTH"] = "none", ["APP_USER"] = AppUser, ["MIGRATOR_USER"] = MigratorUser,
             ["AWS_REGION"] = "eu-west-1",
         };

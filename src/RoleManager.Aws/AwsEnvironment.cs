@@ -18,6 +18,8 @@ public sealed class AwsEnvironment
     public const string DefaultRegionVariable = "AWS_DEFAULT_REGION";
     public const string EndpointVariable = "AWS_ENDPOINT_URL";
     public const string SecretsManagerEndpointVariable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
+    /// <summary>The AWS SDKs' switch: <c>true</c> ignores every <c>AWS_ENDPOINT_URL*</c> override.</summary>
+    public const string IgnoreEndpointsVariable = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 
     private readonly Func<string, string?> _variables;
 
@@ -32,9 +34,35 @@ public sealed class AwsEnvironment
 
     public string Region { get; }
 
-    /// <summary><c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c>, else <c>AWS_ENDPOINT_URL</c>, else the regional endpoint.</summary>
+    /// <summary>
+    /// <c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c>, else <c>AWS_ENDPOINT_URL</c>, else the regional endpoint; overrides are
+    /// ignored when <c>AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true</c>. An override must be <c>https://</c>, except to a
+    /// loopback host (a local emulator): the signed request carries the session token, which must not cross a network in clear.
+    /// </summary>
     public Uri SecretsManagerEndpoint
         => Endpoint(SecretsManagerEndpointVariable) ?? Endpoint(EndpointVariable) ?? new Uri("https://secretsmanager." + Region + ".amazonaws.com");
+
+    /// <summary>What to log about the Secrets Manager endpoint: where requests go and why (an override names its variable).</summary>
+    public string SecretsManagerEndpointDescription
+    {
+        get
+        {
+            var uri = SecretsManagerEndpoint;
+            string? source = Endpoint(SecretsManagerEndpointVariable) is not null ? SecretsManagerEndpointVariable
+                : Endpoint(EndpointVariable) is not null ? EndpointVariable : null;
+            return source is null ? $"Secrets Manager endpoint {uri} (regional)" : $"Secrets Manager endpoint {uri} (override from {source})";
+        }
+    }
+
+    /// <summary>The values to register with a redactor: the secret access key and the session token.</summary>
+    public IEnumerable<Secret> Secrets
+    {
+        get
+        {
+            yield return new Secret(Credentials.SecretKey);
+            if (Credentials.UseToken) yield return new Secret(Credentials.Token);
+        }
+    }
 
     public static AwsEnvironment FromProcess() => From(Environment.GetEnvironmentVariable);
 
@@ -66,10 +94,18 @@ public sealed class AwsEnvironment
     private Uri? Endpoint(string variable)
     {
         var value = _variables(variable);
-        if (string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(value) || string.Equals(_variables(IgnoreEndpointsVariable)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
             return null;
-        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-            return uri;
-        throw new AwsException($"{variable} is not an http(s) URL: set it to e.g. https://secretsmanager.{Region}.amazonaws.com or unset it.");
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.UserInfo)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            throw new AwsException($"{variable} is not an http(s) URL: set it to e.g. https://secretsmanager.{Region}.amazonaws.com or unset it.");
+        if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+            throw new AwsException(
+                $"{variable} is http:// to {uri.Host}, which is not a loopback address: the signed requests carry the session token, " +
+                $"so only https:// is accepted beyond 127.0.0.1/localhost. Use https://, or unset it.");
+        return uri;
     }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.DnsSafeHost, out var address) && System.Net.IPAddress.IsLoopback(address));
 }

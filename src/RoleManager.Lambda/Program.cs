@@ -27,7 +27,7 @@ try
 }
 catch (Exception e)
 {
-    var error = LambdaError.FromException(e);
+    var error = LambdaError.FromException(e, redactor.Redact);
     Log.InitFailed(logger, error.ErrorType, e);
     try
     {
@@ -48,4 +48,4 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.Cancel();
 });
 
-return await new LambdaLoop(client, handler, logger, time).RunAsync(stop.Token);
+return await new LambdaLoop(client, handler, logger, time, redactor).RunAsync(stop.Token);

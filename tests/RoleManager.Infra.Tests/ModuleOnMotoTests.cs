@@ -108,8 +108,10 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
         Assert.Equal([applied.Output("security_group_id")], ingress["UserIdGroupPairs"]!.AsArray().Select(g => g!["GroupId"]!.ToString()));
     }
 
+    private JsonObject Access => applied.InlinePolicies.Single(p => p.Key.EndsWith("-access", StringComparison.Ordinal)).Value;
+
     [Fact]
-    public void The_role_can_be_assumed_by_lambda_only_and_has_the_vpc_access_policy_and_one_inline_policy()
+    public void The_role_can_be_assumed_by_lambda_only_and_has_no_managed_policy_and_two_inline_policies()
     {
         var trust = ModuleOnMotoFixture.PolicyDocument(applied.Role["AssumeRolePolicyDocument"]!);
         var statement = Assert.Single(Statements(trust));
@@ -117,15 +119,14 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
         Assert.Equal(["sts:AssumeRole"], Strings(statement["Action"]));
         Assert.Equal(["lambda.amazonaws.com"], Strings(statement["Principal"]!["Service"]));
 
-        var attached = Assert.Single(applied.AttachedPolicies)!;
-        Assert.Equal("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole", attached["PolicyArn"]!.ToString());
-        Assert.Single(applied.InlinePolicies);
+        Assert.Empty(applied.AttachedPolicies);
+        Assert.Equal(["-access", "-runtime"], applied.InlinePolicies.Keys.Select(k => k[k.LastIndexOf('-')..]).Order());
     }
 
     [Fact]
     public void The_inline_policy_allows_only_named_actions_on_named_resources()
     {
-        var policy = Assert.Single(applied.InlinePolicies).Value;
+        var policy = Access;
         foreach (var statement in Statements(policy))
         {
             Assert.Equal("Allow", statement["Effect"]!.ToString());
@@ -146,7 +147,7 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
     [Fact]
     public void The_function_may_read_only_the_master_secret_and_use_its_key_only_through_secrets_manager()
     {
-        var statements = Statements(Assert.Single(applied.InlinePolicies).Value);
+        var statements = Statements(Access);
         var read = Assert.Single(statements, s => Strings(s["Action"]).Contains("secretsmanager:GetSecretValue"));
         Assert.Equal(["secretsmanager:GetSecretValue"], Strings(read["Action"]));
         Assert.Equal([applied.Output("secret_arn")], Strings(read["Resource"]));
@@ -159,12 +160,14 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
 
         var environmentKey = Assert.Single(decrypts, s => !Strings(s["Resource"]).Contains(applied.Output("secret_kms_key_arn")));
         Assert.Equal([applied.Output("environment_kms_key_arn")], Strings(environmentKey["Resource"]));
+        // Lambda decrypts with this encryption context: the grant opens only this function's variables.
+        Assert.Equal(ModuleOnMotoFixture.FunctionName, environmentKey["Condition"]!["StringEquals"]!["kms:EncryptionContext:LambdaFunctionName"]!.ToString());
     }
 
     [Fact]
     public void Rds_db_connect_is_granted_only_on_the_declared_iam_users_of_that_database()
     {
-        var statements = Statements(Assert.Single(applied.InlinePolicies).Value);
+        var statements = Statements(Access);
         var connect = Assert.Single(statements, s => Strings(s["Action"]).Any(a => a.StartsWith("rds-db:", StringComparison.Ordinal)));
         Assert.Equal(["rds-db:connect"], Strings(connect["Action"]));
         var expected = new[] { "app", "migrator", "reporting" }
@@ -182,6 +185,28 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
         Assert.DoesNotContain(applied.RolesAfterDestroy, r => r!["RoleName"]!.ToString() == applied.Output("role_name"));
         Assert.DoesNotContain(applied.SecurityGroupsAfterDestroy, g => g!["GroupId"]!.ToString() == applied.Output("security_group_id"));
         Assert.Empty(applied.LogGroupsAfterDestroy);
+    }
+
+    [Fact]
+    public void The_runtime_policy_writes_only_to_the_functions_own_log_group_and_manages_network_interfaces_only_in_its_vpc()
+    {
+        var statements = Statements(applied.InlinePolicies.Single(p => p.Key.EndsWith("-runtime", StringComparison.Ordinal)).Value);
+        var logs = statements.Where(s => Strings(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal))).ToList();
+        var log = Assert.Single(logs);
+        Assert.Equal(["logs:CreateLogStream", "logs:PutLogEvents"], Strings(log["Action"]).Order());
+        Assert.Equal([$"arn:aws:logs:{Region}:{Account}:log-group:/aws/lambda/{ModuleOnMotoFixture.FunctionName}:*"], Strings(log["Resource"]));
+
+        var wildcard = statements.Where(s => Strings(s["Resource"]).Contains("*")).ToList();
+        Assert.Equal(["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], wildcard.SelectMany(s => Strings(s["Action"])).Order());
+
+        var create = Assert.Single(statements, s => Strings(s["Action"]).Contains("ec2:CreateNetworkInterface"));
+        Assert.Contains($"arn:aws:ec2:{Region}:{Account}:security-group/{applied.Output("security_group_id")}", Strings(create["Resource"]));
+        Assert.All(applied.Outputs["subnet_ids"]!["value"]!.AsArray(), subnet =>
+            Assert.Contains($"arn:aws:ec2:{Region}:{Account}:subnet/{subnet}", Strings(create["Resource"])));
+
+        var manage = Assert.Single(statements, s => Strings(s["Action"]).Contains("ec2:DeleteNetworkInterface"));
+        Assert.StartsWith($"arn:aws:ec2:{Region}:{Account}:vpc/", manage["Condition"]!["ArnEquals"]!["ec2:Vpc"]!.ToString());
+        Assert.All(statements, s => Assert.DoesNotContain(Strings(s["Action"]), a => a.Contains('*')));
     }
 
     private static List<JsonNode> Statements(JsonObject policy) => policy["Statement"] switch

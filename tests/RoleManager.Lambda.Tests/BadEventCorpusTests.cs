@@ -56,6 +56,7 @@ public sealed class BadEventCorpusTests
         {
             ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = port.ToString(), ["DB_NAME"] = "x", ["DB_USER"] = "master",
             ["PGPASSWORD"] = "hunter2-master-pw", ["PGSSLMODE"] = "disable",
+            ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_ALLOW_EVENT_CONFIG"] = "true",
         };
         using var logs = new TestLogs();
         var function = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), name => environment.GetValueOrDefault(name));

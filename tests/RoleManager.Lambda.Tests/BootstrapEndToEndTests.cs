@@ -52,7 +52,7 @@ public sealed class BootstrapEndToEndTests : IClassFixture<MotoServer>
             ["APP_USER"] = stack.App, ["MIGRATOR_USER"] = stack.Migrator,
             // A local server has no rds_iam and no TLS: both are opted out of explicitly.
             ["ROLE_MANAGER_AUTH"] = "password", ["APP_PASSWORD"] = stack.AppPassword, ["MIGRATOR_PASSWORD"] = stack.MigratorPassword,
-            ["PGSSLMODE"] = "disable",
+            ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_ALLOW_EVENT_CONFIG"] = "true",
         };
         return env;
     }

@@ -35,6 +35,7 @@ public sealed class PublishedBootstrapTests
         start.Environment["DB_USER"] = "master";
         start.Environment["PGPASSWORD"] = "not-a-real-password";
         start.Environment["PGSSLMODE"] = "disable";
+        start.Environment["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true";
         start.Environment["ROLE_MANAGER_AUTH"] = "none";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -124,6 +125,7 @@ public sealed class PublishedBootstrapTests
         {
             ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGUSER"] = RoleManager.Testing.PostgresServer.MasterUser,
             ["PGPASSWORD"] = server.MasterPassword, ["PGDATABASE"] = database, ["PGSSLMODE"] = "disable",
+            ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_ALLOW_EVENT_CONFIG"] = "true",
         };
         var handler = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), name => env.GetValueOrDefault(name));
         var loop = new LambdaLoop(client, handler, logs.Logger, TimeProvider.System).RunAsync(CancellationToken.None);

@@ -103,7 +103,7 @@ public sealed partial class SecretLeakHarnessTests(MotoServer moto, ITestOutputH
             ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = server.Port.ToString(), ["DB_NAME"] = db.Name, ["DB_USER"] = PostgresServer.MasterUser,
             ["DB_PASSWORD_SECRET_ARN"] = secretArn, ["ROLE_MANAGER_CONFIG"] = db.ConfigYaml, ["ROLE_MANAGER_AUTH"] = "password",
             ["APP_PASSWORD"] = db.AppPassword, ["MIGRATOR_PASSWORD"] = db.MigratorPassword, ["REPORTING_PASSWORD"] = db.ReportingPassword,
-            ["PGSSLMODE"] = "disable",
+            ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_ALLOW_EVENT_CONFIG"] = "true",
         };
 
         var hits = new List<string>();

@@ -37,7 +37,15 @@ locals {
       MIGRATOR_USER          = var.migrator_user
     },
     { for k, v in { ROLE_MANAGER_CONFIG = var.role_manager_config } : k => v if v != null },
+    # Event configs are a database-administrator power for whoever may invoke: only on explicit opt-in.
+    var.allow_event_config ? { ROLE_MANAGER_ALLOW_EVENT_CONFIG = "true" } : {},
   )
+
+  # IAM user and role names end up in rds-db:connect ARNs, where * and ? are wildcards: only plain identifiers.
+  iam_name_pattern = "^[A-Za-z_][A-Za-z0-9_$.-]{0,62}$"
+  invalid_iam_db_users = [
+    for user in concat(local.iam_db_users, [var.db_master_username]) : user if !can(regex(local.iam_name_pattern, user))
+  ]
 
   tags = merge({ "role-manager:function" = var.function_name }, var.tags)
 }
@@ -98,10 +106,55 @@ resource "aws_iam_role" "this" {
   tags                 = local.tags
 }
 
-# Network interfaces in the VPC and the function's own logs.
-resource "aws_iam_role_policy_attachment" "vpc_access" {
-  role       = aws_iam_role.this.name
-  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+# The function's own log group and the network interfaces Lambda needs in the VPC: instead of the managed
+# AWSLambdaVPCAccessExecutionRole, whose logs:* actions reach every log group of the account.
+data "aws_iam_policy_document" "runtime" {
+  statement {
+    sid       = "WriteOwnLogGroupOnly"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  # Describe* have no resource-level permissions: "*" is the only resource AWS accepts.
+  statement {
+    sid       = "DescribeNetwork"
+    effect    = "Allow"
+    actions   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+    resources = ["*"]
+  }
+
+  # A network interface only in the function's subnets with the function's security group.
+  statement {
+    sid     = "CreateNetworkInterfaceInFunctionSubnets"
+    effect  = "Allow"
+    actions = ["ec2:CreateNetworkInterface"]
+    resources = concat(
+      ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"],
+      [for subnet in var.subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${subnet}"],
+      ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${aws_security_group.this.id}"],
+    )
+  }
+
+  # Deleting and re-addressing interfaces only in this VPC.
+  statement {
+    sid       = "ManageNetworkInterfacesInFunctionVpc"
+    effect    = "Allow"
+    actions   = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
+    resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ec2:Vpc"
+      values   = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:vpc/${var.vpc_id}"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "runtime" {
+  name   = "${var.function_name}-runtime"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.runtime.json
 }
 
 data "aws_iam_policy_document" "function" {
@@ -129,11 +182,18 @@ data "aws_iam_policy_document" "function" {
     }
   }
 
+  # Lambda decrypts the environment with this encryption context: the key opens only this function's variables.
   statement {
     sid       = "DecryptEnvironmentVariables"
     effect    = "Allow"
     actions   = ["kms:Decrypt"]
     resources = [local.environment_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:LambdaFunctionName"
+      values   = [var.function_name]
+    }
   }
 
   statement {
@@ -148,6 +208,17 @@ resource "aws_iam_role_policy" "function" {
   name   = "${var.function_name}-access"
   role   = aws_iam_role.this.id
   policy = data.aws_iam_policy_document.function.json
+
+  lifecycle {
+    precondition {
+      condition     = length(local.invalid_iam_db_users) == 0
+      error_message = "These user names cannot go into an rds-db:connect ARN (only letters, digits, _ $ . - and at most 63 characters; no * or ? wildcards): ${join(", ", local.invalid_iam_db_users)}."
+    }
+    precondition {
+      condition     = !contains(keys(var.environment_variables), "ROLE_MANAGER_ALLOW_EVENT_CONFIG")
+      error_message = "Set allow_event_config instead of ROLE_MANAGER_ALLOW_EVENT_CONFIG in environment_variables: the module's variable is the one switch."
+    }
+  }
 }
 
 ###############################################################################
@@ -257,7 +328,7 @@ resource "aws_lambda_function" "this" {
 
   depends_on = [
     aws_cloudwatch_log_group.this,
-    aws_iam_role_policy_attachment.vpc_access,
+    aws_iam_role_policy.runtime,
     aws_iam_role_policy.function,
   ]
 }

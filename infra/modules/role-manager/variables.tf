@@ -273,3 +273,10 @@ variable "permissions_boundary_arn" {
   type        = string
   default     = null
 }
+
+variable "allow_event_config" {
+  description = "Let an invocation event carry its own layout (\"config\"), within the limits in docs/security.md (no password_env, createrole, createdb, member_of, drop, extensions). Off by default: with it, whoever may invoke the function chooses which roles exist. Sets ROLE_MANAGER_ALLOW_EVENT_CONFIG=true."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -126,7 +126,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
     public List<string> Problems { get; } = new();
 
     private void Problem(YamlNode node, string path, string message) =>
-        Problems.Add($"{source}:{node.Start.Line}:{node.Start.Column}: {path}: {message}");
+        Problems.Add(Names.Printable($"{source}:{node.Start.Line}:{node.Start.Column}: {path}: {message}"));
 
     public DesiredState? Read(YamlMappingNode root)
     {

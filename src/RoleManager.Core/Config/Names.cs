@@ -15,6 +15,10 @@ public static class Names
     {
         if (string.IsNullOrWhiteSpace(name)) return $"{what} name is empty";
         if (name.Contains('\0')) return $"{what} name contains a NUL character";
+        // A control (Cc: CR, LF, ESC...) or format (Cf: bidi overrides) character would rewrite the terminal
+        // output of plan and check, and the name would print one thing while meaning another.
+        if (ControlCharacter(name) is { } at)
+            return $"{what} name contains the control character U+{(int)name[at]:X4} at position {at + 1}; names may not contain control or formatting characters";
         if (Encoding.UTF8.GetByteCount(name) > MaxBytes)
             return $"{what} name \"{Shorten(name)}\" is {Encoding.UTF8.GetByteCount(name)} bytes long; PostgreSQL allows at most {MaxBytes}";
         if (name != name.Trim()) return $"{what} name \"{name}\" starts or ends with white space";
@@ -38,6 +42,25 @@ public static class Names
         if (lower.StartsWith("pg_", StringComparison.Ordinal)) return $"schema name \"{name}\" is reserved: names starting with pg_ belong to PostgreSQL";
         if (lower == "information_schema") return "schema name \"information_schema\" is reserved";
         return null;
+    }
+
+    private static int? ControlCharacter(string name)
+    {
+        for (int i = 0; i < name.Length; i++)
+            if (char.GetUnicodeCategory(name[i]) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format)
+                return i;
+        return null;
+    }
+
+    /// <summary>Text fit for a one-line message: control and formatting characters become <c>\uXXXX</c>.</summary>
+    public static string Printable(string text)
+    {
+        if (ControlCharacter(text) is null) return text;
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (char c in text)
+            builder.Append(char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+                ? $"\\u{(int)c:X4}" : c.ToString());
+        return builder.ToString();
     }
 
     private static string Shorten(string s) => s.Length > 20 ? s[..20] + "…" : s;

@@ -13,45 +13,87 @@ public sealed record ConnectionInputs(
     string? SslMode = null,
     string? SslRootCert = null);
 
+/// <summary>Which host resolves the connection; each has its own policy (see <see cref="ConnectionResolver"/>).</summary>
+public enum HostKind
+{
+    /// <summary>An operator's shell: libpq's conventions, every sslmode available.</summary>
+    Cli,
+    /// <summary>The Lambda function: the module's DB_* variables win, and TLS below verify-full needs an explicit opt-in.</summary>
+    Lambda,
+}
+
 /// <summary>
-/// Resolves where and how to connect, with libpq's conventions: explicit value, then the connection
+/// Resolves where and how to connect.
+/// <para><b>CLI policy</b> (<see cref="HostKind.Cli"/>, libpq's conventions): explicit value, then the connection
 /// string (keyword form or <c>postgresql://</c> URI), then <c>PGHOST</c>/<c>PGPORT</c>/<c>PGUSER</c>/
 /// <c>PGDATABASE</c>/<c>PGPASSWORD</c>/<c>PGSSLMODE</c>/<c>PGSSLROOTCERT</c>, then the reference
-/// implementation's <c>DB_HOST</c>/<c>DB_PORT</c>/<c>DB_USER</c>/<c>DB_NAME</c>, then defaults.
-/// TLS defaults to verify-full against the RDS CA bundle shipped beside the program.
+/// implementation's <c>DB_HOST</c>/<c>DB_PORT</c>/<c>DB_USER</c>/<c>DB_NAME</c>, then defaults.</para>
+/// <para><b>Lambda policy</b> (<see cref="HostKind.Lambda"/>): the function's configuration is the Terraform module's,
+/// so <c>DB_*</c> win over <c>PG*</c>. TLS may be pointed at another CA file (<c>PGSSLROOTCERT</c>) but is never
+/// below verify-full unless <see cref="AllowInsecureTlsVariable"/> is <c>true</c>; then
+/// <see cref="ConnectionSettings.TlsWarning"/> is set and the host logs it on every invocation.</para>
+/// <para><b>sslmode</b> has libpq's meaning: <c>disable</c> (plaintext), <c>allow</c> (plaintext first, TLS if the server
+/// insists), <c>prefer</c> (TLS if offered, else plaintext), <c>require</c> (TLS or nothing, unverified; with a root
+/// certificate given explicitly, verify-ca as in libpq), <c>verify-ca</c> (chain verified, host name not),
+/// <c>verify-full</c> (chain and host name verified; the default, against the RDS CA bundle shipped beside the program).
+/// <c>require</c>, <c>verify-ca</c> and <c>verify-full</c> never send a byte in plaintext.</para>
 /// </summary>
 public static class ConnectionResolver
 {
     public const string CaBundleFileName = "rds-ca-bundle.pem";
 
-    public static ConnectionSettings Resolve(ConnectionInputs inputs, Func<string, string?> environment, Secret? fallbackPassword = null)
+    /// <summary>The Lambda's explicit opt-in to TLS below verify-full (<c>true</c> to allow); off by default.</summary>
+    public const string AllowInsecureTlsVariable = "ROLE_MANAGER_ALLOW_INSECURE_TLS";
+
+    public static ConnectionSettings Resolve(ConnectionInputs inputs, Func<string, string?> environment, Secret? fallbackPassword = null, HostKind host = HostKind.Cli)
     {
         var fromString = Parse(inputs.ConnectionString);
+        bool lambda = host == HostKind.Lambda;
         string? Pick(string? explicitValue, string? fromConnectionString, params string[] variables) =>
             explicitValue ?? fromConnectionString ?? variables.Select(environment).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        string[] Order(string pg, string db) => lambda ? [db, pg] : [pg, db];
 
-        string host = Pick(inputs.Host, fromString.Host, "PGHOST", "DB_HOST") ?? "localhost";
-        string? portText = inputs.Port?.ToString() ?? Pick(null, fromString.Port, "PGPORT", "DB_PORT");
+        string hostName = Pick(inputs.Host, fromString.Host, Order("PGHOST", "DB_HOST")) ?? "localhost";
+        string? portText = inputs.Port?.ToString() ?? Pick(null, fromString.Port, Order("PGPORT", "DB_PORT"));
         int port = 5432;
         if (portText is not null && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
             throw new ConfigException($"Port '{portText}' is not a valid TCP port (PGPORT / DB_PORT / --port).");
-        string username = Pick(inputs.Username, fromString.Username, "PGUSER", "DB_USER") ?? Environment.UserName;
-        string database = Pick(inputs.Database, fromString.Database, "PGDATABASE", "DB_NAME") ?? username;
+        string username = Pick(inputs.Username, fromString.Username, Order("PGUSER", "DB_USER")) ?? Environment.UserName;
+        string database = Pick(inputs.Database, fromString.Database, Order("PGDATABASE", "DB_NAME")) ?? username;
         string? password = fromString.Password ?? environment("PGPASSWORD");
         var secret = !string.IsNullOrEmpty(password) ? new Secret(password) : fallbackPassword;
 
         string sslMode = (Pick(inputs.SslMode, fromString.SslMode, "PGSSLMODE") ?? "verify-full").ToLowerInvariant();
+        string? givenRootCert = Pick(inputs.SslRootCert, fromString.RootCertificate, "PGSSLROOTCERT");
         var tls = sslMode switch
         {
             "verify-full" => TlsMode.VerifyFull,
-            "prefer" or "allow" or "require" or "verify-ca" => TlsMode.Prefer,
+            "verify-ca" => TlsMode.VerifyCA,
+            // libpq: "if a root CA file exists, the behavior of sslmode=require will be the same as that of verify-ca".
+            "require" => givenRootCert is null ? TlsMode.Require : TlsMode.VerifyCA,
+            "prefer" => TlsMode.Prefer,
+            "allow" => TlsMode.Allow,
             "disable" => TlsMode.Disable,
-            _ => throw new ConfigException($"sslmode '{sslMode}' is not supported: use verify-full (the default), prefer or disable (PGSSLMODE / --sslmode)."),
+            _ => throw new ConfigException($"sslmode '{sslMode}' is not supported: use verify-full (the default), verify-ca, require, prefer, allow or disable (PGSSLMODE / --sslmode)."),
         };
-        string? rootCert = Pick(inputs.SslRootCert, fromString.RootCertificate, "PGSSLROOTCERT") ?? DefaultBundle();
-        if (tls == TlsMode.VerifyFull && rootCert is not null && !File.Exists(rootCert))
+        string? rootCert = givenRootCert ?? DefaultBundle();
+        if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && !File.Exists(rootCert))
             throw new ConfigException($"The root certificate file {rootCert} does not exist (PGSSLROOTCERT / --sslrootcert).");
-        return new ConnectionSettings(host, port, database, username, secret, tls, rootCert);
+        string? warning = lambda ? LambdaTlsWarning(tls, sslMode, environment) : null;
+        return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning);
+    }
+
+    private static string? LambdaTlsWarning(TlsMode tls, string sslMode, Func<string, string?> environment)
+    {
+        if (tls == TlsMode.VerifyFull) return null;
+        if (!string.Equals(environment(AllowInsecureTlsVariable)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigException(
+                $"sslmode '{sslMode}' (PGSSLMODE) is below verify-full, which the function never uses on its own: unset PGSSLMODE " +
+                $"(to trust another CA, set PGSSLROOTCERT to its bundle), or set {AllowInsecureTlsVariable}=true to accept the risk.");
+        return $"TLS to the database is '{sslMode}', below verify-full, because {AllowInsecureTlsVariable}=true: " +
+               (tls is TlsMode.Disable or TlsMode.Allow or TlsMode.Prefer
+                   ? "the master password and every statement may travel in plaintext."
+                   : "the server's identity is not fully verified, so a machine in the path can impersonate it.");
     }
 
     private static string? DefaultBundle()

@@ -1,6 +1,8 @@
 namespace RoleManager.Connect;
 
 /// <summary>How to reach the database as the master user. <see cref="Password"/> never prints itself.</summary>
+/// <param name="TlsWarning">Set when a host's policy allowed TLS below verify-full only because of an explicit opt-in
+/// (<see cref="ConnectionResolver.AllowInsecureTlsVariable"/>): the host logs it as a warning on every run.</param>
 public sealed record ConnectionSettings(
     string Host,
     int Port,
@@ -9,18 +11,11 @@ public sealed record ConnectionSettings(
     Secret? Password,
     TlsMode Tls,
     string? RootCertificatePath = null,
-    TimeSpan? ConnectTimeout = null)
+    TimeSpan? ConnectTimeout = null,
+    string? TlsWarning = null)
 {
-    public string Describe() => $"{Username}@{Host}:{Port}/{Database}";
-}
+    /// <summary>True when the mode may talk to the server in plaintext (disable, allow, prefer).</summary>
+    public bool PlaintextPossible => Tls is TlsMode.Disable or TlsMode.Allow or TlsMode.Prefer;
 
-/// <summary>TLS to the database. Verified TLS is the default; plaintext must be asked for.</summary>
-public enum TlsMode
-{
-    /// <summary>TLS with the server's certificate and host name verified against the root certificate(s).</summary>
-    VerifyFull,
-    /// <summary>TLS when the server offers it, unverified (libpq's 'prefer').</summary>
-    Prefer,
-    /// <summary>No TLS: only for a local database.</summary>
-    Disable,
+    public string Describe() => $"{Username}@{Host}:{Port}/{Database}";
 }

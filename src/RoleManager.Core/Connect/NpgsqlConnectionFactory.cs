@@ -7,9 +7,22 @@ namespace RoleManager.Connect;
 /// <summary>
 /// Opens Npgsql connections from <see cref="ConnectionSettings"/> and turns every way a connection can
 /// fail into a <see cref="ConnectionException"/> that names the target (never the password) and says what to check.
+/// <para>
+/// Every connection as the master pins <c>search_path = pg_catalog, pg_temp</c> in the startup packet
+/// (<see cref="SafeSearchPath"/>): a client startup option outranks <c>ALTER ROLE/DATABASE ... SET search_path</c>,
+/// outlives <c>SET ROLE</c> and <c>RESET</c>, so no operator, function or aggregate that a database user
+/// planted in <c>public</c>, in a schema named like the master (<c>"$user"</c>) or anywhere else can win
+/// name resolution and run with the master's rights. Connections as a declared role (the check's logins,
+/// <see cref="OpenAsAsync"/> with another user name) keep the role's own settings: the check asserts the
+/// search_path the application will get, and such a session runs only the checker's fixed statements with
+/// that role's own rights, so nothing in it can escalate.
+/// </para>
 /// </summary>
 public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string applicationName = "role-manager") : IConnectionFactory
 {
+    /// <summary>The startup option that pins the master's search_path (pg_temp last, so it never shadows pg_catalog).</summary>
+    public const string SafeSearchPath = "-c search_path=pg_catalog,pg_temp";
+
     public string Target => settings.Describe();
 
     public Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -28,14 +41,20 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             Pooling = false,
             // Detail fields may quote data; keep them out of messages.
             IncludeErrorDetail = false,
+            // Npgsql 8+ has libpq's meanings: Require encrypts without verifying, VerifyCA skips the host name.
             SslMode = settings.Tls switch
             {
                 TlsMode.VerifyFull => SslMode.VerifyFull,
+                TlsMode.VerifyCA => SslMode.VerifyCA,
+                TlsMode.Require => SslMode.Require,
                 TlsMode.Prefer => SslMode.Prefer,
+                TlsMode.Allow => SslMode.Allow,
                 _ => SslMode.Disable,
             },
         };
-        if (settings.Tls == TlsMode.VerifyFull && settings.RootCertificatePath is { } root)
+        if (string.Equals(username, settings.Username, StringComparison.Ordinal))
+            builder.Options = SafeSearchPath;
+        if (settings.Tls is TlsMode.VerifyFull or TlsMode.VerifyCA && settings.RootCertificatePath is { } root)
             builder.RootCertificate = root;
         if (password is not null) builder.Password = password.Reveal();
 

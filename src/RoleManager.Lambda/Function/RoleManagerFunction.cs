@@ -43,11 +43,14 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     internal static IInvocationHandler Create(HostServices services, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.Redactor.RegisterVariables(environment, AwsEnvironment.SecretAccessKeyVariable, AwsEnvironment.SessionTokenVariable);
         ISecretSource? secrets = null;
         if (!string.IsNullOrEmpty(environment("DB_PASSWORD_SECRET_ARN")))
         {
             var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            secrets = new CachingSecretSource(SecretsManagerClient.FromEnvironment(http, AwsEnvironment.From(environment), services.Time));
+            var aws = AwsEnvironment.From(environment);
+            Lambda.Logging.Log.AwsEndpoint(services.Logs.CreateLogger("RoleManager.Aws"), aws.SecretsManagerEndpointDescription);
+            secrets = new CachingSecretSource(SecretsManagerClient.FromEnvironment(http, aws, services.Time));
         }
         return new RoleManagerFunction(services, environment, secrets);
     }
@@ -59,11 +62,13 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         EventAccepted(_logger, lambdaEvent.ActionName, dryRun);
 
         // Layout and connection are resolved and validated before anything is contacted.
-        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), _environment);
+        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), _environment, host: HostKind.Lambda);
+        if (settings.TlsWarning is { } tlsWarning) TlsBelowVerifyFull(_logger, tlsWarning);
+        string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, settings.Database);
         var desired = LayoutSource.Resolve(new LayoutInputs(
-            ConfigText: lambdaEvent.ConfigJson ?? NonEmpty(_environment(ConfigVariable)),
+            ConfigText: eventConfig ?? NonEmpty(_environment(ConfigVariable)),
             Auth: NonEmpty(_environment(AuthVariable)) is { } auth ? ConfigLoader.ParseAuth(auth) ?? throw new Errors.ConfigException($"{AuthVariable}='{auth}' is not valid: use iam, password or none.") : null),
-            _environment, settings.Database);
+            eventConfig is null ? _environment : EventConfigGate.NoEnvironment, settings.Database);
         foreach (var role in desired.Roles)
             if (role.Password is { } p) _services.Redactor.Register(p);
 
@@ -83,7 +88,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
                 Planned(_logger, planned.Plan.Changes.Length, desired.Database);
                 break;
             default:
-                var (plan, check) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(_environment, _services.Time), settings, cancellationToken);
+                var (plan, check) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register), settings, cancellationToken);
                 summary = RunSummary.FromCheck(plan, check, desired);
                 Checked(_logger, check.Assertions.Count, check.Failures.Count(), desired.Database);
                 break;
@@ -130,6 +135,9 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
     [LoggerMessage(103, LogLevel.Information, "Checked {database}: {assertions} assertions, {failures} failed")]
     private static partial void Checked(ILogger logger, int assertions, int failures, string database);
+
+    [LoggerMessage(105, LogLevel.Warning, "{warning}")]
+    private static partial void TlsBelowVerifyFull(ILogger logger, string warning);
 
     [LoggerMessage(104, LogLevel.Information, "Change: {description}")]
     private static partial void ChangeListed(ILogger logger, string description);

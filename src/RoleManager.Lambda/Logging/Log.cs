@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Information, "Stop requested; the process exits")]
     public static partial void StopRequested(ILogger logger);
 
+    [LoggerMessage(10, LogLevel.Information, "{endpoint}")]
+    public static partial void AwsEndpoint(ILogger logger, string endpoint);
+
     [LoggerMessage(9, LogLevel.Critical, "Reporting the init error to the Runtime API failed")]
     public static partial void InitErrorNotReported(ILogger logger, Exception exception);
 }

@@ -34,6 +34,19 @@ public sealed class SecretRedactor
         }
     }
 
+    /// <summary>Registers the values of the named environment variables that are set (e.g. the AWS secret key and session token).</summary>
+    public void RegisterVariables(Func<string, string?> environment, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        foreach (var name in names)
+        {
+            if (environment(name) is { } value && !string.IsNullOrWhiteSpace(value))
+            {
+                Register(new Secret(value.Trim()));
+            }
+        }
+    }
+
     public string Redact(string text)
     {
         var values = _values;

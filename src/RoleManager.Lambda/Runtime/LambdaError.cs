@@ -38,10 +38,11 @@ public sealed record LambdaError
     /// A <see cref="RoleManagerException"/> keeps its type and message (they are written to carry no secret).
     /// Any other exception becomes <see cref="InternalErrorType"/> with a message that names only the
     /// exception's type: its own message may quote anything, so it goes to the (redacted) log only.
+    /// <paramref name="redact"/> (the log redactor's) masks any registered secret in the message as well.
     /// </summary>
-    public static LambdaError FromException(Exception exception) => exception switch
+    public static LambdaError FromException(Exception exception, Func<string, string>? redact = null) => exception switch
     {
-        RoleManagerException known => Create(known.ErrorType, known.Message),
+        RoleManagerException known => Create(known.ErrorType, redact is null ? known.Message : redact(known.Message)),
         _ => Create(InternalErrorType,
             $"An internal error occurred ({exception.GetType().Name}). The function's log has the details under this request id."),
     };

@@ -10,7 +10,7 @@ namespace RoleManager.Lambda.Runtime;
 /// <see cref="TimeProvider"/>. The loop ends when the Runtime API fails (a 500, or no answer at all) or when
 /// the caller's token is cancelled.
 /// </summary>
-public sealed class LambdaLoop(IRuntimeApiClient client, IInvocationHandler handler, ILogger logger, TimeProvider time)
+public sealed class LambdaLoop(IRuntimeApiClient client, IInvocationHandler handler, ILogger logger, TimeProvider time, Logging.SecretRedactor? redactor = null)
 {
     /// <summary>The largest synchronous response Lambda accepts (6 MB); a bigger result becomes an error.</summary>
     public const int MaxResponseBytes = 6 * 1024 * 1024;
@@ -80,7 +80,7 @@ public sealed class LambdaLoop(IRuntimeApiClient client, IInvocationHandler hand
         catch (Exception e)
         {
             // The host boundary: whatever the handler throws is reported, never lets the process die.
-            error = LambdaError.FromException(e);
+            error = LambdaError.FromException(e, redactor is null ? null : redactor.Redact);
             Log.InvocationFailed(logger, error.ErrorType, ElapsedMs(started), e);
         }
 

@@ -12,7 +12,7 @@ SELECT current_setting('server_version_num')::int AS version_num,
        acl.grantees, acl.privileges
 FROM pg_database d
 LEFT JOIN LATERAL (
-    SELECT array_agg(CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
+    SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
            array_agg(a.privilege_type::text) AS privileges
     FROM aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
 ) acl ON true

@@ -3,7 +3,7 @@ SELECT n.nspname::text, pg_get_userbyid(n.nspowner)::text AS owner, pg_has_role(
        acl.grantees, acl.privileges
 FROM pg_namespace n
 LEFT JOIN LATERAL (
-    SELECT array_agg(CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
+    SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
            array_agg(a.privilege_type::text) AS privileges
     FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
 ) acl ON true
