@@ -25,6 +25,8 @@ public enum ChangeKind
     RevokeObjects,
     GrantDefault,
     RevokeDefault,
+    /// <summary>A password role's password set again (its secret has a new version, or the old one no longer logs in).</summary>
+    SetPassword,
 }
 
 /// <summary>
