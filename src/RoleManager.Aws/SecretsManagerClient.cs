@@ -35,13 +35,23 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
 
     /// <summary>One version of a secret (by id or staging label; AWSCURRENT when both are null), with its id and labels.</summary>
     public async Task<SecretVersion> GetSecretVersionAsync(string secretId, string? versionId, string? versionStage, CancellationToken cancellationToken)
+        => await GetSecretVersionAsync(secretId, versionId, versionStage, notFoundIsNull: false, cancellationToken).ConfigureAwait(false)
+           ?? throw new InvalidOperationException("unreachable: not-found answers throw here");
+
+    /// <summary>As <see cref="GetSecretVersionAsync(string, string?, string?, CancellationToken)"/>, but null when that version (or label) does not exist.</summary>
+    public Task<SecretVersion?> TryGetSecretVersionAsync(string secretId, string? versionId, string? versionStage, CancellationToken cancellationToken)
+        => GetSecretVersionAsync(secretId, versionId, versionStage, notFoundIsNull: true, cancellationToken);
+
+    private async Task<SecretVersion?> GetSecretVersionAsync(string secretId, string? versionId, string? versionStage, bool notFoundIsNull, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
         var request = new GetSecretValueRequest { SecretId = secretId, VersionId = versionId, VersionStage = versionStage };
         Calls.Count("GetSecretValue");
         var value = await CallAsync("GetSecretValue", secretId,
             JsonSerializer.SerializeToUtf8Bytes(request, AwsJsonContext.Default.GetSecretValueRequest),
-            AwsJsonContext.Default.GetSecretValueResponse, cancellationToken).ConfigureAwait(false);
+            AwsJsonContext.Default.GetSecretValueResponse, notFoundIsNull, cancellationToken).ConfigureAwait(false);
+        if (value is null)
+            return null;
         if (value.SecretString is null)
             throw new AwsException($"secret {secretId} holds binary data (SecretBinary), not a SecretString: store the master credentials as a JSON string.");
         return new SecretVersion(value.VersionId ?? "", value.VersionStages ?? [], new Secret(value.SecretString));
@@ -49,6 +59,12 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
 
     /// <summary>Sends one signed JSON 1.1 call and reads its answer; every failure is an <see cref="AwsException"/> that says what to do.</summary>
     private async Task<T> CallAsync<T>(string operation, string secretId, byte[] payload, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+        where T : class
+        => await CallAsync(operation, secretId, payload, answer, notFoundIsNull: false, cancellationToken).ConfigureAwait(false)
+           ?? throw new InvalidOperationException("unreachable: not-found answers throw here");
+
+    /// <summary>As above; with <paramref name="notFoundIsNull"/> a ResourceNotFoundException answer is null instead of an error.</summary>
+    private async Task<T?> CallAsync<T>(string operation, string secretId, byte[] payload, JsonTypeInfo<T> answer, bool notFoundIsNull, CancellationToken cancellationToken)
         where T : class
     {
         using var request = CreateRequest(operation, payload, _time.GetUtcNow());
@@ -77,7 +93,11 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         }
 
         if (status != HttpStatusCode.OK)
+        {
+            if (notFoundIsNull && ShortType(ParseError(body)?.Type ?? errorTypeHeader) == "ResourceNotFoundException")
+                return null;
             throw Failure(operation, secretId, status, errorTypeHeader, body);
+        }
 
         T? value;
         try
@@ -134,16 +154,7 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
 
     private AwsException Failure(string operation, string secretId, HttpStatusCode status, string? errorTypeHeader, string body)
     {
-        AwsErrorBody? error = null;
-        try
-        {
-            error = JsonSerializer.Deserialize(body, AwsJsonContext.Default.AwsErrorBody);
-        }
-        catch (JsonException)
-        {
-            // Not JSON: a front end (or an emulator) may answer in the query protocol's XML.
-            error = XmlError(body);
-        }
+        var error = ParseError(body);
         var type = ShortType(error?.Type ?? errorTypeHeader);
         var said = string.IsNullOrWhiteSpace(error?.Message) ? "" : " AWS said: " + Redact(error.Message);
         var code = (int)status;
@@ -173,6 +184,19 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
                 + "check AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL and any proxy in between."),
             _ => new AwsException($"Secrets Manager failed {operation} on secret {secretId}: {type} (HTTP {code}).{said}"),
         };
+    }
+
+    private static AwsErrorBody? ParseError(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, AwsJsonContext.Default.AwsErrorBody);
+        }
+        catch (JsonException)
+        {
+            // Not JSON: a front end (or an emulator) may answer in the query protocol's XML.
+            return XmlError(body);
+        }
     }
 
     private static AwsErrorBody? XmlError(string body)

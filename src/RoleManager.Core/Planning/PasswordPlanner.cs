@@ -1,7 +1,6 @@
 using RoleManager.Errors;
 using RoleManager.Model;
 using RoleManager.Passwords;
-using RoleManager.Sql;
 using static RoleManager.Planning.PlanBuilder;
 
 namespace RoleManager.Planning;
@@ -23,15 +22,10 @@ internal static class PasswordPlanner
 
         if (current is not null && source.SetReason is { } reason && role.Password is { } password)
         {
-            string sql = $"ALTER ROLE {Ident.Quote(role.Name)} PASSWORD ";
-            context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.SetPassword,
-                $"set password of role {role.Name} from {source.Describe()} ({reason})", sql + "'********'")
-            {
-                SecretSql = new Secret(sql + Ident.Literal(ScramVerifier.Create(role.Name, password.Reveal()))),
-            });
+            foreach (var change in PasswordChanges.Set(role.Name, password, $"set password of role {role.Name} from {source.Describe()} ({reason})", source.Version, source.Describe()))
+                context.Builder.Add(Phase.AlterRoles, change);
         }
-        if (source.Version is { } version && (current is null || source.SetReason is not null))
-            context.Builder.Add(current is null ? Phase.CreateRoles : Phase.AlterRoles, new Change(ChangeKind.SetPassword,
-                $"record on role {role.Name} that its password is version {version} of {source.Describe()}", PasswordMarker.Sql(role.Name, version)));
+        else if (current is null && source.Version is { } version)
+            context.Builder.Add(Phase.CreateRoles, PasswordChanges.Marker(role.Name, version, source.Describe()));
     }
 }
