@@ -18,15 +18,12 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
     private static readonly Lazy<HttpClient> Http = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(10) });
     private readonly ILogger _logger = services.Logs.CreateLogger("RoleManager.Lambda.Rotation");
 
-    /// <summary>The client of the last invocation; tests read its call counts.</summary>
-    internal SecretsManagerClient? LastClient { get; private set; }
-
     public async Task<ReadOnlyMemory<byte>> HandleAsync(RotationEvent rotation, Invocation invocation, CancellationToken cancellationToken)
     {
         RotationAccepted(_logger, rotation.StepName, rotation.SecretId);
         var settings = ConnectionResolver.Resolve(new ConnectionInputs(), environment);
         var desired = LayoutSource.Resolve(new LayoutInputs(ConfigText: NonEmpty(environment("ROLE_MANAGER_CONFIG"))), environment, settings.Database);
-        var client = LastClient = SecretsManagerClient.FromEnvironment(Http.Value, AwsEnvironment.From(environment), services.Time);
+        var client = SecretsManagerClient.FromEnvironment(Http.Value, AwsEnvironment.From(environment), services.Time);
 
         var remaining = invocation.Deadline - services.Time.GetUtcNow() - TimeSpan.FromSeconds(3);
         settings = settings with { ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(remaining.TotalSeconds, 1, 15)) };
