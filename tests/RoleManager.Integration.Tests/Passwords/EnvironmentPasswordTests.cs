@@ -66,4 +66,28 @@ public sealed class EnvironmentPasswordTests
             $"SELECT coalesce(shobj_description(oid, 'pg_authid'), '') || coalesce(array_to_string(rolconfig, ','), '') FROM pg_roles WHERE rolname = '{db.Prefix}_bi'");
         Assert.Equal("", visible);
     }
+
+    [Fact]
+    public async Task Rotating_APP_PASSWORD_of_the_default_layout_is_no_longer_ignored_by_the_cli()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var env = CliEnvironment.Master(db);
+        var first = await Testing.CliRunner.RunAsync(env, "apply", "--auth", "password");
+        Assert.True(first.ExitCode == 0, first.All);
+        env["APP_PASSWORD"] = After;
+
+        var plan = await Testing.CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
+        Assert.Equal(2, plan.ExitCode);
+        Assert.Contains($"set password of role {db.App} from environment variable APP_PASSWORD", plan.StdOut);
+        var apply = await Testing.CliRunner.RunAsync(env, "apply", "--auth", "password");
+        var after = await Testing.CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
+
+        Assert.True(apply.ExitCode == 0, apply.All);
+        Assert.Equal(0, after.ExitCode);
+        await using (var login = new NpgsqlConnection(db.Server.ConnectionString(db.Name, db.App, After)))
+            await login.OpenAsync();
+        foreach (var result in new[] { first, plan, apply, after })
+            foreach (var secret in new[] { After, TestDatabase.Password(db.App), TestDatabase.Password(db.Migrator), db.Server.MasterPassword })
+                Assert.DoesNotContain(secret, result.All);
+    }
 }
