@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using RoleManager.Aws.Internal;
@@ -18,7 +19,7 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
     : ISecretSource
 {
     public const string Service = "secretsmanager";
-    private const string Target = "secretsmanager.GetSecretValue";
+    private const string TargetPrefix = "secretsmanager.";
     private const string ContentType = "application/x-amz-json-1.1";
     private const int MaxAwsMessageLength = 300;
 
@@ -30,9 +31,43 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         => new(http, environment.Credentials, environment.Region, environment.SecretsManagerEndpoint, time);
 
     public async Task<Secret> GetSecretValueAsync(string secretId, CancellationToken cancellationToken)
+        => (await GetSecretVersionAsync(secretId, null, null, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>One version of a secret (by id or staging label; AWSCURRENT when both are null), with its id and labels.</summary>
+    public async Task<SecretVersion> GetSecretVersionAsync(string secretId, string? versionId, string? versionStage, CancellationToken cancellationToken)
+        => await GetSecretVersionAsync(secretId, versionId, versionStage, notFoundIsNull: false, cancellationToken).ConfigureAwait(false)
+           ?? throw new InvalidOperationException("unreachable: not-found answers throw here");
+
+    /// <summary>As <see cref="GetSecretVersionAsync(string, string?, string?, CancellationToken)"/>, but null when that version (or label) does not exist.</summary>
+    public Task<SecretVersion?> TryGetSecretVersionAsync(string secretId, string? versionId, string? versionStage, CancellationToken cancellationToken)
+        => GetSecretVersionAsync(secretId, versionId, versionStage, notFoundIsNull: true, cancellationToken);
+
+    private async Task<SecretVersion?> GetSecretVersionAsync(string secretId, string? versionId, string? versionStage, bool notFoundIsNull, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
-        using var request = CreateRequest(secretId, _time.GetUtcNow());
+        var request = new GetSecretValueRequest { SecretId = secretId, VersionId = versionId, VersionStage = versionStage };
+        Calls.Count("GetSecretValue");
+        var value = await CallAsync("GetSecretValue", secretId,
+            JsonSerializer.SerializeToUtf8Bytes(request, AwsJsonContext.Default.GetSecretValueRequest),
+            AwsJsonContext.Default.GetSecretValueResponse, notFoundIsNull, cancellationToken).ConfigureAwait(false);
+        if (value is null)
+            return null;
+        if (value.SecretString is null)
+            throw new AwsException($"secret {secretId} holds binary data (SecretBinary), not a SecretString: store the master credentials as a JSON string.");
+        return new SecretVersion(value.VersionId ?? "", value.VersionStages ?? [], new Secret(value.SecretString));
+    }
+
+    /// <summary>Sends one signed JSON 1.1 call and reads its answer; every failure is an <see cref="AwsException"/> that says what to do.</summary>
+    private async Task<T> CallAsync<T>(string operation, string secretId, byte[] payload, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+        where T : class
+        => await CallAsync(operation, secretId, payload, answer, notFoundIsNull: false, cancellationToken).ConfigureAwait(false)
+           ?? throw new InvalidOperationException("unreachable: not-found answers throw here");
+
+    /// <summary>As above; with <paramref name="notFoundIsNull"/> a ResourceNotFoundException answer is null instead of an error.</summary>
+    private async Task<T?> CallAsync<T>(string operation, string secretId, byte[] payload, JsonTypeInfo<T> answer, bool notFoundIsNull, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = CreateRequest(operation, payload, _time.GetUtcNow());
         HttpStatusCode status;
         string body;
         string? errorTypeHeader;
@@ -46,40 +81,48 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new AwsException(
-                $"Secrets Manager at {endpoint} did not answer in time (HttpClient.Timeout {http.Timeout}) while reading secret {secretId}: "
+                $"Secrets Manager at {endpoint} did not answer in time (HttpClient.Timeout {http.Timeout}) while {Doing(operation)} secret {secretId}: "
                 + "check the function's network path to Secrets Manager (a VPC endpoint or NAT) and try again.");
         }
         catch (HttpRequestException e)
         {
             throw new AwsException(
-                $"could not reach Secrets Manager at {endpoint} to read secret {secretId} ({e.HttpRequestError}): "
+                $"could not reach Secrets Manager at {endpoint} to {Verb(operation)} secret {secretId} ({e.HttpRequestError}): "
                 + "check the function's network path to Secrets Manager (a VPC endpoint or NAT), or AWS_ENDPOINT_URL_SECRETS_MANAGER.",
                 e);
         }
 
         if (status != HttpStatusCode.OK)
-            throw Failure(secretId, status, errorTypeHeader, body);
+        {
+            if (notFoundIsNull && ShortType(ParseError(body)?.Type ?? errorTypeHeader) == "ResourceNotFoundException")
+                return null;
+            throw Failure(operation, secretId, status, errorTypeHeader, body);
+        }
 
-        GetSecretValueResponse? value;
+        T? value;
         try
         {
-            value = JsonSerializer.Deserialize(body, AwsJsonContext.Default.GetSecretValueResponse);
+            value = JsonSerializer.Deserialize(body, answer);
         }
         catch (JsonException)
         {
             value = null;
         }
-        if (value is null)
-            throw new AwsException($"Secrets Manager at {endpoint} answered GetSecretValue for {secretId} with a body that is not its JSON: check AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL.");
-        if (value.SecretString is null)
-            throw new AwsException($"secret {secretId} holds binary data (SecretBinary), not a SecretString: store the master credentials as a JSON string.");
-        return new Secret(value.SecretString);
+        return value ?? throw new AwsException(
+            $"Secrets Manager at {endpoint} answered {operation} for {secretId} with a body that is not its JSON: check AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL.");
     }
+
+    private static string Verb(string operation) => operation == "GetSecretValue" ? "read" : "call " + operation + " on";
+
+    private static string Doing(string operation) => operation == "GetSecretValue" ? "reading" : "calling " + operation + " on";
 
     /// <summary>The signed HTTP request; internal so tests can compare the signature with botocore's.</summary>
     internal HttpRequestMessage CreateRequest(string secretId, DateTimeOffset now)
+        => CreateRequest("GetSecretValue", JsonSerializer.SerializeToUtf8Bytes(new GetSecretValueRequest { SecretId = secretId }, AwsJsonContext.Default.GetSecretValueRequest), now);
+
+    private HttpRequestMessage CreateRequest(string operation, byte[] payload, DateTimeOffset now)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new GetSecretValueRequest { SecretId = secretId }, AwsJsonContext.Default.GetSecretValueRequest);
+        var target = TargetPrefix + operation;
         var signedAt = SigV4.ToSigningTime(now);
         var amzDate = SigV4.Timestamp(signedAt);
         var path = endpoint.AbsolutePath.Length == 0 ? "/" : endpoint.AbsolutePath;
@@ -89,7 +132,7 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
             new("content-type", ContentType),
             new("host", SigV4.CanonicalHost(endpoint)),
             new("x-amz-date", amzDate),
-            new("x-amz-target", Target),
+            new("x-amz-target", target),
         };
         if (credentials.UseToken)
             headers.Add(new("x-amz-security-token", credentials.Token));
@@ -102,25 +145,16 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", Target);
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         if (credentials.UseToken)
             request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
         request.Headers.TryAddWithoutValidation("Authorization", signing.ForAuthorizationHeader);
         return request;
     }
 
-    private AwsException Failure(string secretId, HttpStatusCode status, string? errorTypeHeader, string body)
+    private AwsException Failure(string operation, string secretId, HttpStatusCode status, string? errorTypeHeader, string body)
     {
-        AwsErrorBody? error = null;
-        try
-        {
-            error = JsonSerializer.Deserialize(body, AwsJsonContext.Default.AwsErrorBody);
-        }
-        catch (JsonException)
-        {
-            // Not JSON: a front end (or an emulator) may answer in the query protocol's XML.
-            error = XmlError(body);
-        }
+        var error = ParseError(body);
         var type = ShortType(error?.Type ?? errorTypeHeader);
         var said = string.IsNullOrWhiteSpace(error?.Message) ? "" : " AWS said: " + Redact(error.Message);
         var code = (int)status;
@@ -128,28 +162,41 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         return type switch
         {
             "ResourceNotFoundException" => new AwsException(
-                $"secret {secretId} not found in region {region}: check DB_PASSWORD_SECRET_ARN (and that the function runs in the secret's region)."),
+                $"secret {secretId} not found in region {region}: check DB_PASSWORD_SECRET_ARN or the role's password_secret (and that the function runs in the secret's region)."),
             "AccessDeniedException" or "AccessDenied" => new AwsException(
-                $"the function's role lacks secretsmanager:GetSecretValue on {secretId}: add it to the role's policy.{said}"),
+                $"the function's role lacks secretsmanager:{operation} on {secretId}: add it to the role's policy.{said}"),
             "DecryptionFailure" => new AwsException(
                 $"Secrets Manager could not decrypt secret {secretId} with its KMS key: grant kms:Decrypt on that key to the function's role.{said}"),
             "UnrecognizedClientException" or "InvalidSignatureException" or "IncompleteSignature"
                 or "SignatureDoesNotMatch" or "InvalidClientTokenId" or "MissingAuthenticationToken" => new AwsException(
-                $"Secrets Manager rejected the AWS credentials ({type}) while reading secret {secretId}: "
+                $"Secrets Manager rejected the AWS credentials ({type}) while {Doing(operation)} secret {secretId}: "
                 + "check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN belong together and to this partition."),
             "ExpiredTokenException" or "ExpiredToken" => new AwsException(
-                $"the AWS session token has expired (reading secret {secretId}): refresh the credentials (AWS_SESSION_TOKEN) and try again."),
+                $"the AWS session token has expired ({Doing(operation)} secret {secretId}): refresh the credentials (AWS_SESSION_TOKEN) and try again."),
             "InvalidRequestException" => new AwsException(
-                $"secret {secretId} cannot be read now (InvalidRequestException, e.g. it is scheduled for deletion): restore it or point DB_PASSWORD_SECRET_ARN at a live secret.{said}"),
+                $"secret {secretId} {(operation == "GetSecretValue" ? "cannot be read now" : "refused " + operation)} (InvalidRequestException, e.g. it is scheduled for deletion): restore it or point DB_PASSWORD_SECRET_ARN / password_secret at a live secret.{said}"),
             "InvalidParameterException" or "ValidationException" => new AwsException(
-                $"Secrets Manager refused the secret id {secretId} ({type}): DB_PASSWORD_SECRET_ARN must be a secret ARN or name.{said}"),
+                $"Secrets Manager refused the secret id {secretId} ({type}): DB_PASSWORD_SECRET_ARN and password_secret must be a secret ARN or name.{said}"),
             "ThrottlingException" or "InternalServiceError" or "InternalFailure" or "ServiceUnavailable" => new AwsException(
-                $"Secrets Manager is unavailable or throttling ({type}) while reading secret {secretId}: try again.{said}"),
+                $"Secrets Manager is unavailable or throttling ({type}) while {Doing(operation)} secret {secretId}: try again.{said}"),
             null => new AwsException(
-                $"Secrets Manager at {endpoint} answered HTTP {code} to GetSecretValue for {secretId} without an AWS error type: "
+                $"Secrets Manager at {endpoint} answered HTTP {code} to {operation} for {secretId} without an AWS error type: "
                 + "check AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL and any proxy in between."),
-            _ => new AwsException($"Secrets Manager failed to return secret {secretId}: {type} (HTTP {code}).{said}"),
+            _ => new AwsException($"Secrets Manager failed {operation} on secret {secretId}: {type} (HTTP {code}).{said}"),
         };
+    }
+
+    private static AwsErrorBody? ParseError(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, AwsJsonContext.Default.AwsErrorBody);
+        }
+        catch (JsonException)
+        {
+            // Not JSON: a front end (or an emulator) may answer in the query protocol's XML.
+            return XmlError(body);
+        }
     }
 
     private static AwsErrorBody? XmlError(string body)

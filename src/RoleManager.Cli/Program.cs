@@ -83,7 +83,10 @@ async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.M
                 return Task.CompletedTask;
             },
         };
-        return await body(desired, new RoleManager.Engine(new NpgsqlConnectionFactory(settings), executor: executor), settings);
+        var connections = new NpgsqlConnectionFactory(settings);
+        string command = result.CommandResult.Command.Name;
+        if (command != "inspect") desired = await RolePasswords.ResolveAsync(desired, connections, environment, forLogins: command == "check", null, ct);
+        return await body(desired, new RoleManager.Engine(connections, executor: executor), settings);
     }
     catch (RoleManagerException ex)
     {

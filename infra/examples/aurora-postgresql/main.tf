@@ -154,7 +154,8 @@ module "role_manager" {
   app_user                = var.app_user
   migrator_user           = var.migrator_user
   additional_iam_db_users = var.additional_iam_db_users
-  role_manager_config     = var.role_manager_config
+  role_manager_config     = local.role_manager_config
+  password_roles          = local.password_roles
 
   # The function is only useful once the writer instance is up.
   depends_on = [aws_rds_cluster_instance.writer, aws_vpc_endpoint.secretsmanager]

@@ -105,3 +105,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "reporting_password_rotation_days" {
+  description = "Rotate the password of the example's reporting role (kept in Secrets Manager) every this many days; null leaves the reporting role out."
+  type        = number
+  default     = 30
+}

@@ -37,3 +37,8 @@ output "iam_db_users" {
   description = "Database users the function may connect as with IAM authentication (rds-db:connect)."
   value       = local.iam_db_users
 }
+
+output "password_secret_arns" {
+  description = "ARN of each role's password secret (var.password_roles), keyed by role name: use them as password_secret in role_manager_config."
+  value       = local.password_secret_arns
+}

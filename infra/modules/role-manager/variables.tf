@@ -280,3 +280,45 @@ variable "allow_event_config" {
   default     = false
   nullable    = false
 }
+
+###############################################################################
+# Role passwords in Secrets Manager (secrets.tf)
+###############################################################################
+
+variable "password_roles" {
+  description = <<-EOT
+    Login roles whose password lives in Secrets Manager, keyed by role name. Each gets a secret named
+    <function_name>/roles/<role> (or, with create_secret = false, uses secret_arn, an existing secret; the flag is
+    separate because Terraform must know which secrets to create before the ARNs exist), read access for the function, and unless
+    rotate = false a rotation schedule (every rotation_days) handled by the function. Declare each role in role_manager_config with
+    auth: password and password_secret: <the ARN from the password_secret_arns output>.
+  EOT
+  type = map(object({
+    create_secret = optional(bool, true)
+    secret_arn    = optional(string)
+    rotate        = optional(bool, true)
+    rotation_days = optional(number, 30)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for spec in values(var.password_roles) : spec.rotation_days >= 1 && spec.rotation_days <= 1000])
+    error_message = "rotation_days must be between 1 and 1000 (Secrets Manager's limits); rotate = false turns rotation off."
+  }
+
+  validation {
+    condition     = alltrue([for spec in values(var.password_roles) : spec.create_secret == (spec.secret_arn == null)])
+    error_message = "Give secret_arn exactly when create_secret = false (an existing secret); leave it out to have the module create the secret."
+  }
+
+  validation {
+    condition     = alltrue([for role in keys(var.password_roles) : can(regex("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", role))])
+    error_message = "password_roles keys must be PostgreSQL role names (letters, digits, _ and $, at most 63 characters)."
+  }
+}
+
+variable "password_secrets_kms_key_arn" {
+  description = "Customer-managed KMS key for the role password secrets the module creates (null: the AWS-managed aws/secretsmanager key). The function may use it only via Secrets Manager."
+  type        = string
+  default     = null
+}

@@ -119,7 +119,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 {
     private static readonly string[] TopKeys = ["database", "auth", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner"];
-    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
+    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
 
@@ -205,13 +205,22 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         var auth = Enum(map, "auth", path, ParseAuth) ?? (login ? defaultAuth : AuthMode.None);
         Secret? password = null;
         string? passwordEnv = Scalar(map, "password_env", path);
+        string? passwordSecret = Scalar(map, "password_secret", path);
+        Passwords.PasswordSource? passwordSource = null;
         if (auth == AuthMode.Password)
         {
-            if (passwordEnv is null) Problem(map, path, "auth is 'password' but 'password_env' (the environment variable holding the password) is missing");
-            else if (environment(passwordEnv) is { Length: > 0 } value) password = new Secret(value);
+            if (passwordEnv is not null && passwordSecret is not null) Problem(Child(map, "password_secret")!, path + ".password_secret", "give either 'password_env' or 'password_secret', not both");
+            else if (passwordSecret is not null)
+            {
+                if (passwordSecret.Trim().Length == 0) Problem(Child(map, "password_secret")!, path + ".password_secret", "must be a Secrets Manager secret ARN or name");
+                else passwordSource = new(Passwords.PasswordOrigin.Secret, passwordSecret);
+            }
+            else if (passwordEnv is null) Problem(map, path, "auth is 'password' but 'password_env' (the environment variable holding the password) is missing; or give 'password_secret' (a Secrets Manager secret ARN or name)");
+            else if (environment(passwordEnv) is { Length: > 0 } value) (password, passwordSource) = (new Secret(value), new(Passwords.PasswordOrigin.Environment, passwordEnv));
             else Problem(Child(map, "password_env")!, path + ".password_env", $"environment variable {passwordEnv} is not set or empty: export it before running");
         }
         else if (passwordEnv is not null) Problem(Child(map, "password_env")!, path + ".password_env", $"'password_env' only applies with auth: password (this role has auth: {auth.ToString().ToLowerInvariant()})");
+        else if (passwordSecret is not null) Problem(Child(map, "password_secret")!, path + ".password_secret", $"'password_secret' only applies with auth: password (this role has auth: {auth.ToString().ToLowerInvariant()})");
 
         ImmutableArray<string>? searchPath = Child(map, "search_path") is null ? null
             : ReadScalarList(map, "search_path", path + ".search_path", s => Names.Problem(s, "schema"));
@@ -224,7 +233,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
                 .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
         var grants = ReadList(map, "grants", ReadGrant).Select(g => g.Spec).ToImmutableArray();
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
-            Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false))
+            Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
         { Adopt = Bool(map, "adopt", path, false) };
         return name is null ? null : new Located<RoleSpec>(spec, map, path, Child(map, "grants"));
     }

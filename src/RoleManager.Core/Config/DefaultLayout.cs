@@ -44,9 +44,11 @@ public static class DefaultLayout
             [new SchemaSpec(options.Schema, options.MigratorUser)],
             [
                 new RoleSpec(options.MigratorUser, Login: true, options.Auth, searchPath, [], [], connect,
-                    Password: options.Auth == AuthMode.Password ? options.MigratorPassword : null),
+                    Password: options.Auth == AuthMode.Password ? options.MigratorPassword : null,
+                    PasswordSource: options.Auth == AuthMode.Password ? new(Passwords.PasswordOrigin.Environment, "MIGRATOR_PASSWORD") : null),
                 new RoleSpec(options.AppUser, Login: true, options.Auth, searchPath, [new GrantSpec(options.Schema, options.AppProfile)], [], connect,
-                    Password: options.Auth == AuthMode.Password ? options.AppPassword : null),
+                    Password: options.Auth == AuthMode.Password ? options.AppPassword : null,
+                    PasswordSource: options.Auth == AuthMode.Password ? new(Passwords.PasswordOrigin.Environment, "APP_PASSWORD") : null),
             ],
             []);
     }

@@ -7,7 +7,7 @@ public enum AuthMode
 {
     /// <summary>RDS IAM database authentication: member of <c>rds_iam</c>, no password.</summary>
     Iam,
-    /// <summary>A password, set when the role is created.</summary>
+    /// <summary>A password (password_env or password_secret), set when the role is created and again when it changes.</summary>
     Password,
     /// <summary>Neither (local development with trust or peer authentication).</summary>
     None,
@@ -66,7 +66,8 @@ public sealed record RoleSpec(
     bool CreateDb = false,
     bool CreateRole = false,
     Secret? Password = null,
-    bool Drop = false)
+    bool Drop = false,
+    Passwords.PasswordSource? PasswordSource = null)
 {
     /// <summary>
     /// <c>adopt: true</c>: the config knowingly manages a protected role (the master, the database owner, a role with

@@ -27,6 +27,8 @@ public enum ChangeKind
     RevokeDefault,
     /// <summary>An object of a managed schema handed over to the schema's owner.</summary>
     AlterObjectOwner,
+    /// <summary>A password role's password set again (its secret has a new version, or the old one no longer logs in).</summary>
+    SetPassword,
 }
 
 /// <summary>

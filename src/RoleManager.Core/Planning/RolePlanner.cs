@@ -18,6 +18,7 @@ internal static class RolePlanner
                 PlanExistingRole(context, role, current);
             else
                 PlanNewRole(context, role);
+            PasswordPlanner.PlanPassword(context, role, current);
             PlanSearchPath(context, role, current);
             PlanMemberships(context, role, current);
             PlanDatabaseSettings(context, role, current);

@@ -57,6 +57,8 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
     public async Task<ReadOnlyMemory<byte>> HandleAsync(Invocation invocation, CancellationToken cancellationToken)
     {
+        if (Rotation.RotationEvent.TryParse(invocation.Payload) is { } rotation) // Secrets Manager rotation protocol (issue #15)
+            return await new Rotation.RotationInvocation(_services, _environment).HandleAsync(rotation, invocation, cancellationToken);
         var lambdaEvent = EventParser.Parse(invocation.Payload);
         bool dryRun = lambdaEvent.DryRun ?? false;
         EventAccepted(_logger, lambdaEvent.ActionName, dryRun);
@@ -74,6 +76,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
         settings = await WithMasterPasswordAsync(settings, invocation, cancellationToken);
         var engine = new Engine(new NpgsqlConnectionFactory(settings, "role-manager-lambda"));
+        desired = await RolePasswords.ResolveAsync(desired, engine.Connections, _environment, lambdaEvent.Action == EventAction.Check, _services.Redactor.Register, cancellationToken);
         RunSummary summary;
         switch (lambdaEvent.Action)
         {

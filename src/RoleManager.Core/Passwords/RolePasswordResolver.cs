@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using Npgsql;
+using RoleManager.Connect;
+using RoleManager.Errors;
+using RoleManager.Model;
+
+namespace RoleManager.Passwords;
+
+/// <summary>
+/// Before planning, decides for each password role whether its password must be set, and fetches the value
+/// only then (or when <c>forLogins</c>: the check logs in with it):
+/// <list type="bullet">
+/// <item><c>password_secret</c>: DescribeSecret gives the AWSCURRENT version id without the value; the role's
+/// comment records the version last set (<see cref="PasswordMarker"/>). Same version → nothing to do and no
+/// GetSecretValue. A new role, no marker or another version → GetSecretValue of exactly that version.</item>
+/// <item><c>password_env</c>: there is no version, and storing anything derived from the password would let
+/// other users test guesses. So the resolver logs in as the role with it: a login proves it is current,
+/// <c>28P01</c> means it changed. Nothing is stored.</item>
+/// </list>
+/// </summary>
+public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePasswordSource? secrets, Action<Secret>? revealed = null)
+{
+    private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), Secret> _values = new();
+
+    public async Task<DesiredState> ResolveAsync(DesiredState desired, bool forLogins, CancellationToken cancellationToken)
+    {
+        var roles = desired.PresentRoles.Where(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false }).ToList();
+        if (roles.Count == 0) return desired;
+        if (secrets is null && roles.FirstOrDefault(r => r.PasswordSource!.Origin == PasswordOrigin.Secret) is { } needing)
+            throw new ConfigException(
+                $"Role {needing.Name} takes its password from {needing.PasswordSource!.Describe()}, but this run has no access to Secrets Manager: " +
+                "set AWS_REGION (and credentials) so the secret can be read.");
+
+        var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), cancellationToken);
+        var resolved = new Dictionary<string, RoleSpec>(StringComparer.Ordinal);
+        foreach (var role in roles)
+        {
+            stored.TryGetValue(role.Name, out var current);
+            resolved[role.Name] = role.PasswordSource!.Origin == PasswordOrigin.Secret
+                ? await FromSecretAsync(role, current, forLogins, cancellationToken)
+                : await FromEnvironmentAsync(role, current, cancellationToken);
+        }
+        return desired with { Roles = desired.Roles.Select(r => resolved.GetValueOrDefault(r.Name) ?? r).ToImmutableArray() };
+    }
+
+    private async Task<RoleSpec> FromSecretAsync(RoleSpec role, StoredPassword? current, bool forLogins, CancellationToken cancellationToken)
+    {
+        var source = role.PasswordSource!;
+        if (!_versions.TryGetValue(source.Reference, out var version))
+            _versions[source.Reference] = version = await secrets!.CurrentVersionAsync(source.Reference, cancellationToken);
+
+        string? reason = current switch
+        {
+            null => null, // created with the password
+            { Version: null } => $"no secret version is recorded on the role yet: set from {source.Describe()}",
+            _ when current.Version != version => $"{source.Describe()} has a new version",
+            _ => null,
+        };
+        Secret? value = null;
+        if (current is null || reason is not null || forLogins)
+        {
+            if (!_values.TryGetValue((source.Reference, version), out value))
+            {
+                value = await secrets!.PasswordAsync(source.Reference, version, cancellationToken);
+                _values[(source.Reference, version)] = value;
+                revealed?.Invoke(value);
+            }
+        }
+        return role with { Password = value, PasswordSource = source with { Resolved = true, Version = version, SetReason = reason } };
+    }
+
+    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, StoredPassword? current, CancellationToken cancellationToken)
+    {
+        var source = role.PasswordSource!;
+        string? reason = null;
+        if (current is { CanLogin: false })
+            reason = $"the role cannot log in yet, so the password from {source.Describe()} cannot be tested: set it";
+        else if (current is not null && role.Password is { } password && !await LogsInAsync(role.Name, password, cancellationToken))
+            reason = $"the password in {source.Describe()} does not log in (it was changed)";
+        return role with { PasswordSource = source with { Resolved = true, SetReason = reason } };
+    }
+
+    /// <summary>False only for a refused password (28P01); any other failure (pg_hba, too many connections) is left to the check.</summary>
+    private async Task<bool> LogsInAsync(string role, Secret password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await connections.OpenAsAsync(role, password, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (IsPasswordRefused(ex))
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is RoleManagerException or NpgsqlException)
+        {
+            return true;
+        }
+    }
+
+    private static bool IsPasswordRefused(Exception ex) =>
+        (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.InvalidPassword;
+}

@@ -1,0 +1,26 @@
+using Npgsql;
+using RoleManager.Connect;
+
+namespace RoleManager.Passwords;
+
+/// <summary>Reads, for the declared password roles that exist, whether they can log in and the version marker in their comment.</summary>
+internal static class StoredPasswordReader
+{
+    // shobj_description reads pg_shdescription, which every user may read: no privilege beyond the master's login.
+    private const string Query =
+        "SELECT r.rolname::text, r.rolcanlogin, shobj_description(r.oid, 'pg_authid') FROM pg_roles r WHERE r.rolname = ANY($1)";
+
+    public static async Task<Dictionary<string, StoredPassword>> ReadAsync(IConnectionFactory connections, string[] roles, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(Query, connection) { Parameters = { new() { Value = roles } } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var stored = new Dictionary<string, StoredPassword>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var name = reader.GetString(0);
+            stored[name] = new StoredPassword(name, reader.GetBoolean(1), PasswordMarker.Read(reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+        return stored;
+    }
+}

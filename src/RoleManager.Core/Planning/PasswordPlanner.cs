@@ -1,0 +1,31 @@
+using RoleManager.Errors;
+using RoleManager.Model;
+using RoleManager.Passwords;
+using static RoleManager.Planning.PlanBuilder;
+
+namespace RoleManager.Planning;
+
+/// <summary>
+/// Sets a password role's password again when <see cref="RolePasswordResolver"/> found it out of date (the secret has
+/// a new version, or the environment password no longer logs in), and records the secret version it came from.
+/// The value travels only as a SCRAM verifier in <see cref="Change.SecretSql"/>; the plan prints <c>'********'</c>.
+/// </summary>
+internal static class PasswordPlanner
+{
+    public static void PlanPassword(PlanContext context, RoleSpec role, CurrentRole? current)
+    {
+        if (role.Auth != AuthMode.Password || role.PasswordSource is not { } source) return;
+        if (!source.Resolved && source.Origin == PasswordOrigin.Secret)
+            throw new PlanException(
+                $"Role {role.Name} takes its password from {source.Describe()}, which was not read before planning. " +
+                "This host does not support password_secret yet: use the CLI or the Lambda function of this version.");
+
+        if (current is not null && source.SetReason is { } reason && role.Password is { } password)
+        {
+            foreach (var change in PasswordChanges.Set(role.Name, password, $"set password of role {role.Name} from {source.Describe()} ({reason})", source.Version, source.Describe()))
+                context.Builder.Add(Phase.AlterRoles, change);
+        }
+        else if (current is null && source.Version is { } version)
+            context.Builder.Add(Phase.CreateRoles, PasswordChanges.Marker(role.Name, version, source.Describe()));
+    }
+}

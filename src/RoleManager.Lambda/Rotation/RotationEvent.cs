@@ -1,0 +1,70 @@
+using System.Text.Json;
+
+namespace RoleManager.Lambda.Rotation;
+
+/// <summary>The four steps of the Secrets Manager rotation protocol.</summary>
+public enum RotationStep
+{
+    CreateSecret,
+    SetSecret,
+    TestSecret,
+    FinishSecret,
+}
+
+/// <summary>
+/// A Secrets Manager rotation event: <c>{"Step", "SecretId", "ClientRequestToken"}</c> (plus <c>RotationToken</c>,
+/// which newer Secrets Manager versions add and which we do not need). Recognised by its <c>Step</c> key, so the
+/// manage/plan/check events (<c>{"action", ...}</c> or a string) never look like one.
+/// </summary>
+public sealed record RotationEvent(RotationStep Step, string SecretId, string ClientRequestToken)
+{
+    private static readonly string[] Keys = ["Step", "SecretId", "ClientRequestToken", "RotationToken"];
+
+    /// <summary>Null when the payload is not a rotation event; an <see cref="RotationRefusedException"/> when it is one with bad fields.</summary>
+    public static RotationEvent? TryParse(ReadOnlyMemory<byte> payload)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payload);
+        }
+        catch (JsonException)
+        {
+            return null; // the regular event parser reports it
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Step", out var step))
+                return null;
+            foreach (var property in root.EnumerateObject())
+                if (!Keys.Contains(property.Name, StringComparer.Ordinal))
+                    throw new RotationRefusedException($"The rotation event has an unknown key \"{Shorten(property.Name)}\"; a rotation event has Step, SecretId and ClientRequestToken.");
+            return new RotationEvent(ParseStep(step), Text(root, "SecretId"), Text(root, "ClientRequestToken"));
+        }
+    }
+
+    public string StepName => Step switch
+    {
+        RotationStep.CreateSecret => "createSecret",
+        RotationStep.SetSecret => "setSecret",
+        RotationStep.TestSecret => "testSecret",
+        _ => "finishSecret",
+    };
+
+    private static RotationStep ParseStep(JsonElement step) => (step.ValueKind == JsonValueKind.String ? step.GetString() : null) switch
+    {
+        "createSecret" => RotationStep.CreateSecret,
+        "setSecret" => RotationStep.SetSecret,
+        "testSecret" => RotationStep.TestSecret,
+        "finishSecret" => RotationStep.FinishSecret,
+        _ => throw new RotationRefusedException("The rotation event's Step must be \"createSecret\", \"setSecret\", \"testSecret\" or \"finishSecret\"."),
+    };
+
+    private static string Text(JsonElement root, string key) =>
+        root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 and <= 2048 } text
+            ? text
+            : throw new RotationRefusedException($"The rotation event has no \"{key}\" string.");
+
+    private static string Shorten(string key) => key.Length > 40 ? key[..40] + "..." : key;
+}

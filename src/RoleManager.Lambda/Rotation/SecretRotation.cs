@@ -1,0 +1,95 @@
+using Npgsql;
+using RoleManager.Aws;
+using RoleManager.Connect;
+using RoleManager.Execute;
+using RoleManager.Model;
+using RoleManager.Passwords;
+using RoleManager.Planning;
+
+namespace RoleManager.Lambda.Rotation;
+
+/// <summary>What one rotation step did, for the function's answer and log.</summary>
+public sealed record RotationOutcome(string Step, string SecretId, string Role, string Result);
+
+/// <summary>
+/// The rotation protocol for the password secret of a declared role (single-user strategy: the role's own password
+/// changes). Every step is idempotent, so Secrets Manager's retries and an interrupted rotation's next attempt
+/// (same token, still AWSPENDING) complete it: createSecret keeps an existing AWSPENDING value, setSecret sets the
+/// same password again, finishSecret does nothing once the token is AWSCURRENT.
+/// </summary>
+public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFactory connections, DesiredState desired, ExecutionOptions options, Action<Secret>? revealed = null)
+{
+    /// <summary>Characters left out of generated passwords: quotes, backslash, '/', '@', ':' and spaces break URLs, shells and libpq strings.</summary>
+    public const string ExcludedCharacters = "\"'\\/@:;`$ %{}";
+    public const int PasswordLength = 32;
+
+    public async Task<RotationOutcome> RunAsync(RotationEvent rotation, CancellationToken cancellationToken)
+    {
+        var description = await secrets.DescribeSecretAsync(rotation.SecretId, cancellationToken);
+        var role = desired.PresentRoles.FirstOrDefault(r => r.Auth == AuthMode.Password
+                       && r.PasswordSource is { Origin: PasswordOrigin.Secret } source && description.IsNamedBy(source.Reference))
+                   ?? throw new RotationRefusedException(
+                       $"Secret {description.Name} is not the password_secret of any declared role, so this function will not rotate it. " +
+                       "Declare the role with 'password_secret' in the layout, or point the secret's rotation at another function.");
+        string token = rotation.ClientRequestToken;
+        RotationOutcome Done(string result) => new(rotation.StepName, description.Arn, role.Name, result);
+
+        description.VersionStages.TryGetValue(token, out var stages);
+        if (stages?.Contains(SecretDescription.Current) == true)
+            return Done($"version {token} is already AWSCURRENT: nothing to do");
+        if (rotation.Step != RotationStep.CreateSecret && stages?.Contains(SecretDescription.Pending) != true)
+            throw new RotationRefusedException(
+                $"Version {token} of secret {description.Name} is not AWSPENDING, so step {rotation.StepName} cannot act on it. Start the rotation again (aws secretsmanager rotate-secret).");
+
+        switch (rotation.Step)
+        {
+            case RotationStep.CreateSecret:
+                return Done(await CreateAsync(description, token, cancellationToken));
+            case RotationStep.SetSecret:
+                await SetAsync(role, description, await PendingPasswordAsync(description, token, cancellationToken), token, cancellationToken);
+                return Done($"set the AWSPENDING password on role {role.Name} and recorded version {token}");
+            case RotationStep.TestSecret:
+                await using (var login = await connections.OpenAsAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken))
+                await using (var probe = new NpgsqlCommand("SELECT 1", login))
+                    await probe.ExecuteScalarAsync(cancellationToken);
+                return Done($"role {role.Name} logs in with the AWSPENDING password");
+            default:
+                string? current = description.VersionWith(SecretDescription.Current);
+                await secrets.UpdateSecretVersionStageAsync(description.Arn, SecretDescription.Current, token, current, cancellationToken);
+                return Done($"moved AWSCURRENT from version {current} to {token}");
+        }
+    }
+
+    private async Task<string> CreateAsync(SecretDescription description, string token, CancellationToken cancellationToken)
+    {
+        if (await secrets.TryGetSecretVersionAsync(description.Arn, token, SecretDescription.Pending, cancellationToken) is not null)
+            return $"version {token} already holds an AWSPENDING value: kept";
+        var current = await secrets.GetSecretVersionAsync(description.Arn, null, SecretDescription.Current, cancellationToken);
+        var password = await secrets.GetRandomPasswordAsync(PasswordLength, ExcludedCharacters, cancellationToken);
+        revealed?.Invoke(password);
+        await secrets.PutSecretValueAsync(description.Arn, token, RolePasswordDocument.WithPassword(current.Value, password), [SecretDescription.Pending], cancellationToken);
+        return $"generated a password into version {token} (AWSPENDING)";
+    }
+
+    private async Task<Secret> PendingPasswordAsync(SecretDescription description, string token, CancellationToken cancellationToken)
+    {
+        var pending = await secrets.GetSecretVersionAsync(description.Arn, token, SecretDescription.Pending, cancellationToken);
+        var password = RolePasswordDocument.Password(pending.Value, description.Name);
+        revealed?.Invoke(password);
+        return password;
+    }
+
+    /// <summary>The new password and its version marker, in one transaction under the advisory lock every run takes.</summary>
+    private async Task SetAsync(RoleSpec role, SecretDescription description, Secret password, string token, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = await PlanTransaction.BeginAsync(connection, options, cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = $1", connection) { Parameters = { new() { Value = role.Name } } })
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
+                throw new RotationRefusedException(
+                    $"Role {role.Name} does not exist yet, so its password cannot be rotated: invoke the function with \"manage\" first, then rotate again.");
+        var changes = PasswordChanges.Set(role.Name, password, $"set password of role {role.Name} from the AWSPENDING version of secret {description.Name}", token, $"secret {role.PasswordSource!.Reference}");
+        await new PlanExecutor().ExecuteAsync(transaction, new Plan(changes), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
