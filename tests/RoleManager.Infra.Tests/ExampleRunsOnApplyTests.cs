@@ -85,8 +85,8 @@ public sealed class ExampleRunsOnApplyTests : IDisposable
         Assert.DoesNotMatch("""~ "(code_hash|settings_hash|database)" """, third.Stdout);
         // ...and the apply runs it once more, with the new layout already in the function's environment.
         Assert.Equal(2, afterChange.Count);
-        var config = JsonNode.Parse(function["Environment"]!["Variables"]!["ROLE_MANAGER_CONFIG"]!.ToString())!;
-        Assert.Equal(["migrator", "app", "reporting"], config["roles"]!.AsArray().Select(r => r!["name"]!.ToString()));
+        var config = function["Environment"]!["Variables"]!["ROLE_MANAGER_CONFIG"]!.ToString();
+        Assert.Equal(["migrator", "app", "reporting"], System.Text.RegularExpressions.Regex.Matches(config[config.IndexOf("\"roles\":", StringComparison.Ordinal)..config.IndexOf("\"schemas\":", StringComparison.Ordinal)], "\"name\": \"([a-z]+)\"").Select(m => m.Groups[1].Value));
         Assert.Equal(["create role reporting"], outputsAfterChange["role_manager_changes"]!["value"]!.AsArray().Select(c => c!.ToString()));
     }
 }

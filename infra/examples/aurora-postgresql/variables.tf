@@ -89,7 +89,7 @@ variable "run_on_apply" {
 }
 
 variable "run_check" {
-  description = "After creating the roles on apply, run the check too and fail the apply when it does not pass."
+  description = "Also run the (read-only) check after creating the roles and at every later plan, and fail the plan or apply when it does not pass."
   type        = bool
   default     = false
 }

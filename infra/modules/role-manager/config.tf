@@ -3,7 +3,7 @@
 # object) or layout_file (a YAML/JSON file), validated at plan time against the
 # JSON Schema kept beside this file (a byte-for-byte copy of
 # schema/role-manager.schema.json; a test keeps them equal), then handed to the
-# function as compact JSON in ROLE_MANAGER_CONFIG.
+# function in ROLE_MANAGER_CONFIG.
 #
 # Terraform has no JSON Schema validator, so the rules below read the schema's
 # own properties, required keys, types, enums, lengths, minimums, reserved-name
@@ -28,7 +28,10 @@ locals {
     ] : layout if layout != null
   ]
   layout      = length(local.layouts_given) == 0 ? null : local.layouts_given[0]
-  layout_json = local.layout == null ? null : jsonencode(local.layout)
+  # What the function receives in ROLE_MANAGER_CONFIG: the decoded layout re-encoded, so comments and
+  # formatting do not count as a change. YAML (Terraform writes "key": value with a space) rather than
+  # compact JSON, whose "key":value the function's YAML parser may reject.
+  role_manager_config_text = local.layout == null ? null : yamlencode(local.layout)
 
   layout_schema = jsondecode(file("${path.module}/role-manager.schema.json"))
 
@@ -160,7 +163,7 @@ locals {
 
 # Fails `terraform plan` (before anything is created or changed) when the layout breaks the schema.
 resource "terraform_data" "layout" {
-  input = local.layout_json == null ? "default layout" : sha256(local.layout_json)
+  input = local.role_manager_config_text == null ? "default layout" : sha256(local.role_manager_config_text)
 
   lifecycle {
     precondition {

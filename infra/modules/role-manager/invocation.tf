@@ -14,7 +14,7 @@ locals {
       # The deployed code (the zip's hash, as given to the function).
       code_hash = aws_lambda_function.this.source_code_hash
       # The layout: ROLE_MANAGER_CONFIG, or the default layout when there is none.
-      config_hash = local.layout_json == null ? "default layout" : sha256(local.layout_json)
+      config_hash = local.role_manager_config_text == null ? "default layout" : sha256(local.role_manager_config_text)
       # Everything else the function reads: host, database, names, extra variables.
       settings_hash = sha256(jsonencode({ for k, v in local.environment : k => v if k != "ROLE_MANAGER_CONFIG" }))
       # A replaced cluster keeps its endpoint but gets a new resource id: run again on it.
@@ -24,7 +24,7 @@ locals {
   )
 
   manage_result = try(jsondecode(aws_lambda_invocation.manage[0].result), null)
-  check_result  = try(jsondecode(aws_lambda_invocation.check[0].result), null)
+  check_result  = try(jsondecode(data.aws_lambda_invocation.check[0].result), null)
 }
 
 # Waits for whatever run_after names (e.g. the cluster's writer instance).
@@ -53,21 +53,23 @@ resource "aws_lambda_invocation" "manage" {
   ]
 }
 
-# The check returns a normal result with passed = false when an assertion fails, so the
-# postcondition turns that into a failed apply that lists the failed assertions.
-resource "aws_lambda_invocation" "check" {
+# The check (read-only: its assertions run in transactions that are rolled back) is a data source,
+# so it runs at every plan once the manage run is in place, and after the manage run when that runs.
+# It returns a normal result with passed = false when an assertion fails; the postcondition turns that
+# into a failed plan/apply listing the failed assertions. (A postcondition on a managed invocation
+# would keep the failed result in the state and fail every later plan without checking again.)
+data "aws_lambda_invocation" "check" {
   count = var.run_on_apply && var.run_check ? 1 : 0
 
   function_name = aws_lambda_function.this.function_name
   input         = jsonencode({ action = "check" })
-  triggers      = local.run_triggers
 
   depends_on = [aws_lambda_invocation.manage]
 
   lifecycle {
     postcondition {
       condition     = try(jsondecode(self.result).passed, false) == true
-      error_message = "The role manager's check did not pass after the apply:\n  - ${join("\n  - ", try([for a in jsondecode(self.result).assertions : "${a.role}: ${a.name} (${a.detail})" if !a.passed], [self.result]))}\nRun bin/check-database-roles for the full result."
+      error_message = "The role manager's check did not pass:\n  - ${join("\n  - ", try([for a in jsondecode(self.result).assertions : "${a.role}: ${a.name} (${a.detail})" if !a.passed], [self.result]))}\nRun bin/check-database-roles for the full result."
     }
   }
 }

@@ -36,7 +36,7 @@ locals {
       APP_USER               = var.app_user
       MIGRATOR_USER          = var.migrator_user
     },
-    { for k, v in { ROLE_MANAGER_CONFIG = local.layout_json } : k => v if v != null },
+    { for k, v in { ROLE_MANAGER_CONFIG = local.role_manager_config_text } : k => v if v != null },
   )
 
   tags = merge({ "role-manager:function" = var.function_name }, var.tags)

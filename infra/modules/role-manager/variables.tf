@@ -297,7 +297,7 @@ variable "run_on_apply" {
 }
 
 variable "run_check" {
-  description = "After the run on apply, also invoke {\"action\": \"check\"} and fail the apply when an assertion fails. The check logs in as every declared IAM role, so they must be in additional_iam_db_users."
+  description = "Also invoke {\"action\": \"check\"} (read-only) after the run on apply and at every later plan, and fail the plan or apply when an assertion fails. The check logs in as every declared IAM role, so they must be in additional_iam_db_users."
   type        = bool
   default     = false
 }

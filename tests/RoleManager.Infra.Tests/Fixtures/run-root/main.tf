@@ -90,21 +90,15 @@ module "role_manager" {
   subnet_ids                 = [aws_subnet.private.id]
   database_security_group_id = aws_security_group.database.id
 
-  db_host                 = "test-cluster.cluster-abc.us-east-1.rds.amazonaws.com"
-  db_name                 = "app"
-  db_master_username      = "postgres"
-  db_password_secret_arn  = aws_secretsmanager_secret.master.arn
-  db_resource_id          = "cluster-RUNTEST"
-  environment_kms_key_arn = aws_kms_key.environment.arn
+  db_host                = "test-cluster.cluster-abc.us-east-1.rds.amazonaws.com"
+  db_name                = "app"
+  db_master_username     = "postgres"
+  db_password_secret_arn = aws_secretsmanager_secret.master.arn
+  db_resource_id         = "cluster-RUNTEST"
 
   layout_file  = var.layout_file
   run_on_apply = var.run_on_apply
   run_check    = var.run_check
-}
-
-# One shared key instead of the module's own: fewer slow KMS creations against moto.
-resource "aws_kms_key" "environment" {
-  description = "environment"
 }
 
 output "run_changes" {
