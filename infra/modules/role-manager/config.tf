@@ -27,7 +27,7 @@ locals {
       var.role_manager_config == null ? null : yamldecode(var.role_manager_config),
     ] : layout if layout != null
   ]
-  layout      = length(local.layouts_given) == 0 ? null : local.layouts_given[0]
+  layout = length(local.layouts_given) == 0 ? null : local.layouts_given[0]
   # What the function receives in ROLE_MANAGER_CONFIG: the decoded layout re-encoded, so comments and
   # formatting do not count as a change. YAML (Terraform writes "key": value with a space) rather than
   # compact JSON, whose "key":value the function's YAML parser may reject.
