@@ -154,9 +154,14 @@ module "role_manager" {
   app_user                = var.app_user
   migrator_user           = var.migrator_user
   additional_iam_db_users = var.additional_iam_db_users
-  role_manager_config     = local.role_manager_config
+  role_manager_config     = var.role_manager_config
+  layout                  = var.layout
+  layout_file             = var.layout_file
   password_roles          = local.password_roles
 
-  # The function is only useful once the writer instance is up.
-  depends_on = [aws_rds_cluster_instance.writer, aws_vpc_endpoint.secretsmanager]
+  # The roles are created during this same apply, once the writer instance and the Secrets
+  # Manager endpoint are up; the function itself is built meanwhile, while the cluster starts.
+  run_on_apply = var.run_on_apply
+  run_check    = var.run_check
+  run_after    = [aws_rds_cluster_instance.writer.arn, aws_vpc_endpoint.secretsmanager.id]
 }

@@ -52,3 +52,13 @@ output "private_subnet_ids" {
   description = "Private subnets of the VPC."
   value       = aws_subnet.private[*].id
 }
+
+output "role_manager_changes" {
+  description = "What the role manager changed in the database during this apply (descriptions only); [] when nothing needed changing."
+  value       = module.role_manager.run_changes
+}
+
+output "role_manager_run_triggers" {
+  description = "Why the role manager runs on apply (code_hash, config_hash, settings_hash, database)."
+  value       = module.role_manager.run_triggers
+}

@@ -70,6 +70,30 @@ variable "role_manager_config" {
   default     = null
 }
 
+variable "layout" {
+  description = "Optional layout config as an HCL object (the keys of schema/role-manager.schema.json); an alternative to role_manager_config and layout_file."
+  type        = any
+  default     = null
+}
+
+variable "layout_file" {
+  description = "Optional path to a YAML or JSON layout config file; an alternative to role_manager_config and layout. Relative paths are relative to the folder terraform runs in."
+  type        = string
+  default     = null
+}
+
+variable "run_on_apply" {
+  description = "Create or update the roles during terraform apply (and again when the function's code, layout or settings change). False leaves that to bin/create-or-update-database-roles."
+  type        = bool
+  default     = true
+}
+
+variable "run_check" {
+  description = "Also run the (read-only) check after creating the roles and at every later plan, and fail the plan or apply when it does not pass."
+  type        = bool
+  default     = false
+}
+
 variable "additional_iam_db_users" {
   description = "IAM-authenticated users declared in role_manager_config besides app and migrator (e.g. reporting)."
   type        = list(string)

@@ -36,7 +36,7 @@ locals {
       APP_USER               = var.app_user
       MIGRATOR_USER          = var.migrator_user
     },
-    { for k, v in { ROLE_MANAGER_CONFIG = var.role_manager_config } : k => v if v != null },
+    { for k, v in { ROLE_MANAGER_CONFIG = local.role_manager_config_text } : k => v if v != null },
     # Event configs are a database-administrator power for whoever may invoke: only on explicit opt-in.
     var.allow_event_config ? { ROLE_MANAGER_ALLOW_EVENT_CONFIG = "true" } : {},
   )

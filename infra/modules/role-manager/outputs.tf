@@ -42,3 +42,27 @@ output "password_secret_arns" {
   description = "ARN of each role's password secret (var.password_roles), keyed by role name: use them as password_secret in role_manager_config."
   value       = local.password_secret_arns
 }
+
+output "run_triggers" {
+  description = "Why the role manager runs on apply: code_hash, config_hash, settings_hash, database and your run_triggers. terraform plan replaces the invocation when one of them changes."
+  value       = local.run_triggers
+}
+
+output "run_changes" {
+  description = "What the run on apply changed in the database: one description per change (no SQL, no secrets); [] when the database already matched. Null when run_on_apply is false."
+  value       = var.run_on_apply ? try([for c in local.manage_result.changes : c.description], []) : null
+}
+
+output "run_summary" {
+  description = "The run on apply's result without SQL: action, database, server, changed, statements_executed, changes (descriptions) and findings (what the master cannot fix; bin/plan-database-roles shows their SQL). Null when run_on_apply is false."
+  value = var.run_on_apply ? {
+    action              = try(local.manage_result.action, null)
+    database            = try(local.manage_result.database, null)
+    server              = try(local.manage_result.server, null)
+    changed             = try(local.manage_result.changed, null)
+    statements_executed = try(local.manage_result.statementsExecuted, null)
+    changes             = try([for c in local.manage_result.changes : c.description], [])
+    findings            = try([for f in local.manage_result.findings : "${f.subject}: ${f.problem}"], [])
+    check_passed        = var.run_check ? try(local.check_result.passed, null) : null
+  } : null
+}

@@ -322,3 +322,43 @@ variable "password_secrets_kms_key_arn" {
   type        = string
   default     = null
 }
+
+###############################################################################
+# The layout (alternatives to role_manager_config) and the run on apply
+###############################################################################
+
+variable "layout" {
+  description = "The layout config as an HCL object with the keys of schema/role-manager.schema.json (database, auth, schemas, roles, extensions). An alternative to role_manager_config and layout_file; validated at plan time."
+  type        = any
+  default     = null
+}
+
+variable "layout_file" {
+  description = "Path to a YAML or JSON layout config file (e.g. \"$${path.root}/roles.yaml\"). An alternative to role_manager_config and layout; validated at plan time."
+  type        = string
+  default     = null
+}
+
+variable "run_on_apply" {
+  description = "Invoke the function with {\"action\": \"manage\"} during terraform apply: once when created, again whenever its code, layout or settings change (see the run_triggers output), never when nothing changed. A function error fails the apply. Set false to run bin/create-or-update-database-roles by hand instead."
+  type        = bool
+  default     = true
+}
+
+variable "run_check" {
+  description = "Also invoke {\"action\": \"check\"} (read-only) after the run on apply and at every later plan, and fail the plan or apply when an assertion fails. The check logs in as every declared IAM role, so they must be in additional_iam_db_users."
+  type        = bool
+  default     = false
+}
+
+variable "run_after" {
+  description = "Values the run on apply waits for, typically the database's writer instance (e.g. [aws_rds_cluster_instance.writer.arn]), so that the database is reachable when it runs. Unlike depends_on on the module, this does not delay creating the function."
+  type        = list(string)
+  default     = []
+}
+
+variable "run_triggers" {
+  description = "Extra values that make the run on apply happen again when they change (e.g. { migrations = var.release })."
+  type        = map(string)
+  default     = {}
+}

@@ -19,7 +19,8 @@ public static class ProcessRunner
         IEnumerable<string> arguments,
         string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        string? standardInput = null)
     {
         var args = arguments.ToList();
         var start = new ProcessStartInfo(program)
@@ -54,6 +55,8 @@ public static class ProcessRunner
         {
             throw new InvalidOperationException($"could not start {program}: {e.Message}", e);
         }
+        if (standardInput is not null)
+            await process.StandardInput.WriteAsync(standardInput);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

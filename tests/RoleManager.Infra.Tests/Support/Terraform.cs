@@ -42,8 +42,8 @@ public sealed class Terraform
 
     public Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(arguments, LongTimeout);
 
-    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout) =>
-        ProcessRunner.RunAsync(Tools.Terraform, arguments, WorkingDirectory, _environment, timeout);
+    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null) =>
+        ProcessRunner.RunAsync(Tools.Terraform, arguments, WorkingDirectory, _environment, timeout, standardInput);
 
     /// <summary>Runs and throws with the whole output unless the exit code is 0.</summary>
     public async Task<ProcessResult> MustAsync(params string[] arguments)

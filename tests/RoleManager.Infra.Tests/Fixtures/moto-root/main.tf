@@ -89,6 +89,10 @@ module "role_manager" {
   additional_iam_db_users        = ["reporting"]
 
   log_retention_in_days = 30
+
+  # This fixture looks at the deployed resources; the run on apply is tested through Fixtures/run-root
+  # (RunOnApplyTests), where a proxy answers Invoke (moto here would try Docker).
+  run_on_apply = false
 }
 
 output "function_name" {

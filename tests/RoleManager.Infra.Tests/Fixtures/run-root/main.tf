@@ -1,0 +1,110 @@
+# Test root module: the role-manager module with its run on apply, against moto_server on loopback,
+# with Lambda calls sent to lambda_endpoint (a proxy that answers Invoke itself and forwards the rest).
+# The test copies infra/ next to this folder, so the module source is ../infra/modules/role-manager.
+
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.40.0, < 6.0.0"
+    }
+  }
+}
+
+variable "endpoint" {
+  description = "moto_server URL on loopback"
+  type        = string
+}
+
+variable "lambda_endpoint" {
+  description = "Where Lambda API calls go"
+  type        = string
+}
+
+variable "lambda_zip_path" {
+  type = string
+}
+
+variable "layout_file" {
+  type    = string
+  default = null
+}
+
+variable "run_on_apply" {
+  type    = bool
+  default = true
+}
+
+variable "run_check" {
+  type    = bool
+  default = false
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "testing"
+  secret_key                  = "testing"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+
+  endpoints {
+    ec2            = var.endpoint
+    iam            = var.endpoint
+    kms            = var.endpoint
+    lambda         = var.lambda_endpoint
+    logs           = var.endpoint
+    secretsmanager = var.endpoint
+    sts            = var.endpoint
+  }
+}
+
+resource "aws_vpc" "test" {
+  cidr_block = "10.43.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  vpc_id            = aws_vpc.test.id
+  cidr_block        = cidrsubnet(aws_vpc.test.cidr_block, 8, 0)
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_security_group" "database" {
+  name        = "run-test-database"
+  description = "database"
+  vpc_id      = aws_vpc.test.id
+}
+
+resource "aws_secretsmanager_secret" "master" {
+  name = "rds-cluster-run-test-master"
+}
+
+module "role_manager" {
+  source = "../infra/modules/role-manager"
+
+  function_name   = "role-manager-run-test"
+  lambda_zip_path = var.lambda_zip_path
+
+  vpc_id                     = aws_vpc.test.id
+  subnet_ids                 = [aws_subnet.private.id]
+  database_security_group_id = aws_security_group.database.id
+
+  db_host                = "test-cluster.cluster-abc.us-east-1.rds.amazonaws.com"
+  db_name                = "app"
+  db_master_username     = "postgres"
+  db_password_secret_arn = aws_secretsmanager_secret.master.arn
+  db_resource_id         = "cluster-RUNTEST"
+
+  layout_file  = var.layout_file
+  run_on_apply = var.run_on_apply
+  run_check    = var.run_check
+}
+
+output "run_changes" {
+  value = module.role_manager.run_changes
+}
+
+output "run_summary" {
+  value = module.role_manager.run_summary
+}

@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using RoleManager.Infra.Tests.Support;
+
+namespace RoleManager.Infra.Tests;
+
+/// <summary>
+/// The module's plan-time layout validation (infra/modules/role-manager/config.tf) against
+/// schema/role-manager.schema.json. Layouts are generated from the schema itself, so a key added to the
+/// schema is exercised here without editing this test. config.tf is evaluated with <c>terraform console</c>
+/// beside the module's schema copy and its three layout variables, without the AWS provider (seconds, not minutes).
+/// </summary>
+public sealed class LayoutValidationTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("rm-infra-layout-");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string SchemaPath => Path.Combine(Repo.Root, "schema", "role-manager.schema.json");
+
+    private static JsonObject Schema => JsonNode.Parse(File.ReadAllText(SchemaPath))!.AsObject();
+
+    [Fact]
+    public void The_module_validates_against_a_byte_for_byte_copy_of_the_repository_schema()
+    {
+        var copy = Path.Combine(Repo.ModuleDirectory, "role-manager.schema.json");
+
+        Assert.True(File.ReadAllBytes(copy).AsSpan().SequenceEqual(File.ReadAllBytes(SchemaPath)),
+            "infra/modules/role-manager/role-manager.schema.json differs from schema/role-manager.schema.json: cp schema/role-manager.schema.json infra/modules/role-manager/");
+    }
+
+    [Fact]
+    public async Task A_layout_that_uses_every_key_of_the_schema_has_no_problems()
+    {
+        var layout = Example(Schema, Schema, misspell: false);
+
+        var problems = await ProblemsAsync(layout);
+
+        Assert.True(problems.Count == 0, $"{layout.ToJsonString()}\n{string.Join("\n", problems)}");
+    }
+
+    [Fact]
+    public async Task Every_key_of_the_schema_misspelled_at_every_level_is_reported_with_its_path()
+    {
+        var layout = Example(Schema, Schema, misspell: true);
+        var expected = new List<string>();
+        MisspelledPaths(layout, "", expected);
+
+        var problems = await ProblemsAsync(layout);
+
+        Assert.True(expected.Count >= 20, string.Join("\n", expected)); // every level is reached
+        var missing = expected.Where(p => !problems.Any(problem => problem.StartsWith(p, StringComparison.Ordinal))).ToList();
+        Assert.True(missing.Count == 0, $"not reported:\n{string.Join("\n", missing)}\nreported:\n{string.Join("\n", problems)}");
+        Assert.Equal(expected.Count, problems.Count);
+    }
+
+    [Fact]
+    public async Task Wrong_types_values_outside_the_enums_reserved_names_and_missing_required_keys_are_each_reported()
+    {
+        var problems = await ProblemsAsync(JsonNode.Parse("""
+            {
+              "database": "app",
+              "auth": "kerberos",
+              "schemas": [ { "name": "pg_temp_app" }, { "owner": "migrator" } ],
+              "roles": [
+                { "name": "rds_admin" },
+                { "name": "app", "login": "yes", "connection_limit": -2, "search_path": ["app", "app"],
+                  "database_privileges": ["connect", "drop"], "grants": [ { "schema": "app", "profile": "writer" } ] },
+                { "name": "", "createdb": 1 },
+                "reporting"
+              ],
+              "extensions": "vector"
+            }
+            """)!);
+
+        Assert.Equal(new[]
+        {
+            "auth: \"kerberos\" is not one of iam, password, none",
+            "extensions: must be a list, not \"vector\"",
+            "roles[0].name: \"rds_admin\" is a reserved name",
+            "roles[1].connection_limit: must be at least -1, not -2",
+            "roles[1].database_privileges[1]: \"drop\" is not one of connect, temporary, temp, create",
+            "roles[1].grants[0].profile: \"writer\" is not one of owner, readwrite, readonly, all",
+            "roles[1].login: must be a boolean, not \"yes\"",
+            "roles[1].search_path: has an entry twice",
+            "roles[2].createdb: must be a boolean, not 1",
+            "roles[2].name: must not be empty",
+            "roles[3]: must be a mapping of keys, not a string",
+            "schemas[0].name: \"pg_temp_app\" is a reserved name",
+            "schemas[1]: \"name\" is required",
+        }, problems.Select(p => p.Split(" (matches ")[0]).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>local.layout_problems of config.tf for this layout (given as a layout_file).</summary>
+    private async Task<List<string>> ProblemsAsync(JsonNode layout)
+    {
+        var dir = Directory.CreateDirectory(_temp.Combine("root-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.Copy(Path.Combine(Repo.ModuleDirectory, "config.tf"), Path.Combine(dir, "config.tf"));
+        File.Copy(Path.Combine(Repo.ModuleDirectory, "role-manager.schema.json"), Path.Combine(dir, "role-manager.schema.json"));
+        // The three layout variables, declared as in the module's variables.tf.
+        await File.WriteAllTextAsync(Path.Combine(dir, "variables.tf"), string.Join("\n", ModuleVariables("role_manager_config", "layout", "layout_file")));
+        var file = Path.Combine(dir, "layout.json");
+        await File.WriteAllTextAsync(file, layout.ToJsonString());
+        var tf = new Terraform(dir, _temp.Path);
+        await tf.InitAsync(backend: false);
+        var console = await tf.RunAsync(["console", "-no-color", "-var", $"layout_file={file}"], TimeSpan.FromMinutes(2), "jsonencode(local.layout_problems)\n");
+        Assert.True(console.ExitCode == 0, console.ToString());
+        var json = JsonNode.Parse(console.Stdout.Trim())!.GetValue<string>();
+        return JsonNode.Parse(json)!.AsArray().Select(p => p!.GetValue<string>()).ToList();
+    }
+
+    private static IEnumerable<string> ModuleVariables(params string[] names)
+    {
+        var text = File.ReadAllText(Path.Combine(Repo.ModuleDirectory, "variables.tf"));
+        foreach (var name in names)
+        {
+            int start = text.IndexOf($"variable \"{name}\" {{", StringComparison.Ordinal);
+            Assert.True(start >= 0, $"variables.tf declares no {name}");
+            int end = text.IndexOf("\n}\n", start, StringComparison.Ordinal);
+            yield return text[start..(end + 3)];
+        }
+    }
+
+    /// <summary>A valid value for a schema node; with misspell, every object also gets each key again with "_typo" appended.</summary>
+    private static JsonNode Example(JsonObject schema, JsonNode node, bool misspell)
+    {
+        var spec = Resolve(schema, node);
+        if (spec["enum"] is JsonArray values)
+            return values[0]!.DeepClone();
+        switch (spec["type"]?.ToString())
+        {
+            case "boolean":
+                return JsonValue.Create(true);
+            case "integer":
+                return JsonValue.Create(Math.Max(1, spec["minimum"]?.GetValue<int>() ?? 1));
+            case "array":
+                return new JsonArray(Example(schema, spec["items"]!, misspell));
+            case "object":
+                var result = new JsonObject();
+                foreach (var (key, property) in spec["properties"]!.AsObject())
+                {
+                    result[key] = Example(schema, property!, misspell);
+                    if (misspell)
+                        result[key + "_typo"] = Example(schema, property!, misspell: false);
+                }
+                return result;
+            default:
+                return JsonValue.Create("ok_name");
+        }
+    }
+
+    private static void MisspelledPaths(JsonNode node, string path, List<string> paths)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var (key, value) in obj)
+            {
+                var child = path.Length == 0 ? key : $"{path}.{key}";
+                if (key.EndsWith("_typo", StringComparison.Ordinal))
+                    paths.Add($"{child}: unknown key \"{key}\"");
+                else
+                    MisspelledPaths(value!, child, paths);
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            for (int i = 0; i < array.Count; i++)
+                MisspelledPaths(array[i]!, $"{path}[{i}]", paths);
+        }
+    }
+
+    /// <summary>Follows $ref into $defs (and $ref inside them), merging the referring node's own keys.</summary>
+    private static JsonObject Resolve(JsonObject schema, JsonNode node)
+    {
+        var result = new JsonObject();
+        var current = node.AsObject();
+        while (true)
+        {
+            foreach (var (key, value) in current)
+                if (key != "$ref" && !result.ContainsKey(key))
+                    result[key] = value!.DeepClone();
+            if (current["$ref"]?.ToString() is not { } reference)
+                return result;
+            current = schema["$defs"]![reference["#/$defs/".Length..]]!.AsObject();
+        }
+    }
+}
