@@ -7,8 +7,11 @@ namespace RoleManager.Aws;
 /// <summary>The hosts' one call before planning: resolves password_secret / password_env roles (see <see cref="RolePasswordResolver"/>).</summary>
 public static class RolePasswords
 {
-    public static bool NeedsSecretsManager(DesiredState desired) =>
-        desired.PresentRoles.Any(r => r.Auth == AuthMode.Password && r.PasswordSource is { Origin: PasswordOrigin.Secret });
+    public static bool NeedsSecretsManager(DesiredState desired) => RolePasswordResolver.NeedsSecrets(desired);
+
+    /// <summary>For <c>RunRequest.RolePasswordSecrets</c>: a Secrets Manager source made from the environment when first needed.</summary>
+    public static Func<IRolePasswordSource> SecretsFrom(Func<string, string?> environment, TimeProvider? time = null) =>
+        () => new SecretsManagerPasswordSource(SecretsManagerClient.FromEnvironment(SharedHttp.Value, AwsEnvironment.From(environment), time ?? TimeProvider.System));
 
     /// <summary>
     /// Returns <paramref name="desired"/> with each password role's password decision; reads Secrets Manager (through

@@ -1,29 +1,30 @@
 using System.CommandLine;
 using System.Text.Json;
+using RoleManager.Aws;
 using RoleManager.Cli;
 using RoleManager.Cli.Commands;
-using RoleManager.Aws;
-using RoleManager.Connect;
 using RoleManager.Errors;
-using RoleManager.Inspect;
+using RoleManager.Execute;
 using RoleManager.Reporting;
+using RoleManager.UseCases;
+
+// The CLI host: parse flags into a RunRequest, run it (RoleManagerRun), render the RunReport, map to an exit code.
 
 var options = new GlobalOptions();
 Func<string, string?> environment = Environment.GetEnvironmentVariable;
 
 var detailedExitCode = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there is nothing to do, 2 when the plan has changes (1 on error)." };
 var dryRun = new Option<bool>("--dry-run") { Description = "Run every statement, then roll back: the server validates the plan and nothing changes." };
-var lockTimeout = new Option<string>("--lock-timeout") { Description = "How long to wait for a lock (another run, a migration) before failing cleanly.", DefaultValueFactory = _ => "10s" };
-var statementTimeout = new Option<string>("--statement-timeout") { Description = "Longest time one statement may run.", DefaultValueFactory = _ => "5m" };
+var lockTimeout = new Option<string>("--lock-timeout") { Description = "How long to wait for a lock (another run, a migration) before failing cleanly: 500ms, 10s, 5m; 0 waits without limit.", DefaultValueFactory = _ => "10s" };
+var statementTimeout = new Option<string>("--statement-timeout") { Description = "Longest time one statement may run: 30s, 5m; 0 for no limit.", DefaultValueFactory = _ => "5m" };
 
 var plan = new Command("plan", "Show the SQL that would converge the database, without changing anything.");
 options.AddTo(plan);
 plan.Options.Add(detailedExitCode);
-plan.SetAction((result, ct) => Run(result, ct, async (desired, engine, _) =>
+plan.SetAction((result, ct) => Run(result, RunAction.Plan, ct, report =>
 {
-    var run = await engine.PlanAsync(desired, ct);
-    Print(result, () => TextReport.WritePlan(Console.Out, engine.Connections.Target, run), RunSummary.From("plan", run, desired));
-    return result.GetValue(detailedExitCode) && !run.Plan.IsEmpty ? ExitCodes.ChangesPending : ExitCodes.Success;
+    Print(result, () => TextReport.WritePlan(Console.Out, report.Target, report.AsRunResult()), report);
+    return result.GetValue(detailedExitCode) && !report.Plan.IsEmpty ? ExitCodes.ChangesPending : ExitCodes.Success;
 }));
 
 var apply = new Command("apply", "Converge the database to the layout in one transaction (all or nothing).");
@@ -31,62 +32,57 @@ options.AddTo(apply);
 apply.Options.Add(dryRun);
 apply.Options.Add(lockTimeout);
 apply.Options.Add(statementTimeout);
-apply.SetAction((result, ct) => Run(result, ct, async (desired, engine, _) =>
+apply.SetAction((result, ct) => Run(result, RunAction.Apply, ct, report =>
 {
-    var execution = GlobalOptions.Execution(result.GetValue(lockTimeout)!, result.GetValue(statementTimeout)!);
-    var run = await engine.ApplyAsync(desired, execution, result.GetValue(dryRun), ct);
-    Print(result, () => TextReport.WriteApply(Console.Out, engine.Connections.Target, run), RunSummary.From(result.GetValue(dryRun) ? "dry-run" : "apply", run, desired));
+    Print(result, () => TextReport.WriteApply(Console.Out, report.Target, report.AsRunResult()), report);
     return ExitCodes.Success;
 }));
 
 var inspect = new Command("inspect", "Print the current roles, schemas and privileges of the managed scope as config YAML.");
 options.AddTo(inspect);
-inspect.SetAction((result, ct) => Run(result, ct, async (desired, engine, _) =>
+inspect.SetAction((result, ct) => Run(result, RunAction.Inspect, ct, report =>
 {
-    var current = await engine.InspectAsync(InspectionScope.For(desired), ct);
-    string yaml = InspectYaml.Write(desired, current);
-    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(yaml, ReportJson.Default.String));
-    else Console.Out.Write(yaml);
+    // The same config either way: YAML, or (--output json) a JSON document of it.
+    if (options.Json(result)) Console.Out.WriteLine(InspectYaml.WriteJson(report.Desired, report.Before));
+    else Console.Out.Write(InspectYaml.Write(report.Desired, report.Before));
     return ExitCodes.Success;
 }));
 
 var check = new Command("check", "Prove that each role can do what it should and nothing more, and that nothing has drifted. Changes nothing.");
 options.AddTo(check);
-check.SetAction((result, ct) => Run(result, ct, async (desired, engine, target) =>
+check.SetAction((result, ct) => Run(result, RunAction.Check, ct, report =>
 {
-    var (planned, checkResult) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(environment), target, ct);
-    Print(result, () => TextReport.WriteCheck(Console.Out, engine.Connections.Target, checkResult), RunSummary.FromCheck(planned, checkResult, desired));
-    return checkResult.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
+    Print(result, () => TextReport.WriteCheck(Console.Out, report.Target, report.Check!), report);
+    return report.Check!.Passed ? ExitCodes.Success : ExitCodes.CheckFailed;
 }));
 
 var root = new RootCommand(
     "role-manager: provisions PostgreSQL roles and privileges (RDS/Aurora or any PostgreSQL 13+) for an application and its migrations.\n" +
-    "Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 check failed.");
+    "Exit codes: 0 success, 1 error, 2 changes pending (plan --detailed-exitcode), 3 check failed, 130 interrupted (Ctrl-C).");
 root.Subcommands.Add(plan);
 root.Subcommands.Add(apply);
 root.Subcommands.Add(inspect);
 root.Subcommands.Add(check);
 return await root.Parse(args).InvokeAsync();
 
-async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.Model.DesiredState, RoleManager.Engine, ConnectionSettings, Task<int>> body)
+async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, Func<RunReport, int> render)
 {
+    bool debug = environment("ROLE_MANAGER_DEBUG") == "1";
     try
     {
-        var (desired, settings) = options.Resolve(result, environment);
-        settings = await GlobalOptions.WithMasterPasswordAsync(settings, environment, ct);
-        // Long applies report progress on stderr (stdout stays the report, JSON or text).
-        var executor = new RoleManager.Execute.PlanExecutor
+        var execution = action == RunAction.Apply
+            ? new ExecutionOptions(Durations.Parse(result.GetValue(lockTimeout), "--lock-timeout"), Durations.Parse(result.GetValue(statementTimeout), "--statement-timeout"))
+            : ExecutionOptions.Default;
+        var request = new RunRequest(action, action == RunAction.Apply && result.GetValue(dryRun),
+            options.LayoutInputs(result), options.ConnectionInputs(result), environment, execution,
+            MasterSecret.FromEnvironment(environment), new RdsIamLoginCredentials(environment))
         {
-            BeforeStatement = (index, change, _) =>
-            {
-                if (!options.Json(result) && index % 25 == 24) Console.Error.WriteLine($"  ... {index + 1} statements executed, now: {change.Description}");
-                return Task.CompletedTask;
-            },
+            RolePasswordSecrets = RolePasswords.SecretsFrom(environment),
         };
-        var connections = new NpgsqlConnectionFactory(settings);
-        string command = result.CommandResult.Command.Name;
-        if (command != "inspect") desired = await RolePasswords.ResolveAsync(desired, connections, environment, forLogins: command == "check", null, ct);
-        return await body(desired, new RoleManager.Engine(connections, executor: executor), settings);
+        // Long applies report progress on stderr (stdout stays the report, JSON or text).
+        var progress = options.Json(result) && !debug ? null : new ProgressLogger(Console.Error, debug);
+        var report = await new RoleManagerRun(progress).RunAsync(request, ct);
+        return render(report);
     }
     catch (RoleManagerException ex)
     {
@@ -104,13 +100,13 @@ async Task<int> Run(ParseResult result, CancellationToken ct, Func<RoleManager.M
         // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
         if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Default.ErrorSummary));
         Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {ex.Message}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
-        if (environment("ROLE_MANAGER_DEBUG") == "1") Console.Error.WriteLine(ex);
+        if (debug) Console.Error.WriteLine(ex);
         return ExitCodes.Error;
     }
 }
 
-void Print(ParseResult result, Action text, RunSummary summary)
+void Print(ParseResult result, Action text, RunReport report)
 {
-    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(summary, ReportJson.Default.RunSummary));
+    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Default.RunSummary));
     else text();
 }

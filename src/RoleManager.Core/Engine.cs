@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RoleManager.Check;
 using RoleManager.Connect;
 using RoleManager.Execute;
@@ -18,27 +20,31 @@ public sealed record RunResult(
     TimeSpan Elapsed);
 
 /// <summary>
-/// The orchestrator: inspect → plan → execute, as a short script. Plan reads without locking; apply
-/// inspects again inside its locked transaction so that two runs at once never act on a stale plan.
+/// The stages in order, as a short script: inspect → plan → execute (→ check). Plan reads without
+/// locking; apply inspects again inside its locked transaction so that two runs at once never act on a
+/// stale plan. Hosts do not call this directly: they call <see cref="UseCases.RoleManagerRun"/>, which
+/// resolves the connection and credentials first.
 /// </summary>
-public sealed class Engine(IConnectionFactory connections, ICatalogInspector? inspector = null, PlanExecutor? executor = null)
+public sealed class Engine(IConnectionFactory connections, ICatalogInspector? inspector = null, PlanExecutor? executor = null, ILogger? logger = null)
 {
     private readonly ICatalogInspector _inspector = inspector ?? new CatalogInspector();
     private readonly PlanExecutor _executor = executor ?? new PlanExecutor();
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     public IConnectionFactory Connections => connections;
 
     public async Task<CurrentState> InspectAsync(InspectionScope scope, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         return await _inspector.InspectAsync(connection, scope, cancellationToken);
     }
 
+    /// <summary>Reads and plans; changes nothing and is not a dry run (<see cref="RunResult.DryRun"/> is false).</summary>
     public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var current = await InspectAsync(InspectionScope.For(desired), cancellationToken);
-        return new RunResult(Planner.Plan(desired, current), current, 0, Committed: false, DryRun: true, clock.Elapsed);
+        return new RunResult(Planner.Plan(desired, current), current, 0, Committed: false, DryRun: false, clock.Elapsed);
     }
 
     /// <summary>Plans (drift is a failed assertion), then proves every role's privileges; changes nothing.</summary>
@@ -56,8 +62,9 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<RunResult> ApplyAsync(DesiredState desired, ExecutionOptions options, bool dryRun, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await PlanTransaction.BeginAsync(connection, options, cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        var mode = dryRun ? TransactionMode.AlwaysRollback : TransactionMode.Commit;
+        await using var transaction = await PlanTransaction.BeginAsync(connection, options, mode, _logger, cancellationToken);
         var current = await _inspector.InspectAsync(connection, InspectionScope.For(desired), cancellationToken);
         var plan = Planner.Plan(desired, current);
         if (plan.IsEmpty)
@@ -66,20 +73,14 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
             return new RunResult(plan, current, 0, Committed: false, dryRun, clock.Elapsed);
         }
         int executed = await _executor.ExecuteAsync(transaction, plan, cancellationToken);
-        if (dryRun) await transaction.RollbackAsync(cancellationToken);
-        else
-        {
-            try
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-            catch (Npgsql.NpgsqlException ex)
-            {
-                throw new Errors.ApplyException(
-                    "The connection was lost while committing, so the server may or may not have kept the changes. " +
-                    "Run 'plan' to see the database's state; 'apply' again converges it either way.", ex);
-            }
-        }
-        return new RunResult(plan, current, executed, Committed: !dryRun, dryRun, clock.Elapsed);
+        bool committed = await transaction.FinishAsync(cancellationToken);
+        return new RunResult(plan, current, executed, committed, dryRun, clock.Elapsed);
+    }
+
+    private async Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await connections.OpenAsync(cancellationToken);
+        ExecutionLog.Opened(_logger, connections.Target);
+        return connection;
     }
 }

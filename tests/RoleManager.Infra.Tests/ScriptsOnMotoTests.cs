@@ -91,7 +91,7 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
     [Theory]
     [InlineData("jq")]
     [InlineData("python3")]
-    public async Task Check_database_roles_exits_1_and_lists_the_failed_assertions_when_the_check_fails(string jsonTool)
+    public async Task Check_database_roles_exits_3_as_the_CLI_does_and_lists_the_failed_assertions_when_the_check_fails(string jsonTool)
     {
         await lambda.QueueResultAsync(new
         {
@@ -105,7 +105,7 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
 
         var run = await Scripts.RunAsync(Scripts.Check, EnvironmentWith(jsonTool), _work.Path, "--function-name", LambdaOnMotoFixture.FunctionName);
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("FAILED: the check did not pass (1 of 2 assertions failed)", run.Stderr);
         Assert.Contains("app: cannot create in app — CREATE TABLE app.t succeeded", run.Stderr);
         Assert.DoesNotContain("migrator: can create", run.Stderr);
@@ -147,7 +147,7 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
 
         var run = await Scripts.RunAsync(Scripts.Check, EnvironmentWith(jsonTool), _work.Path, LambdaOnMotoFixture.FunctionName);
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("FAILED: the check did not pass (1 of 2 assertions failed)", run.Stderr);
         Assert.Contains("PUBLIC: cannot connect to app — CONNECT is granted to PUBLIC", run.Stderr);
     }

@@ -6,7 +6,7 @@ namespace RoleManager.Lambda.Tests;
 /// <summary>Paths in the repository, found by walking up from the test assembly to the folder holding RoleManager.sln.</summary>
 internal static partial class RepositoryFiles
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Testing.RepositoryRoot.Path;
 
     /// <summary>The published x86_64 binary; fails the test with what to do when it is missing.</summary>
     public static string PublishedBootstrap()
@@ -34,19 +34,6 @@ internal static partial class RepositoryFiles
         var versions = GlibcVersion().Matches(output).Select(m => Version.Parse(m.Groups[1].Value)).ToList();
         Assert.NotEmpty(versions);
         return versions.Max()!;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RoleManager.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("RoleManager.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"GLIBC_(\d+\.\d+(?:\.\d+)?)")]

@@ -1,13 +1,20 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using RoleManager.Errors;
 using RoleManager.Planning;
 
 namespace RoleManager.Execute;
 
-/// <summary>Runs a plan's statements in order inside a <see cref="PlanTransaction"/>; the first failure stops it.</summary>
+/// <summary>
+/// Runs a plan's statements in order inside a <see cref="PlanTransaction"/>; the first failure stops it.
+/// Each statement is logged through <see cref="ExecutionLog"/> (the transaction's logger) before it runs.
+/// </summary>
 public sealed class PlanExecutor
 {
-    /// <summary>Called before each statement (index, change); for progress output and fault-injection tests.</summary>
+    /// <summary>How often a progress line is logged (every N statements).</summary>
+    public const int ProgressEvery = 25;
+
+    /// <summary>Called before each statement (index, change); for fault-injection tests.</summary>
     public Func<int, Change, CancellationToken, Task>? BeforeStatement { get; init; }
 
     public async Task<int> ExecuteAsync(PlanTransaction transaction, Plan plan, CancellationToken cancellationToken)
@@ -17,6 +24,9 @@ public sealed class PlanExecutor
         {
             var change = plan.Changes[i];
             if (BeforeStatement is not null) await BeforeStatement(i, change, cancellationToken);
+            var logger = transaction.Logger;
+            ExecutionLog.Executing(logger, i + 1, plan.Changes.Length, change.Kind.ToString(), change.Sql);
+            if (i % ProgressEvery == ProgressEvery - 1) ExecutionLog.Progress(logger, i + 1, plan.Changes.Length, change.Description);
             await using var command = new NpgsqlCommand(change.ExecutableSql(), transaction.Connection);
             try
             {
@@ -35,6 +45,7 @@ public sealed class PlanExecutor
                     "Check that the server is up and run again.", ex);
             }
             executed++;
+            if (logger.IsEnabled(LogLevel.Information)) ExecutionLog.ChangeApplied(logger, change.Kind.ToString(), change.Description);
         }
         return executed;
     }

@@ -23,6 +23,10 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), Secret> _values = new();
 
+    /// <summary>True when a declared password role names a Secrets Manager secret (only then is a secret source needed).</summary>
+    public static bool NeedsSecrets(DesiredState desired) =>
+        desired.PresentRoles.Any(r => r.Auth == AuthMode.Password && r.PasswordSource is { Origin: PasswordOrigin.Secret });
+
     public async Task<DesiredState> ResolveAsync(DesiredState desired, bool forLogins, CancellationToken cancellationToken)
     {
         var roles = desired.PresentRoles.Where(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false }).ToList();

@@ -30,6 +30,18 @@ public sealed record RunSummary(
     /// <summary>For a check: every assertion made, passed or not.</summary>
     public IReadOnlyList<Assertion>? Assertions { get; init; }
 
+    /// <summary>
+    /// The summary of a run, the same from both hosts: <c>action</c> is plan, apply or check; <c>dryRun</c>
+    /// is true only for an apply that was rolled back (a plan is not a dry run: it executes nothing).
+    /// </summary>
+    public static RunSummary From(UseCases.RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        string action = report.Action.ToString().ToLowerInvariant();
+        var summary = From(action, report.AsRunResult(), report.Desired) with { ElapsedSeconds = Math.Round(report.Elapsed.TotalSeconds, 3) };
+        return report.Check is { } check ? summary with { Passed = check.Passed, Assertions = check.Assertions } : summary;
+    }
+
     public static RunSummary FromCheck(RunResult plan, CheckResult check, DesiredState desired) =>
         From("check", plan, desired) with { Passed = check.Passed, Assertions = check.Assertions, ElapsedSeconds = Math.Round((plan.Elapsed + check.Elapsed).TotalSeconds, 3) };
 

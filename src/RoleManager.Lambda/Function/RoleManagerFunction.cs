@@ -6,15 +6,16 @@ using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Lambda.Events;
 using RoleManager.Lambda.Runtime;
-using RoleManager.Model;
 using RoleManager.Reporting;
+using RoleManager.UseCases;
 
 namespace RoleManager.Lambda.Function;
 
 /// <summary>
-/// The RoleManager function: one event → one engine run (manage, plan or check) → one JSON summary.
-/// Everything is validated before the database is contacted; the master password comes from Secrets
-/// Manager once per process (warm starts reuse it) and is registered with the log redactor.
+/// The RoleManager function: one event → one <see cref="RunRequest"/> → <see cref="RoleManagerRun"/> →
+/// one JSON summary. Everything is validated before the database is contacted. The master secret source
+/// lives as long as the process (warm starts reuse the value for at most <see cref="MasterSecret.MaxAge"/>,
+/// and read it again when the server refuses it); every secret read is registered with the log redactor.
 /// </summary>
 public sealed partial class RoleManagerFunction : IInvocationHandler
 {
@@ -22,37 +23,34 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     public const string ConfigVariable = "ROLE_MANAGER_CONFIG";
     /// <summary>iam (default), password or none: the auth of login roles in the default layout.</summary>
     public const string AuthVariable = "ROLE_MANAGER_AUTH";
+    /// <summary>Seconds (or 500ms, 10s, 1m) to wait for a lock; 0 waits without limit. An invalid value is a ConfigInvalid error.</summary>
     public const string LockTimeoutVariable = "ROLE_MANAGER_LOCK_TIMEOUT_SECONDS";
 
     private readonly HostServices _services;
     private readonly Func<string, string?> _environment;
-    private readonly ISecretSource? _secrets;
+    private readonly IMasterCredentialSource? _masterSecret;
     private readonly ILogger _logger;
+    private readonly ILogger _engineLogger;
 
-    private RoleManagerFunction(HostServices services, Func<string, string?> environment, ISecretSource? secrets)
+    private RoleManagerFunction(HostServices services, Func<string, string?> environment, IMasterCredentialSource? masterSecret)
     {
         _services = services;
         _environment = environment;
-        _secrets = secrets;
+        _masterSecret = masterSecret;
         _logger = services.Logs.CreateLogger("RoleManager.Lambda.Function");
+        _engineLogger = services.Logs.CreateLogger(ExecutionLog.Category);
     }
 
     /// <summary>Creates the function once per process (Lambda's init phase); a throw here is an init error.</summary>
     public static IInvocationHandler Create(HostServices services) => Create(services, Environment.GetEnvironmentVariable);
 
-    internal static IInvocationHandler Create(HostServices services, Func<string, string?> environment)
+    internal static IInvocationHandler Create(HostServices services, Func<string, string?> environment, IMasterCredentialSource? masterSecret = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // AWS keys are secrets too: whatever the SDK or an error echoes of them is masked in every log line and error payload.
         services.Redactor.RegisterVariables(environment, AwsEnvironment.SecretAccessKeyVariable, AwsEnvironment.SessionTokenVariable);
-        ISecretSource? secrets = null;
-        if (!string.IsNullOrEmpty(environment("DB_PASSWORD_SECRET_ARN")))
-        {
-            var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var aws = AwsEnvironment.From(environment);
-            Lambda.Logging.Log.AwsEndpoint(services.Logs.CreateLogger("RoleManager.Aws"), aws.SecretsManagerEndpointDescription);
-            secrets = new CachingSecretSource(SecretsManagerClient.FromEnvironment(http, aws, services.Time));
-        }
-        return new RoleManagerFunction(services, environment, secrets);
+        Logging.Log.AwsEndpoint(services.Logs.CreateLogger("RoleManager.Aws"), AwsEnvironment.From(environment).SecretsManagerEndpointDescription);
+        return new RoleManagerFunction(services, environment, masterSecret ?? MasterSecret.FromEnvironment(environment, services.Time));
     }
 
     public async Task<ReadOnlyMemory<byte>> HandleAsync(Invocation invocation, CancellationToken cancellationToken)
@@ -63,85 +61,72 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         bool dryRun = lambdaEvent.DryRun ?? false;
         EventAccepted(_logger, lambdaEvent.ActionName, dryRun);
 
-        // Layout and connection are resolved and validated before anything is contacted.
-        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), _environment, host: HostKind.Lambda);
-        if (settings.TlsWarning is { } tlsWarning) TlsBelowVerifyFull(_logger, tlsWarning);
-        string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, settings.Database);
-        var desired = LayoutSource.Resolve(new LayoutInputs(
-            ConfigText: eventConfig ?? NonEmpty(_environment(ConfigVariable)),
-            Auth: NonEmpty(_environment(AuthVariable)) is { } auth ? ConfigLoader.ParseAuth(auth) ?? throw new Errors.ConfigException($"{AuthVariable}='{auth}' is not valid: use iam, password or none.") : null),
-            eventConfig is null ? _environment : EventConfigGate.NoEnvironment, settings.Database);
-        foreach (var role in desired.Roles)
-            if (role.Password is { } p) _services.Redactor.Register(p);
+        // An event's own layout only when the deployment opted in, within the gate's limits, and never with the environment.
+        string functionDatabase = ConnectionResolver.Resolve(new ConnectionInputs(), _environment, host: HostKind.Lambda).Database;
+        string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, functionDatabase);
 
-        settings = await WithMasterPasswordAsync(settings, invocation, cancellationToken);
-        var engine = new Engine(new NpgsqlConnectionFactory(settings, "role-manager-lambda"));
-        desired = await RolePasswords.ResolveAsync(desired, engine.Connections, _environment, lambdaEvent.Action == EventAction.Check, _services.Redactor.Register, cancellationToken);
-        RunSummary summary;
-        switch (lambdaEvent.Action)
-        {
-            case EventAction.Manage:
-                var applied = await engine.ApplyAsync(desired, Execution(), dryRun, cancellationToken);
-                summary = RunSummary.From(dryRun ? "manage (dry run)" : "manage", applied, desired);
-                Applied(_logger, applied.StatementsExecuted, applied.Committed, desired.Database);
-                break;
-            case EventAction.Plan:
-                var planned = await engine.PlanAsync(desired, cancellationToken);
-                summary = RunSummary.From("plan", planned, desired);
-                Planned(_logger, planned.Plan.Changes.Length, desired.Database);
-                break;
-            default:
-                var (plan, check) = await engine.CheckAsync(desired, new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register), settings, cancellationToken);
-                summary = RunSummary.FromCheck(plan, check, desired);
-                Checked(_logger, check.Assertions.Count, check.Failures.Count(), desired.Database);
-                break;
-        }
-        foreach (var change in summary.Changes) ChangeListed(_logger, change.Description);
-        return JsonSerializer.SerializeToUtf8Bytes(summary, ReportJson.Default.RunSummary);
-    }
+        if (lambdaEvent.Action == EventAction.Report) // issue #17: the audit report as JSON (docs/report.md); reads only
+            return await ReportAsync(eventConfig, invocation, cancellationToken);
 
-    private async Task<ConnectionSettings> WithMasterPasswordAsync(ConnectionSettings settings, Invocation invocation, CancellationToken cancellationToken)
-    {
-        // Leave a little time to report: never wait for the database past the invocation's deadline.
-        var remaining = invocation.Deadline - _services.Time.GetUtcNow() - TimeSpan.FromSeconds(3);
-        settings = settings with { ConnectTimeout = remaining < TimeSpan.FromSeconds(15) ? TimeSpan.FromSeconds(Math.Max(1, remaining.TotalSeconds)) : TimeSpan.FromSeconds(15) };
-        if (settings.Password is not null || _secrets is null)
+        var action = lambdaEvent.Action switch
         {
-            if (settings.Password is { } given) _services.Redactor.Register(given);
-            return settings;
-        }
-        string secretId = _environment("DB_PASSWORD_SECRET_ARN")!;
-        var master = MasterCredentials.Parse(await _secrets.GetSecretValueAsync(secretId, cancellationToken), secretId);
-        _services.Redactor.Register(master.Password);
-        return settings with
-        {
-            Password = master.Password,
-            Username = NonEmpty(_environment("DB_USER")) ?? NonEmpty(_environment("PGUSER")) ?? master.Username,
+            EventAction.Manage => RunAction.Apply,
+            EventAction.Plan => RunAction.Plan,
+            _ => RunAction.Check,
         };
+        var request = new RunRequest(
+            action,
+            action == RunAction.Apply && dryRun,
+            Layout(eventConfig),
+            new ConnectionInputs(),
+            _environment,
+            Execution(),
+            _masterSecret,
+            new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register))
+        {
+            Host = HostKind.Lambda,
+            LayoutEnvironment = eventConfig is null ? null : EventConfigGate.NoEnvironment,
+            RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
+            ApplicationName = "role-manager-lambda",
+            ConnectTimeout = ConnectTimeout(invocation),
+            SecretRead = _services.Redactor.Register,
+        };
+        var report = await new RoleManagerRun(_engineLogger).RunAsync(request, cancellationToken);
+        return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Default.RunSummary);
     }
 
-    private ExecutionOptions Execution() =>
-        int.TryParse(_environment(LockTimeoutVariable), out int seconds) && seconds > 0
-            ? ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(seconds) }
-            : ExecutionOptions.Default;
+    private LayoutInputs Layout(string? eventConfig) => new(
+        ConfigText: eventConfig ?? NonEmpty(_environment(ConfigVariable)),
+        Auth: NonEmpty(_environment(AuthVariable)) is { } auth ? ConfigLoader.ParseAuth(auth) ?? throw new Errors.ConfigException($"{AuthVariable}='{auth}' is not valid: use iam, password or none.") : null);
+
+    private async Task<ReadOnlyMemory<byte>> ReportAsync(string? eventConfig, Invocation invocation, CancellationToken cancellationToken)
+    {
+        var request = new RunRequest(RunAction.Inspect, false, Layout(eventConfig), new ConnectionInputs(), _environment, Execution(), _masterSecret)
+        {
+            Host = HostKind.Lambda,
+            LayoutEnvironment = eventConfig is null ? null : EventConfigGate.NoEnvironment,
+            ApplicationName = "role-manager-lambda",
+            ConnectTimeout = ConnectTimeout(invocation),
+            SecretRead = _services.Redactor.Register,
+        };
+        var (desired, connections) = await new RoleManagerRun(_engineLogger).ConnectAsync(request, cancellationToken);
+        var report = await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken);
+        return JsonSerializer.SerializeToUtf8Bytes(report, Audit.AuditJson.Readable.AuditReport);
+    }
+
+    // Leave a little time to report: never wait for the database past the invocation's deadline.
+    private TimeSpan ConnectTimeout(Invocation invocation)
+    {
+        var remaining = invocation.Deadline - _services.Time.GetUtcNow() - TimeSpan.FromSeconds(3);
+        return remaining < TimeSpan.FromSeconds(15) ? TimeSpan.FromSeconds(Math.Max(1, remaining.TotalSeconds)) : TimeSpan.FromSeconds(15);
+    }
+
+    private ExecutionOptions Execution() => NonEmpty(_environment(LockTimeoutVariable)) is { } text
+        ? ExecutionOptions.Default with { LockTimeout = Durations.Parse(text, LockTimeoutVariable) }
+        : ExecutionOptions.Default;
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     [LoggerMessage(100, LogLevel.Information, "Event accepted: {action} (dryRun {dryRun})")]
     private static partial void EventAccepted(ILogger logger, string action, bool dryRun);
-
-    [LoggerMessage(101, LogLevel.Information, "Applied {statements} statements to {database} (committed: {committed})")]
-    private static partial void Applied(ILogger logger, int statements, bool committed, string database);
-
-    [LoggerMessage(102, LogLevel.Information, "Planned {changes} changes for {database}")]
-    private static partial void Planned(ILogger logger, int changes, string database);
-
-    [LoggerMessage(103, LogLevel.Information, "Checked {database}: {assertions} assertions, {failures} failed")]
-    private static partial void Checked(ILogger logger, int assertions, int failures, string database);
-
-    [LoggerMessage(105, LogLevel.Warning, "{warning}")]
-    private static partial void TlsBelowVerifyFull(ILogger logger, string warning);
-
-    [LoggerMessage(104, LogLevel.Information, "Change: {description}")]
-    private static partial void ChangeListed(ILogger logger, string description);
 }

@@ -5,6 +5,7 @@ using RoleManager.Config;
 using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Lambda.Runtime;
+using RoleManager.UseCases;
 
 namespace RoleManager.Lambda.Rotation;
 
@@ -21,24 +22,20 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
     public async Task<ReadOnlyMemory<byte>> HandleAsync(RotationEvent rotation, Invocation invocation, CancellationToken cancellationToken)
     {
         RotationAccepted(_logger, rotation.StepName, rotation.SecretId);
-        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), environment);
-        var desired = LayoutSource.Resolve(new LayoutInputs(ConfigText: NonEmpty(environment("ROLE_MANAGER_CONFIG"))), environment, settings.Database);
         var client = SecretsManagerClient.FromEnvironment(Http.Value, AwsEnvironment.From(environment), services.Time);
-
+        // The layout and the master login exactly as for "manage": one resolution, the Lambda's policy, the master secret.
         var remaining = invocation.Deadline - services.Time.GetUtcNow() - TimeSpan.FromSeconds(3);
-        settings = settings with { ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(remaining.TotalSeconds, 1, 15)) };
-        if (settings.Password is null && NonEmpty(environment("DB_PASSWORD_SECRET_ARN")) is { } masterSecret)
+        var request = new RunRequest(RunAction.Inspect, false, new LayoutInputs(ConfigText: NonEmpty(environment("ROLE_MANAGER_CONFIG"))),
+            new ConnectionInputs(), environment, ExecutionOptions.Default, MasterSecret.FromEnvironment(environment, services.Time))
         {
-            var master = MasterCredentials.Parse(await client.GetSecretValueAsync(masterSecret, cancellationToken), masterSecret);
-            services.Redactor.Register(master.Password);
-            settings = settings with { Password = master.Password, Username = NonEmpty(environment("DB_USER")) ?? NonEmpty(environment("PGUSER")) ?? master.Username };
-        }
-        else if (settings.Password is { } given)
-        {
-            services.Redactor.Register(given);
-        }
+            Host = HostKind.Lambda,
+            ApplicationName = "role-manager-rotation",
+            ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(remaining.TotalSeconds, 1, 15)),
+            SecretRead = services.Redactor.Register,
+        };
+        var (desired, connections) = await new RoleManagerRun(_logger).ConnectAsync(request, cancellationToken);
 
-        var rotationStep = new SecretRotation(client, new NpgsqlConnectionFactory(settings, "role-manager-rotation"), desired,
+        var rotationStep = new SecretRotation(client, connections, desired,
             ExecutionOptions.Default, services.Redactor.Register);
         var outcome = await rotationStep.RunAsync(rotation, cancellationToken);
         RotationDone(_logger, outcome.Step, outcome.Role, outcome.Result);

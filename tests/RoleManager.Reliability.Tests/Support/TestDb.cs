@@ -31,12 +31,15 @@ public sealed class TestDb
     public string MigratorPassword => "mig-secret-" + Prefix + "-Xw7";
     public string ReportingPassword => "rep-secret-" + Prefix + "-Vt5";
 
-    public static async Task<TestDb> CreateAsync(PostgresServer? server = null)
+    /// <param name="prefix">Role-name prefix; databases given the same one share their (cluster-wide) roles.</param>
+    public static async Task<TestDb> CreateAsync(PostgresServer? server = null, string? prefix = null)
     {
         server ??= await PostgresServer.Shared;
         string name = await server.CreateDatabaseAsync("rel");
-        return new TestDb(server, name, "q" + Guid.NewGuid().ToString("N")[..8]);
+        return new TestDb(server, name, prefix ?? NewPrefix());
     }
+
+    public static string NewPrefix() => "q" + Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>Existing objects, as a first migration run by the master would have left them.</summary>
     public async Task SeedExistingObjectsAsync()

@@ -1,0 +1,8 @@
+using RoleManager.Connect;
+using RoleManager.Model;
+
+namespace RoleManager.UseCases;
+
+/// <summary>The desired state and where to apply it, resolved and validated before anything is contacted.</summary>
+/// <param name="UsernameNamed">True when a flag, the connection string or a variable named the master user (then the secret's username is not used).</param>
+public sealed record ResolvedTarget(DesiredState Desired, ConnectionSettings Connection, bool UsernameNamed);

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RoleManager.Check;
+using RoleManager.Execute;
+using RoleManager.Inspect;
+using RoleManager.Passwords;
+using RoleManager.Planning;
+
+namespace RoleManager.UseCases;
+
+/// <summary>
+/// The use case both hosts call: one <see cref="RunRequest"/> in, one <see cref="RunReport"/> out.
+/// Resolves layout and connection (<see cref="TargetResolver"/>), the master login
+/// (<see cref="MasterSecretConnections"/>), then runs the <see cref="Engine"/>; an apply that lost a race
+/// with a run on another database of the cluster is retried after a fresh inspection.
+/// </summary>
+public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executor = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    public async Task<RunReport> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        var target = TargetResolver.Resolve(request);
+        if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
+        foreach (var role in target.Desired.Roles)
+            if (role.Password is { } password) request.SecretRead?.Invoke(password);
+
+        var connections = await MasterSecretConnections.CreateAsync(target, request, _logger, cancellationToken);
+        var engine = new Engine(connections, executor: executor, logger: _logger);
+        if (request.Action != RunAction.Inspect)
+        {
+            // Password roles: decide (by secret version, or a login for password_env) whether each password must be set.
+            var secrets = RolePasswordResolver.NeedsSecrets(target.Desired) ? request.RolePasswordSecrets?.Invoke() : null;
+            target = target with
+            {
+                Desired = await new RolePasswordResolver(connections, secrets, request.SecretRead)
+                    .ResolveAsync(target.Desired, forLogins: request.Action == RunAction.Check, cancellationToken),
+            };
+        }
+        var desired = target.Desired;
+        RunReport report;
+        switch (request.Action)
+        {
+            case RunAction.Inspect:
+                var current = await engine.InspectAsync(InspectionScope.For(desired), cancellationToken);
+                report = new RunReport(RunAction.Inspect, false, connections.Target, desired, current, Plan.Empty, 0, false, null, clock.Elapsed);
+                break;
+            case RunAction.Plan:
+                var planned = await engine.PlanAsync(desired, cancellationToken);
+                report = From(RunAction.Plan, connections.Target, desired, planned, null, clock.Elapsed);
+                break;
+            case RunAction.Check:
+                var (plan, check) = await engine.CheckAsync(desired, request.LoginCredentials ?? new PasswordLoginCredentials(), connections.Settings, cancellationToken);
+                report = From(RunAction.Check, connections.Target, desired, plan, check, clock.Elapsed);
+                break;
+            default:
+                report = await ApplyAsync(engine, request, target, connections.Target, clock, cancellationToken);
+                break;
+        }
+        ExecutionLog.RunFinished(_logger, request.Action.ToString().ToLowerInvariant(), desired.Database, report.Plan.Changes.Length, report.StatementsExecuted, report.Committed);
+        return report;
+    }
+
+    /// <summary>
+    /// Resolution and the master login only, for a command that reads with its own queries (the audit report):
+    /// the same precedence, secret handling and TLS policy as every other run.
+    /// </summary>
+    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var target = TargetResolver.Resolve(request);
+        if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
+        var connections = await MasterSecretConnections.CreateAsync(target, request, _logger, cancellationToken);
+        return (target.Desired, connections);
+    }
+
+    private async Task<RunReport> ApplyAsync(Engine engine, RunRequest request, ResolvedTarget target, string targetName, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        int attempts = Math.Max(1, request.ConflictAttempts);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var applied = await engine.ApplyAsync(target.Desired, request.Execution, request.DryRun, cancellationToken);
+                return From(RunAction.Apply, targetName, target.Desired, applied, null, clock.Elapsed) with { Attempts = attempt };
+            }
+            catch (Exception ex) when (attempt < attempts && ConcurrentRunConflict.Is(ex, out string sqlState))
+            {
+                // Everything was rolled back; the next attempt inspects again and plans only what is still missing.
+                ExecutionLog.RetryingAfterConflict(_logger, sqlState, attempt + 1, attempts);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 120) * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private static RunReport From(RunAction action, string target, Model.DesiredState desired, RunResult result, CheckResult? check, TimeSpan elapsed) =>
+        new(action, result.DryRun, target, desired, result.Before, result.Plan, result.StatementsExecuted, result.Committed, check, elapsed);
+}

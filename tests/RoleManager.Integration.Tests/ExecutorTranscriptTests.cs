@@ -1,0 +1,70 @@
+using RoleManager.Config;
+using RoleManager.Connect;
+using RoleManager.Execute;
+using RoleManager.Model;
+using RoleManager.Testing;
+using RoleManager.UseCases;
+
+namespace RoleManager.Integration.Tests;
+
+/// <summary>
+/// The executor's transcript (open, begin with its timeouts, the advisory lock, each statement, commit or
+/// rollback), as the engine logs it, compared with approved files in <c>Approved/</c>: a change in the SQL
+/// the tool sends shows up in review. A difference writes <c>*.received.txt</c> beside the approved file;
+/// review it and rename it to accept. The files are per PostgreSQL major (16+ plans memberships differently).
+/// </summary>
+public sealed class ExecutorTranscriptTests
+{
+    private static async Task<string> RunAsync(TestDatabase db, RunAction action, bool dryRun, DesiredState? config = null)
+    {
+        var log = new RecordingLogger();
+        var request = new RunRequest(action, dryRun, new LayoutInputs(Auth: AuthMode.Password, AppUser: db.App, MigratorUser: db.Migrator),
+            new ConnectionInputs(Host: "127.0.0.1", Port: db.Server.Port, Username: PostgresServer.MasterUser, Database: db.Name, SslMode: "disable"),
+            name => name switch
+            {
+                "PGPASSWORD" => db.Server.MasterPassword,
+                "APP_PASSWORD" => TestDatabase.Password(db.App),
+                "MIGRATOR_PASSWORD" => TestDatabase.Password(db.Migrator),
+                _ => null,
+            },
+            ExecutionOptions.Default);
+        await new RoleManagerRun(log).RunAsync(request, CancellationToken.None);
+        return log.Transcript((db.Name, "{database}"), (db.Prefix, "{prefix}"), ($":{db.Server.Port}/", ":{port}/"));
+    }
+
+    private static void Verify(string name, int major, string transcript)
+    {
+        string folder = Path.Combine(RepositoryRoot.Path, "tests", "RoleManager.Integration.Tests", "Approved");
+        string approved = Path.Combine(folder, $"{name}.pg{major}.txt");
+        string received = Path.ChangeExtension(approved, ".received.txt");
+        if (File.Exists(approved) && File.ReadAllText(approved) == transcript)
+        {
+            File.Delete(received);
+            return;
+        }
+        File.WriteAllText(received, transcript);
+        Assert.Fail($"The executor's transcript differs from {approved} (or it does not exist). Review {received}; rename it to accept.");
+    }
+
+    [Fact]
+    public async Task The_first_apply_of_the_default_layout_sends_exactly_the_approved_statements_in_one_locked_transaction()
+    {
+        var db = await TestDatabase.CreateAsync();
+        Verify("apply-default-layout", db.Server.VersionNum / 10000, await RunAsync(db, RunAction.Apply, dryRun: false));
+    }
+
+    [Fact]
+    public async Task A_dry_run_sends_the_same_statements_and_rolls_back()
+    {
+        var db = await TestDatabase.CreateAsync();
+        Verify("dry-run-default-layout", db.Server.VersionNum / 10000, await RunAsync(db, RunAction.Apply, dryRun: true));
+    }
+
+    [Fact]
+    public async Task An_apply_on_a_converged_database_takes_the_lock_inspects_and_sends_no_statement()
+    {
+        var db = await TestDatabase.CreateAsync();
+        await RunAsync(db, RunAction.Apply, dryRun: false);
+        Verify("apply-converged", db.Server.VersionNum / 10000, await RunAsync(db, RunAction.Apply, dryRun: false));
+    }
+}
