@@ -33,10 +33,13 @@ internal static class Report
         md.AppendLine($"Measured {r.Started:yyyy-MM-dd HH:mm} UTC in {F(r.TotalSeconds / 60, "0.0")} min: {m.Processors} CPUs ({m.Cpu}), memory {m.Memory}; " +
                       $"{m.PostgreSql}; .NET SDK {m.DotNetSdk} ({m.DotNetRuntime}); {m.Kernel}.");
         md.AppendLine();
-        md.AppendLine($"Medians of {r.Options.Repeats} runs (above {r.Options.HeavyAbove:N0} tables: {r.Options.HeavyRepeats} plans and converged applies, " +
+        if (r.Sizes.Count > 0)
+        {
+            md.AppendLine($"Medians of {r.Options.Repeats} runs (above {r.Options.HeavyAbove:N0} tables: {r.Options.HeavyRepeats} plans and converged applies, " +
                       $"{r.Options.HeavyFirstApplyRepeats} first apply, {r.Options.HeavyBaselineRepeats} baseline). " +
                       "Wall time is process start to exit; peak RSS is the median of the runs' peaks (the largest in brackets).");
         md.AppendLine();
+        }
         if (r.Sizes.FirstOrDefault(s => s.Tables == r.Options.Large) is { } large)
         {
             md.AppendLine($"### Large: {large.Tables:N0} tables, {large.Functions:N0} functions, {BenchLayout.DeclaredRoles} roles");
