@@ -6,8 +6,15 @@ namespace RoleManager.Bench;
 internal sealed record BenchOptions(
     string Repository, string Output, string Cli, string BootstrapAot, string BootstrapJit, string Psql,
     IReadOnlyList<int> Sizes, int Large, int Repeats, int HeavyAbove, int HeavyRepeats, int HeavyFirstApplyRepeats, int HeavyBaselineRepeats,
-    int ColdStarts, int LargeColdStarts, bool Lambda)
+    int ColdStarts, int LargeColdStarts, bool Lambda,
+    IReadOnlySet<string> Sections, int DefaultTables, int DefaultRepeats, IReadOnlyList<int> People, int PeopleCapSeconds, int TlsColdStarts,
+    string? CliBefore, string? BootstrapBefore)
 {
+    /// <summary>The sections, in the order they run; <c>--section</c> picks some.</summary>
+    public static readonly string[] AllSections = ["lambda", "catalog", "default-layout", "tls", "people"];
+
+    public bool Runs(string section) => Sections.Contains(section);
+
     public const string Usage = """
         Usage: RoleManager.Bench [options]   (normally through bench/run)
           --repo DIR                   repository root (default: found from the current folder)
@@ -25,7 +32,16 @@ internal sealed record BenchOptions(
           --heavy-baseline-repeats N   psql baseline runs at heavy sizes (default: 1)
           --cold-starts N              Lambda cold starts per build on the small database (default: 10)
           --large-cold-starts N        Lambda cold starts per build on the large database (default: 3)
-          --no-lambda                  skip the Lambda cold starts
+          --no-lambda                  skip the Lambda cold starts (the lambda section and the cold starts on large)
+          --section NAME[,NAME]        run only these sections: lambda, catalog, default-layout, tls, people (default: all)
+          --default-tables N           tables in the app schema of the default-layout comparison (default: 10000)
+          --default-repeats N          interleaved runs of that comparison (default: 9)
+          --people N,N,...             login roles of the people-scale section (default: 1000,5000)
+          --people-cap SECONDS         time cap of each people-scale measurement (default: 300)
+          --tls-cold-starts N          cold starts per row of the TLS section (default: 9)
+          --cli-before FILE            a second role-manager build (e.g. before a change), measured interleaved with --cli
+                                       in the default-layout section
+          --bootstrap-before FILE      a second AOT bootstrap, measured interleaved in the tls section
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -43,8 +59,7 @@ internal sealed record BenchOptions(
         string repo = Path.GetFullPath(values.GetValueOrDefault("repo") ?? FindRepository());
         string In(string relative) => Path.Combine(repo, relative);
         int Int(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var sizes = (values.GetValueOrDefault("sizes") ?? "1000,10000,100000").Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToList();
+        var sizes = List(values.GetValueOrDefault("sizes") ?? "1000,10000,100000");
         return new BenchOptions(
             repo,
             Path.GetFullPath(values.GetValueOrDefault("out") ?? In("artifacts/bench")),
@@ -53,7 +68,23 @@ internal sealed record BenchOptions(
             Path.GetFullPath(values.GetValueOrDefault("bootstrap-jit") ?? In("src/RoleManager.Lambda/bin/Release/net10.0/bootstrap.dll")),
             values.GetValueOrDefault("psql") ?? "",
             sizes, Int("large", 10000), Int("repeats", 5), Int("heavy-above", 10000), Int("heavy-repeats", 3), Int("heavy-first-apply-repeats", 1), Int("heavy-baseline-repeats", 1),
-            Int("cold-starts", 10), Int("large-cold-starts", 3), lambda);
+            Int("cold-starts", 10), Int("large-cold-starts", 3), lambda,
+            ParseSections(values.GetValueOrDefault("section")), Int("default-tables", 10000), Int("default-repeats", 9),
+            List(values.GetValueOrDefault("people") ?? "1000,5000"), Int("people-cap", 300), Int("tls-cold-starts", 9),
+            values.TryGetValue("cli-before", out var cb) ? Path.GetFullPath(cb) : null,
+            values.TryGetValue("bootstrap-before", out var bb) ? Path.GetFullPath(bb) : null);
+    }
+
+    private static List<int> List(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture)).ToList();
+
+    private static HashSet<string> ParseSections(string? text)
+    {
+        if (text is null) return [.. AllSections];
+        var picked = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in picked)
+            if (!AllSections.Contains(name)) throw new ArgumentException($"Unknown section '{name}': use {string.Join(", ", AllSections)}.\n{Usage}");
+        return picked;
     }
 
     private static string FindRepository()

@@ -50,7 +50,7 @@ internal sealed class ColdStartBench(PostgresServer server, BenchOptions options
         var rss = new List<double>();
         for (int r = 1; r <= runs; r++)
         {
-            var (s, mib) = await OnceAsync(build, database, extra, eventJson);
+            var (s, mib) = await OnceAsync(build, database, extra, eventJson, null);
             seconds.Add(s);
             rss.Add(mib);
             progress($"  {label} {build} cold start {r}/{runs}: {s * 1000:0} ms to first response, {mib:0.0} MiB peak RSS");
@@ -58,17 +58,18 @@ internal sealed class ColdStartBench(PostgresServer server, BenchOptions options
         return new ColdStartResult(build.ToString().ToUpperInvariant(), eventJson, seconds, rss);
     }
 
-    private async Task<(double Seconds, double PeakRssMiB)> OnceAsync(Build build, string database, IReadOnlyDictionary<string, string> extra, string eventJson)
+    /// <summary>One cold start of an AOT bootstrap (<paramref name="aotFile"/>, else the one under test) or of the JIT build.</summary>
+    public async Task<(double Seconds, double PeakRssMiB)> OnceAsync(Build build, string database, IReadOnlyDictionary<string, string> extra, string eventJson, string? aotFile)
     {
         await using var api = new FakeRuntimeApi();
         api.Enqueue(eventJson);
         var start = build == Build.Aot
-            ? new ProcessStartInfo(options.BootstrapAot)
+            ? new ProcessStartInfo(aotFile ?? options.BootstrapAot)
             : new ProcessStartInfo("dotnet") { ArgumentList = { options.BootstrapJit } };
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        foreach (var name in new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "DB_PASSWORD_SECRET_ARN", "ROLE_MANAGER_CONFIG", "AWS_PROFILE" })
+        foreach (var name in new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSSLROOTCERT", "DB_PASSWORD_SECRET_ARN", "ROLE_MANAGER_CONFIG", "AWS_PROFILE" })
             start.Environment.Remove(name);
         var environment = new Dictionary<string, string>
         {

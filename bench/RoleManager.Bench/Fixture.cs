@@ -115,7 +115,7 @@ internal sealed class Fixture(PostgresServer server, Action<string> progress)
     }
 
     /// <summary>A superuser session whose statements pg_stat_statements does not count (fixture work is not measured).</summary>
-    private async Task<NpgsqlConnection> OpenQuietAsync(string database)
+    public async Task<NpgsqlConnection> OpenQuietAsync(string database)
     {
         var conn = await server.OpenSuperuserAsync(database);
         await Sql.Exec(conn, "SET pg_stat_statements.track = 'none'");

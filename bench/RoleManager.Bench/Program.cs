@@ -32,12 +32,17 @@ try
     var fixture = new Fixture(server, Progress);
     await fixture.EnsureOwnersAsync();
 
-    ColdStartBench? lambda = options.Lambda ? new ColdStartBench(server, options, Progress) : null;
+    bool lambdaOn = options.Lambda || options.Runs("tls");
+    ColdStartBench? lambda = lambdaOn ? new ColdStartBench(server, options, Progress) : null;
     ColdStartResult? coldAot = null, coldJit = null;
     var sizes = new List<SizeResult>();
-    async Task SaveAsync() => await Report.WriteAsync(new BenchResults(started, machine, options, sizes, coldAot, coldJit, total.Elapsed.TotalSeconds), options.Output);
+    DefaultLayoutResult? defaultLayout = null;
+    var tlsResults = new List<TlsResult>();
+    var people = new List<PeopleResult>();
+    async Task SaveAsync() => await Report.WriteAsync(
+        new BenchResults(started, machine, options, sizes, coldAot, coldJit, total.Elapsed.TotalSeconds, defaultLayout, tlsResults, people), options.Output);
 
-    if (lambda is not null)
+    if (lambda is not null && options.Lambda && options.Runs("lambda"))
     {
         Progress($"[lambda] cold starts on the converged default layout ({options.ColdStarts} per build)");
         await lambda.PrepareDefaultLayoutAsync();
@@ -47,11 +52,47 @@ try
         await SaveAsync();
     }
 
-    var catalog = new CatalogBench(fixture, counter, options, Progress);
-    foreach (int tables in options.Sizes)
+    if (options.Runs("catalog"))
     {
-        sizes.Add(await catalog.RunAsync(Shape.ForTables(tables), lambda));
+        var catalog = new CatalogBench(fixture, counter, options, Progress);
+        foreach (int tables in options.Sizes)
+        {
+            sizes.Add(await catalog.RunAsync(Shape.ForTables(tables), options.Lambda ? lambda : null));
+            await SaveAsync();
+        }
+    }
+
+    var defaults = new DefaultLayoutBench(fixture, counter, options, Progress);
+    if (options.Runs("default-layout"))
+    {
+        Progress($"[default] converged apply vs the psql script, default layout over {options.DefaultTables:N0} tables, {options.DefaultRepeats} interleaved runs");
+        defaultLayout = await defaults.RunAsync();
         await SaveAsync();
+    }
+
+    if (options.Runs("tls") && lambda is not null)
+    {
+        Progress($"[tls] Lambda cold starts with TLS verify-full and SCRAM, {options.TlsColdStarts} interleaved rounds per database");
+        var tls = new TlsBench(server, new TlsServer(server, options.Repository), lambda, options, Progress);
+        await lambda.PrepareDefaultLayoutAsync();
+        tlsResults.Add(await tls.RunAsync("default layout, small database", ColdStartBench.SmallDatabase, new Dictionary<string, string>()));
+        await fixture.DropAsync(ColdStartBench.SmallDatabase);
+        await SaveAsync();
+        await defaults.EnsureBuiltAsync();
+        tlsResults.Add(await tls.RunAsync($"default layout, {options.DefaultTables:N0} tables", DefaultLayoutBench.Database,
+            new Dictionary<string, string> { ["APP_USER"] = DefaultLayoutBench.App, ["MIGRATOR_USER"] = DefaultLayoutBench.Migrator }));
+        await SaveAsync();
+    }
+    await fixture.DropAsync(DefaultLayoutBench.Database);
+
+    if (options.Runs("people"))
+    {
+        var bench = new PeopleBench(fixture, options, Progress);
+        foreach (int n in options.People)
+        {
+            people.Add(await bench.RunAsync(n));
+            await SaveAsync();
+        }
     }
     await SaveAsync();
     Console.WriteLine();

@@ -10,7 +10,8 @@ internal sealed record MachineInfo(int Processors, string Cpu, string Memory, st
 /// <summary>Everything one bench/run measured.</summary>
 internal sealed record BenchResults(
     DateTimeOffset Started, MachineInfo Machine, BenchOptions Options, IReadOnlyList<SizeResult> Sizes,
-    ColdStartResult? ColdAot, ColdStartResult? ColdJit, double TotalSeconds);
+    ColdStartResult? ColdAot, ColdStartResult? ColdJit, double TotalSeconds,
+    DefaultLayoutResult? DefaultLayout, IReadOnlyList<TlsResult> Tls, IReadOnlyList<PeopleResult> People);
 
 /// <summary>Writes the results as JSON and as the Markdown tables that docs/performance.md quotes, with each target judged.</summary>
 internal static class Report
@@ -23,7 +24,7 @@ internal static class Report
         await File.WriteAllTextAsync(Path.Combine(folder, "results.md"), Markdown(results));
     }
 
-    private static string F(double value, string format = "0.000") => value.ToString(format, CultureInfo.InvariantCulture);
+    internal static string F(double value, string format = "0.000") => value.ToString(format, CultureInfo.InvariantCulture);
 
     public static string Markdown(BenchResults r)
     {
@@ -32,10 +33,13 @@ internal static class Report
         md.AppendLine($"Measured {r.Started:yyyy-MM-dd HH:mm} UTC in {F(r.TotalSeconds / 60, "0.0")} min: {m.Processors} CPUs ({m.Cpu}), memory {m.Memory}; " +
                       $"{m.PostgreSql}; .NET SDK {m.DotNetSdk} ({m.DotNetRuntime}); {m.Kernel}.");
         md.AppendLine();
-        md.AppendLine($"Medians of {r.Options.Repeats} runs (above {r.Options.HeavyAbove:N0} tables: {r.Options.HeavyRepeats} plans and converged applies, " +
+        if (r.Sizes.Count > 0)
+        {
+            md.AppendLine($"Medians of {r.Options.Repeats} runs (above {r.Options.HeavyAbove:N0} tables: {r.Options.HeavyRepeats} plans and converged applies, " +
                       $"{r.Options.HeavyFirstApplyRepeats} first apply, {r.Options.HeavyBaselineRepeats} baseline). " +
                       "Wall time is process start to exit; peak RSS is the median of the runs' peaks (the largest in brackets).");
         md.AppendLine();
+        }
         if (r.Sizes.FirstOrDefault(s => s.Tables == r.Options.Large) is { } large)
         {
             md.AppendLine($"### Large: {large.Tables:N0} tables, {large.Functions:N0} functions, {BenchLayout.DeclaredRoles} roles");
@@ -50,6 +54,9 @@ internal static class Report
             md.AppendLine($"psql baseline / converged apply: **{F(large.BaselineRatio, "0.0")}x**.");
             md.AppendLine();
         }
+        ExtraSections.DefaultLayout(md, r);
+        if (r.Sizes.Count > 0)
+        {
         md.AppendLine("### Growth");
         md.AppendLine();
         md.AppendLine("| tables | functions | fixture build (s) | plan (s) | plan RSS (MiB) | first apply (s) | first apply statements | first apply RSS (MiB) | converged apply (s) | converged apply RSS (MiB) | psql baseline (s) | baseline / apply | inspector queries (plan, apply) |");
@@ -60,6 +67,7 @@ internal static class Report
                           $"{F(s.ConvergedApply.MedianSeconds)} | {F(s.ConvergedApply.MedianRssMiB, "0.0")} | {F(s.Baseline.MedianSeconds)} | {F(s.BaselineRatio, "0.0")}x | " +
                           $"{F(s.Plan.MedianInspectorQueries, "0")}, {F(s.ConvergedApply.MedianInspectorQueries, "0")} |");
         md.AppendLine();
+        }
         var lambdaRows = new List<(string Where, ColdStartResult Aot, ColdStartResult Jit)>();
         if (r.ColdAot is not null && r.ColdJit is not null) lambdaRows.Add(("default layout, small database", r.ColdAot, r.ColdJit));
         foreach (var s in r.Sizes.Where(s => s.LambdaAot is not null && s.LambdaJit is not null))
@@ -75,6 +83,8 @@ internal static class Report
                               $"{F(jit.MedianSeconds / aot.MedianSeconds, "0.0")}x | {F(aot.MedianRssMiB, "0.0")} ({F(aot.MaxRssMiB, "0.0")}) | {F(jit.MedianRssMiB, "0.0")} ({F(jit.MaxRssMiB, "0.0")}) |");
             md.AppendLine();
         }
+        ExtraSections.Tls(md, r);
+        ExtraSections.People(md, r);
         md.AppendLine("### Targets");
         md.AppendLine();
         foreach (var line in Targets(r)) md.AppendLine($"- {line}");
@@ -108,6 +118,7 @@ internal static class Report
             double growth = hundred.Plan.MedianSeconds / ten.Plan.MedianSeconds;
             yield return $"`plan` time from 10,000 to 100,000 tables grows at most 12x: {Verdict(growth <= 12)} ({F(growth, "0.0")}x).";
         }
+        foreach (var line in ExtraSections.Targets(r)) yield return line;
         if (r.ColdAot is not null && r.ColdJit is not null)
         {
             double speedup = r.ColdJit.MedianSeconds / r.ColdAot.MedianSeconds;

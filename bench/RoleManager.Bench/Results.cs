@@ -44,3 +44,19 @@ internal static class Stats
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }
+
+/// <summary>The default layout's converged apply against the psql script that grants the same again.</summary>
+internal sealed record DefaultLayoutResult(int Tables, Series Apply, Series? ApplyBefore, Series Psql)
+{
+    public double Ratio => Apply.MedianSeconds > 0 ? Psql.MedianSeconds / Apply.MedianSeconds : 0;
+    public double RatioBefore => ApplyBefore is { MedianSeconds: > 0 } b ? Psql.MedianSeconds / b.MedianSeconds : 0;
+}
+
+/// <summary>The TLS + SCRAM cold starts on one database, each row a program and a connection path.</summary>
+internal sealed record TlsResult(string Database, IReadOnlyList<ColdStartResult> Rows);
+
+/// <summary>One people-scale measurement: finished within the cap (with its time) or stopped at the cap.</summary>
+internal sealed record CappedRun(string Name, bool Finished, double Seconds, double PeakRssMiB, int ExitCode, int Statements, int Changes);
+
+/// <summary>The people-scale runs for one number of login roles.</summary>
+internal sealed record PeopleResult(int People, int Tables, int CapSeconds, IReadOnlyList<CappedRun> Runs);

@@ -58,7 +58,11 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             builder.RootCertificate = root;
         if (password is not null) builder.Password = password.Reveal();
 
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+        // The engine reads only built-in types (text, name, bool, int and their arrays), so the driver need not
+        // load pg_type on open: a row and an array type per table, 20,000 rows and ~150 ms at 10,000 tables.
+        var source = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        source.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        var connection = source.Build().CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
