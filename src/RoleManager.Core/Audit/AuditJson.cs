@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace RoleManager.Audit;
+
+/// <summary>Source-generated JSON for the report (Native AOT: no reflection).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AuditReport))]
+[JsonSerializable(typeof(ReportDiff))]
+public sealed partial class AuditJson : JsonSerializerContext;
