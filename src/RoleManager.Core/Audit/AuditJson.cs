@@ -7,4 +7,14 @@ namespace RoleManager.Audit;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditReport))]
 [JsonSerializable(typeof(ReportDiff))]
-public sealed partial class AuditJson : JsonSerializerContext;
+public sealed partial class AuditJson : JsonSerializerContext
+{
+    /// <summary>The same, writing → and non-ASCII names as themselves rather than \u escapes: a report is a file, never embedded in HTML.</summary>
+    public static AuditJson Readable { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -69,6 +69,9 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
         settings = await WithMasterPasswordAsync(settings, invocation, cancellationToken);
         var engine = new Engine(new NpgsqlConnectionFactory(settings, "role-manager-lambda"));
+        if (lambdaEvent.Action == EventAction.Report) // issue #17: the audit report as JSON (docs/report.md); reads only
+            return JsonSerializer.SerializeToUtf8Bytes(await Audit.AuditReporter.ReportAsync(engine.Connections, Audit.DeclaredLayout.From(desired),
+                _services.Time.GetUtcNow(), cancellationToken), Audit.AuditJson.Readable.AuditReport);
         RunSummary summary;
         switch (lambdaEvent.Action)
         {
