@@ -45,7 +45,7 @@ public sealed class EventParserTests
     [Fact]
     public void The_action_name_round_trips()
     {
-        Assert.Equal(["manage", "check", "plan"], Enum.GetValues<EventAction>().Select(EventParser.NameOf));
+        Assert.Equal(["manage", "check", "plan", "report"], Enum.GetValues<EventAction>().Select(EventParser.NameOf));
     }
 
     [Theory]
