@@ -63,6 +63,7 @@ root.Subcommands.Add(plan);
 root.Subcommands.Add(apply);
 root.Subcommands.Add(inspect);
 root.Subcommands.Add(check);
+root.Subcommands.Add(ReportCommand.Create(options, environment)); // issue #17: role-manager report
 return await root.Parse(args).InvokeAsync();
 
 async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, Func<RunReport, int> render)

@@ -45,7 +45,7 @@ public sealed class EventParserTests
     [Fact]
     public void The_action_name_round_trips()
     {
-        Assert.Equal(["manage", "check", "plan"], Enum.GetValues<EventAction>().Select(EventParser.NameOf));
+        Assert.Equal(["manage", "check", "plan", "report"], Enum.GetValues<EventAction>().Select(EventParser.NameOf));
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public sealed class EventParserTests
     [InlineData("  \n", "The event is empty.")]
     [InlineData("{\"action\":", "The event is not valid JSON (line 1, byte 11).")]
     [InlineData("\"plan\" \"check\"", "The event is not valid JSON")]
-    [InlineData("\"deploy\"", "The event string \"deploy\" is not an action: the actions are \"manage\", \"check\" and \"plan\" (lower case).")]
+    [InlineData("\"deploy\"", "The event string \"deploy\" is not an action: the actions are \"manage\", \"check\", \"plan\" and \"report\" (lower case).")]
     [InlineData("\"Manage\"", "The event string \"Manage\" is not an action")]
     [InlineData("42", "The event is a number.")]
     [InlineData("null", "The event is null.")]

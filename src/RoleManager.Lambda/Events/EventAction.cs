@@ -11,4 +11,7 @@ public enum EventAction
 
     /// <summary><c>"plan"</c>: show the changes without applying them.</summary>
     Plan,
+
+    /// <summary><c>"report"</c>: who can do what in the database and through which path (issue #17); changes nothing.</summary>
+    Report,
 }

@@ -60,6 +60,7 @@ public static class EventParser
         EventAction.Manage => "manage",
         EventAction.Check => "check",
         EventAction.Plan => "plan",
+        EventAction.Report => "report",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -127,8 +128,9 @@ public static class EventParser
         "manage" => EventAction.Manage,
         "check" => EventAction.Check,
         "plan" => EventAction.Plan,
+        "report" => EventAction.Report,
         _ => throw new EventInvalidException(
-            $"{what} \"{Quote(value)}\" is not an action: the actions are \"manage\", \"check\" and \"plan\" (lower case)."),
+            $"{what} \"{Quote(value)}\" is not an action: the actions are \"manage\", \"check\", \"plan\" and \"report\" (lower case)."),
     };
 
     private static string Quote(string value)

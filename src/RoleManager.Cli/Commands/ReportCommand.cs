@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using RoleManager.Audit;
+using RoleManager.Audit.Render;
+using RoleManager.Connect;
+using RoleManager.Errors;
+
+namespace RoleManager.Cli.Commands;
+
+/// <summary>
+/// <c>role-manager report</c>: who can do what in the database and through which path, as a table, JSON, Markdown or
+/// one self-contained HTML page; <c>--diff OLD.json</c> shows who gained or lost what since an earlier report
+/// (against the live database, or against <c>--against NEW.json</c> without connecting). Reads only.
+/// </summary>
+public static class ReportCommand
+{
+    public static Command Create(GlobalOptions options, Func<string, string?> environment)
+    {
+        var format = new Option<string?>("--format", "-f") { Description = "table (default), json, markdown or html. --output json means --format json." };
+        format.AcceptOnlyFromAmong("table", "json", "markdown", "html");
+        var outputFile = new Option<string?>("--output-file") { Description = "Write the report to this file instead of standard output." };
+        var diff = new Option<string?>("--diff") { Description = "An earlier JSON report: show who gained or lost what since then." };
+        var against = new Option<string?>("--against") { Description = "With --diff: compare with this JSON report instead of the live database (no connection)." };
+        var command = new Command("report", "Who can do what in the database, and through which path (memberships, PUBLIC, ownership, predefined roles, default privileges), with findings. Changes nothing.");
+        options.AddTo(command);
+        command.Options.Add(format);
+        command.Options.Add(outputFile);
+        command.Options.Add(diff);
+        command.Options.Add(against);
+        command.SetAction(async (result, ct) =>
+        {
+            string chosen = result.GetValue(format) ?? (options.Json(result) ? "json" : "table");
+            try
+            {
+                string? oldPath = result.GetValue(diff), newPath = result.GetValue(against);
+                if (newPath is not null && oldPath is null) throw new ConfigException("--against needs --diff OLD.json: it names the newer of the two reports.");
+                var older = oldPath is null ? null : await ReportFiles.ReadAsync(oldPath, ct);
+                var report = newPath is not null ? await ReportFiles.ReadAsync(newPath, ct) : await LiveAsync(options, result, environment, ct);
+                string text = older is null ? Render(report, chosen) : RenderDiff(ReportDiffer.Compare(older, report), chosen);
+                if (result.GetValue(outputFile) is { } file)
+                {
+                    await File.WriteAllTextAsync(file, text, ct);
+                    Console.Error.WriteLine($"wrote {file}");
+                }
+                else Console.Out.Write(text);
+                return ExitCodes.Success;
+            }
+            catch (RoleManagerException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Error;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("error: cancelled.");
+                return ExitCodes.Cancelled;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<AuditReport> LiveAsync(GlobalOptions options, ParseResult result, Func<string, string?> environment, CancellationToken ct)
+    {
+        var (desired, settings) = options.Resolve(result, environment);
+        settings = await GlobalOptions.WithMasterPasswordAsync(settings, environment, ct);
+        return await AuditReporter.ReportAsync(new NpgsqlConnectionFactory(settings, "role-manager report"), DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct);
+    }
+
+    private static string Render(AuditReport report, string format) => format switch
+    {
+        "json" => JsonSerializer.Serialize(report, AuditJson.Readable.AuditReport) + "\n",
+        "markdown" => MarkdownRenderer.Render(report),
+        "html" => HtmlRenderer.Render(report),
+        _ => TableRenderer.Render(report),
+    };
+
+    private static string RenderDiff(ReportDiff diff, string format) => format switch
+    {
+        "json" => JsonSerializer.Serialize(diff, AuditJson.Readable.ReportDiff) + "\n",
+        "markdown" => DiffRenderer.Render(diff, markdown: true),
+        "html" => "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>report diff</title></head><body><pre>"
+            + System.Net.WebUtility.HtmlEncode(DiffRenderer.Render(diff, markdown: false)) + "</pre></body></html>\n",
+        _ => DiffRenderer.Render(diff, markdown: false),
+    };
+}

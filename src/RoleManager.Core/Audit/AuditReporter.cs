@@ -1,0 +1,15 @@
+using RoleManager.Connect;
+
+namespace RoleManager.Audit;
+
+/// <summary>The report's orchestrator: one connection, one read-only batch of seven catalog queries, then pure code.</summary>
+public static class AuditReporter
+{
+    public static async Task<AuditReport> ReportAsync(IConnectionFactory connections, DeclaredLayout declared, DateTimeOffset generatedAt,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var facts = await CatalogFactsReader.ReadAsync(connection, cancellationToken);
+        return ReportBuilder.Build(facts, declared, generatedAt);
+    }
+}

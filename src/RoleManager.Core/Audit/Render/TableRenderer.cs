@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace RoleManager.Audit.Render;
+
+/// <summary>The terminal rendering: a header, the findings, then one block per role with aligned columns what / on / path.</summary>
+public static class TableRenderer
+{
+    public static string Render(AuditReport report)
+    {
+        var sb = new StringBuilder();
+        var s = report.Server;
+        sb.AppendLine($"Who can do what in database {s.Database} (PostgreSQL {s.Version}), read as {s.ConnectedAs}.");
+        sb.AppendLine($"{report.Roles.Length} roles, {report.Access.Length} access paths, {report.Findings.Length} findings. PUBLIC's privileges apply to every role.");
+        if (report.Findings.Length > 0)
+        {
+            sb.AppendLine().AppendLine("Findings:");
+            foreach (var f in report.Findings) sb.AppendLine($"  ! {f.Problem}").AppendLine($"    fix: {f.FixSql}");
+        }
+        var roles = report.Roles.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var group in report.Access.GroupBy(a => a.Role))
+        {
+            var role = roles[group.Key];
+            sb.AppendLine().AppendLine(RoleLine(role));
+            var rows = group.Select(e => (What: AuditText.Privileges(e), On: AuditText.Target(e.On), Path: AuditText.Path(e))).ToList();
+            int w1 = Math.Min(48, rows.Max(r => r.What.Length)), w2 = Math.Min(70, rows.Max(r => r.On.Length));
+            foreach (var (what, on, path) in rows)
+                sb.AppendLine($"  {what.PadRight(w1)}  {on.PadRight(w2)}  {path}");
+        }
+        var silent = report.Roles.Where(r => !report.Access.Any(a => a.Role == r.Name)).Select(r => r.Name).ToList();
+        if (silent.Count > 0) sb.AppendLine().AppendLine($"Only what PUBLIC can do: {AuditText.List(silent, 30)}");
+        return sb.ToString();
+    }
+
+    public static string RoleLine(ReportRole role)
+    {
+        string name = role.Kind == "public" ? "PUBLIC (every role)" : role.Name;
+        var facts = new List<string> { role.Kind };
+        if (role.Kind != "public") facts.Add("login: " + role.Login);
+        facts.AddRange(role.Attributes.Where(a => a != "login"));
+        if (role.Declared) facts.Add("declared");
+        string member = role.MemberOf.Length == 0 ? "" : " member of: " + string.Join(", ", role.MemberOf.Select(Membership));
+        return $"{name} [{string.Join(", ", facts)}]{member}";
+    }
+
+    public static string Membership(ReportMembership m)
+    {
+        var options = new List<string>();
+        if (!m.Inherit) options.Add("no inherit");
+        if (!m.Set) options.Add("no set");
+        if (m.Admin) options.Add("admin");
+        if (m.Implicit) options.Add("implicit");
+        return options.Count == 0 ? m.Role : $"{m.Role} ({string.Join(", ", options)})";
+    }
+}

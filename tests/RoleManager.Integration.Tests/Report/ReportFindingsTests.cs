@@ -1,0 +1,36 @@
+using RoleManager.Audit;
+using RoleManager.Connect;
+
+namespace RoleManager.Integration.Tests.Report;
+
+public sealed class ReportFindingsTests
+{
+    [Fact]
+    public async Task Each_finding_names_a_fix_that_a_superuser_can_run_and_that_makes_it_go_away()
+    {
+        var s = await AuditScenario.CreateAsync();
+        var factory = new NpgsqlConnectionFactory(s.Db.MasterSettings);
+        bool Ours(ReportFinding f) => f.Subject.Contains(s.P + "_") || f.Subject.StartsWith("database", StringComparison.Ordinal)
+            || f.Subject.Contains(" in app") || f.Subject.Contains("schema app") || f.Subject.Contains("schema other");
+        var before = (await AuditReporter.ReportAsync(factory, s.Declared, DateTimeOffset.UtcNow, CancellationToken.None)).Findings.Where(Ours).ToList();
+
+        Assert.Contains(before, f => f.Kind == "predefined-role" && f.Subject == $"role {s.R("bob")}" && f.FixSql == $"REVOKE \"pg_write_all_data\" FROM \"{s.R("writers")}\";");
+        Assert.Contains(before, f => f.Kind == "predefined-role" && f.Subject == $"role {s.R("dave")}");
+        Assert.Contains(before, f => f.Kind == "createrole" && f.Subject == $"role {s.R("boss")}");
+        Assert.Contains(before, f => f.Kind == "unexpected-owner" && f.Problem.Contains("t3") && f.Problem.Contains(s.R("app")));
+        Assert.Contains(before, f => f.Kind == "password-not-iam" && f.Subject == $"role {s.R("alice")}");
+        Assert.DoesNotContain(before, f => f.Kind == "password-not-iam" && f.Subject == $"role {s.R("iam")}");
+        Assert.Contains(before, f => f.Kind == "public-privilege" && f.Subject.StartsWith("database", StringComparison.Ordinal));
+        Assert.Contains(before, f => f.Kind == "public-privilege" && f.Problem.Contains("INSERT") && f.Subject.Contains("t1"));
+        Assert.Contains(before, f => f.Kind == "public-privilege" && f.Subject.Contains("column"));
+        Assert.Contains(before, f => f.Kind == "public-privilege" && f.Subject == "schema other" && f.Problem.Contains("CREATE"));
+        Assert.Contains(before, f => f.Kind == "public-privilege" && f.Subject.StartsWith("future routines", StringComparison.Ordinal));
+
+        await using (var su = await s.Db.SuperuserAsync())
+            foreach (var finding in before)
+                await TestDatabase.Exec(su, finding.FixSql);
+
+        var after = (await AuditReporter.ReportAsync(factory, s.Declared, DateTimeOffset.UtcNow, CancellationToken.None)).Findings.Where(Ours).ToList();
+        Assert.True(after.Count == 0, "left after the fixes:\n" + string.Join("\n", after.Select(f => $"{f.Kind}: {f.Problem} -- {f.FixSql}")));
+    }
+}
