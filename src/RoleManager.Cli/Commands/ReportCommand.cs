@@ -1,3 +1,6 @@
+using RoleManager.Aws;
+using RoleManager.Execute;
+using RoleManager.UseCases;
 using System.CommandLine;
 using System.Text.Json;
 using RoleManager.Audit;
@@ -61,9 +64,11 @@ public static class ReportCommand
 
     private static async Task<AuditReport> LiveAsync(GlobalOptions options, ParseResult result, Func<string, string?> environment, CancellationToken ct)
     {
-        var (desired, settings) = options.Resolve(result, environment);
-        settings = await GlobalOptions.WithMasterPasswordAsync(settings, environment, ct);
-        return await AuditReporter.ReportAsync(new NpgsqlConnectionFactory(settings, "role-manager report"), DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct);
+        // The same resolution, master login and TLS policy as plan/apply/check: the use case's connect step.
+        var request = new RunRequest(RunAction.Inspect, false, options.LayoutInputs(result), options.ConnectionInputs(result), environment,
+            ExecutionOptions.Default, MasterSecret.FromEnvironment(environment)) { ApplicationName = "role-manager report" };
+        var (desired, connections) = await new RoleManagerRun().ConnectAsync(request, ct);
+        return await AuditReporter.ReportAsync(connections, DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct);
     }
 
     private static string Render(AuditReport report, string format) => format switch
