@@ -6,9 +6,9 @@ namespace RoleManager.Planning;
 
 /// <summary>
 /// Checks a plan against what this master user may do on this server before any statement runs, so that nothing is
-/// planned that fails at apply: attributes only a superuser (or, on 16+, a holder of the attribute) may take away,
-/// ADMIN OPTION on existing roles that PostgreSQL 16+ requires to alter or grant them, and extensions the server
-/// does not offer. Every impossibility is named with its fix in one <see cref="PlanException"/>; nothing is applied.
+/// planned that fails at apply: ADMIN OPTION on existing roles that PostgreSQL 16+ requires to alter or grant them, and extensions the server
+/// does not offer. (Attributes only a superuser may take away, REPLICATION and BYPASSRLS, are findings of the role
+/// planner: the rest of the plan still applies.) Every impossibility is named with its fix in one <see cref="PlanException"/>; nothing is applied.
 /// </summary>
 internal static class Preflight
 {
@@ -17,7 +17,6 @@ internal static class Preflight
         if (current.Server.CurrentUserIsSuperuser) return;
         var problems = new List<string>();
         CheckExtensions(desired, current, problems);
-        CheckAttributes(desired, current, problems);
         CheckAdmin(plan, desired, current, problems);
         if (problems.Count > 0)
             throw new PlanException(problems.Count == 1 ? problems[0]
@@ -32,24 +31,6 @@ internal static class Preflight
                          $"PostgreSQL {current.Server.Version}): install it on the server (on RDS/Aurora, use an engine version that offers it), " +
                          "or remove it from 'extensions'.");
     }
-
-    /// <summary>The role planner always takes REPLICATION and BYPASSRLS away from a declared role: only some masters may.</summary>
-    private static void CheckAttributes(DesiredState desired, CurrentState current, List<string> problems)
-    {
-        bool from16 = current.Server.VersionNum >= 160000;
-        foreach (var role in desired.PresentRoles)
-        {
-            if (!current.Roles.TryGetValue(role.Name, out var live)) continue;
-            if (live.Replication && !(from16 && current.MasterFacts.Replication))
-                problems.Add(AttributeProblem(role.Name, "REPLICATION", "NOREPLICATION", from16));
-            if (live.BypassRls && !(from16 && current.MasterFacts.BypassRls))
-                problems.Add(AttributeProblem(role.Name, "BYPASSRLS", "NOBYPASSRLS", from16));
-        }
-    }
-
-    private static string AttributeProblem(string role, string attribute, string clause, bool from16) =>
-        $"Role \"{role}\" has {attribute}, which only a superuser{(from16 ? $" (or a role that has {attribute} itself)" : "")} can take away. " +
-        $"Have a superuser run: ALTER ROLE {Ident.Quote(role)} {clause}; or remove \"{role}\" from the config.";
 
     /// <summary>
     /// From PostgreSQL 16, altering, granting or dropping an existing role needs ADMIN OPTION on it (CREATEROLE alone no

@@ -59,18 +59,20 @@ public class PreflightTests
     }
 
     [Fact]
-    public async Task A_role_with_bypassrls_is_refused_with_the_statement_a_superuser_must_run()
+    public async Task A_role_with_bypassrls_is_a_finding_with_the_statement_a_superuser_must_run_and_the_rest_applies()
     {
         var db = await TestDatabase.CreateAsync();
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {db.App} LOGIN BYPASSRLS PASSWORD '{TestDatabase.Password(db.App)}'");
-        string before = await ShapeSql.OwnSnapshotAsync(db);
 
-        var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(db.DefaultLayout()));
+        var result = await db.ApplyAsync(db.DefaultLayout());
 
-        Assert.Contains($"\"{db.App}\"", ex.Message);
-        Assert.Contains($"ALTER ROLE \"{db.App}\" NOBYPASSRLS;", ex.Message);
-        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
+        Assert.True(result.Committed);
+        var finding = Assert.Single(result.Plan.Findings, f => f.FixSql.Contains("NOBYPASSRLS", StringComparison.Ordinal));
+        Assert.Contains($"ALTER ROLE \"{db.App}\" WITH NOBYPASSRLS", finding.FixSql);
+        Assert.DoesNotContain(result.Plan.Changes, c => c.Sql.Contains("NOBYPASSRLS", StringComparison.Ordinal) && c.Sql.StartsWith("ALTER ROLE", StringComparison.Ordinal));
+        await using var check = await db.SuperuserAsync();
+        Assert.True(await TestDatabase.Scalar<bool>(check, $"SELECT rolbypassrls FROM pg_roles WHERE rolname = '{db.App}'"));
     }
 
     [Fact]
