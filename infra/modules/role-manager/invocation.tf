@@ -45,7 +45,8 @@ resource "aws_lambda_invocation" "manage" {
     terraform_data.run_after,
     # The network path and permissions the run needs, not only the function.
     aws_iam_role_policy.function,
-    aws_iam_role_policy_attachment.vpc_access,
+    aws_iam_role_policy.runtime,
+    aws_iam_role_policy.role_passwords,
     aws_vpc_security_group_egress_rule.database,
     aws_vpc_security_group_egress_rule.https_cidr,
     aws_vpc_security_group_egress_rule.https_security_group,

@@ -14,7 +14,7 @@ namespace RoleManager.Model;
 /// <param name="AvailableExtensions">Names in <c>pg_available_extensions</c>; null when not read.</param>
 /// <param name="Memberships">The master's own <c>pg_auth_members</c> rows, one per role and grantor.</param>
 /// <param name="AdminOf">Roles in scope on which the master holds ADMIN OPTION (what 16+ needs to alter or grant them).</param>
-/// <param name="PrivilegedVia">Roles in scope → the privileged roles (superusers, <c>rds_superuser</c>, <c>pg_*</c>) they reach through memberships.</param>
+/// <param name="PrivilegedVia">Roles in scope → the privileged roles (superusers, <c>rds_superuser</c>, <c>pg_*</c>, roles with CREATEROLE) they reach through memberships.</param>
 public sealed record MasterFacts(
     string CreateroleSelfGrant,
     bool Replication,
@@ -27,6 +27,9 @@ public sealed record MasterFacts(
 {
     public static readonly MasterFacts Unknown = new("", false, false, ImmutableHashSet<string>.Empty, null,
         ImmutableArray<MasterMembership>.Empty, ImmutableHashSet<string>.Empty, ImmutableDictionary<string, ImmutableArray<string>>.Empty);
+
+    /// <summary>Roles in scope (declared roles and <c>member_of</c> groups) that have CREATEROLE.</summary>
+    public ImmutableHashSet<string> CreateRoleRoles { get; init; } = ImmutableHashSet<string>.Empty;
 
     /// <summary>True when the facts were read from a server (a hand-built state leaves them <see cref="Unknown"/>).</summary>
     public bool IsKnown => AvailableExtensions is not null;

@@ -75,6 +75,31 @@ public class ProtectedRoleTests
         Assert.Equal(0L, await TestDatabase.Scalar<long>(check, $"SELECT count(*) FROM pg_roles WHERE rolname = '{db.App}'"));
     }
 
+    [Theory]
+    [InlineData("GRANT rds_superuser TO {group}", "rds_superuser")]
+    [InlineData("GRANT pg_write_all_data TO {group}", "pg_write_all_data")]
+    [InlineData("ALTER ROLE {group} CREATEROLE", "CREATEROLE")]
+    public async Task A_membership_in_an_undeclared_privileged_group_is_refused(string privilege, string named)
+    {
+        var db = await TestDatabase.CreateAsync();
+        if (named == "pg_write_all_data" && db.Server.VersionNum < 140000) return; // pg_write_all_data exists from 14
+        string group = db.Prefix + "_admins";
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"CREATE ROLE {group} NOLOGIN; {privilege.Replace("{group}", group)}");
+
+        // The group is not declared: the rule must still see where a membership in it leads.
+        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"""
+            auth: none
+            roles:
+              - {"{"}name: {db.App}, member_of: [{group}]{"}"}
+            """));
+
+        Assert.Contains($"\"{db.App}\" may not be made a member of \"{group}\"", ex.Message);
+        Assert.Contains(named, ex.Message);
+        await using var check = await db.SuperuserAsync();
+        Assert.Equal(0L, await TestDatabase.Scalar<long>(check, $"SELECT count(*) FROM pg_roles WHERE rolname = '{db.App}'"));
+    }
+
     [Fact]
     public async Task A_pre_existing_role_with_createrole_is_protected_but_a_role_the_config_gives_createrole_stays_manageable()
     {
