@@ -10,7 +10,7 @@ internal static class MasterFactsReader
     public const string QueryName = "6_master";
 
     /// <summary>The roles the query looks at: the declared ones, plus <c>rds_iam</c> which IAM roles are granted.</summary>
-    public static string[] ScopeRoles(InspectionScope scope) => scope.Roles.Concat(scope.Groups).Append("rds_iam").Distinct().ToArray();
+    public static string[] ScopeRoles(InspectionScope scope) => scope.Roles.Append("rds_iam").Distinct().ToArray();
 
     public static async Task<MasterFacts> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
@@ -33,9 +33,6 @@ internal static class MasterFactsReader
             Memberships: memberships,
             AdminOf: reader.GetFieldValue<string[]>(10).ToImmutableHashSet(),
             PrivilegedVia: privilegedNames.Select((n, i) => (n, i))
-                .ToImmutableDictionary(p => p.n, p => privilegedVia[p.i].Split(',').ToImmutableArray()))
-        {
-            CreateRoleRoles = reader.GetFieldValue<string[]>(13).ToImmutableHashSet(),
-        };
+                .ToImmutableDictionary(p => p.n, p => privilegedVia[p.i].Split(',').ToImmutableArray()));
     }
 }

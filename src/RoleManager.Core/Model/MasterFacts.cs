@@ -28,9 +28,6 @@ public sealed record MasterFacts(
     public static readonly MasterFacts Unknown = new("", false, false, ImmutableHashSet<string>.Empty, null,
         ImmutableArray<MasterMembership>.Empty, ImmutableHashSet<string>.Empty, ImmutableDictionary<string, ImmutableArray<string>>.Empty);
 
-    /// <summary>Roles in scope (declared roles and <c>member_of</c> groups) that have CREATEROLE.</summary>
-    public ImmutableHashSet<string> CreateRoleRoles { get; init; } = ImmutableHashSet<string>.Empty;
-
     /// <summary>True when the facts were read from a server (a hand-built state leaves them <see cref="Unknown"/>).</summary>
     public bool IsKnown => AvailableExtensions is not null;
 

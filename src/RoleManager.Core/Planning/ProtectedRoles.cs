@@ -34,10 +34,8 @@ internal static class ProtectedRoles
 
         // A group is privileged when it is protected for what it is, or is (to be) a member of a privileged group.
         // A role the config gives CREATEROLE is privileged from the start (a membership in it is SET ROLE to CREATEROLE).
-        // Undeclared groups named in member_of count too: a pre-existing admin group must not become reachable.
-        var privileged = desired.Roles.Select(r => r.Name).Concat(desired.PresentRoles.SelectMany(r => r.MemberOf)).Distinct()
-            .Where(n => Reasons(n, null, current).Count > 0 || desired.FindRole(n) is { CreateRole: true, Drop: false })
-            .ToHashSet(StringComparer.Ordinal);
+        var privileged = desired.Roles.Where(r => Reasons(r.Name, null, current).Count > 0 || r is { CreateRole: true, Drop: false })
+            .Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         for (bool grew = true; grew;)
         {
             grew = false;
@@ -73,7 +71,6 @@ internal static class ProtectedRoles
             if (live.Superuser) reasons.Add("it is a superuser");
             if (live.CreateRole && !(declared is { CreateRole: true, Drop: false })) reasons.Add("it has CREATEROLE");
         }
-        else if (current.MasterFacts.CreateRoleRoles.Contains(name)) reasons.Add("it has CREATEROLE");
         if (current.MasterFacts.Superusers.Contains(name) && !reasons.Contains("it is a superuser")) reasons.Add("it is a superuser");
         if (current.MasterFacts.PrivilegedVia.TryGetValue(name, out var via) && via.Length > 0)
             reasons.Add($"it is a member (directly or through other roles) of {string.Join(", ", via)}");

@@ -1,5 +1,5 @@
--- What the connected (master) user is and may do: one row. $1 = the declared roles, the groups their member_of
--- names, and rds_iam.
+-- What the connected (master) user is and may do: one row. $1 = the declared roles (plus rds_iam; the config
+-- loader already refuses a member_of group that is not declared).
 -- * createrole_self_grant exists from PostgreSQL 16 (NULL before, read with missing_ok).
 -- * pg_auth_members has one row per role, member and grantor from 16, with inherit_option and set_option;
 --   before 16 one row per role and member without them. to_jsonb reads the columns that exist on every major
@@ -10,7 +10,7 @@
 WITH RECURSIVE me AS (
     SELECT r.oid, r.rolreplication, r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname = current_user
 ),
-scope AS (SELECT r.oid, r.rolname, r.rolcreaterole FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1)),
+scope AS (SELECT r.oid, r.rolname FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1)),
 up(start, roleid) AS (
     SELECT s.oid, m.roleid FROM scope s JOIN pg_catalog.pg_auth_members m ON m.member = s.oid
     UNION
@@ -40,6 +40,5 @@ SELECT coalesce(current_setting('createrole_self_grant', true), '') AS createrol
        ARRAY(SELECT granted_by_me FROM mine ORDER BY role_name, granted_by_me) AS membership_granted_by_me,
        ARRAY(SELECT s.rolname::text FROM scope s WHERE pg_catalog.pg_has_role(current_user, s.oid, 'MEMBER WITH ADMIN OPTION') ORDER BY 1) AS admin_of,
        ARRAY(SELECT p.name FROM privileged p ORDER BY 1) AS privileged_names,
-       ARRAY(SELECT p.via FROM privileged p ORDER BY 1) AS privileged_via,
-       ARRAY(SELECT s.rolname::text FROM scope s WHERE s.rolcreaterole ORDER BY 1) AS createrole_roles
+       ARRAY(SELECT p.via FROM privileged p ORDER BY 1) AS privileged_via
 FROM me;
