@@ -62,7 +62,9 @@ public sealed class ExampleOnMotoTests : IDisposable
         var endpoints = (await aws.JsonAsync("ec2", "describe-vpc-endpoints"))["VpcEndpoints"]!.AsArray();
         var functionGroup = (await aws.JsonAsync("ec2", "describe-security-groups", "--group-ids", Output("role_manager_security_group_id")))["SecurityGroups"]![0]!;
         var roleName = Output("role_manager_role_arn").Split('/')[^1];
-        var policyName = (await aws.JsonAsync("iam", "list-role-policies", "--role-name", roleName))["PolicyNames"]![0]!.ToString();
+        // The function's access policy (<name>-access); the runtime and role-password policies are separate.
+        var policyName = (await aws.JsonAsync("iam", "list-role-policies", "--role-name", roleName))["PolicyNames"]!.AsArray()
+            .Select(n => n!.ToString()).Single(n => n.EndsWith("-access", StringComparison.Ordinal));
         var policy = ModuleOnMotoFixture.PolicyDocument((await aws.JsonAsync("iam", "get-role-policy", "--role-name", roleName, "--policy-name", policyName))["PolicyDocument"]!);
 
         var scriptEnvironment = Scripts.Environment(endpoint, _temp.Path);

@@ -100,6 +100,9 @@ module "role_manager" {
     bi        = { create_secret = false, secret_arn = aws_secretsmanager_secret.bi.arn, rotate = false }
   }
   password_secrets_kms_key_arn = aws_kms_key.secret.arn
+
+  # moto here runs no Lambda (no Docker): the run on apply is tested with a stand-in in RunOnApplyTests.
+  run_on_apply = false
 }
 
 output "password_secret_arns" {
