@@ -157,7 +157,7 @@ public sealed class BootstrapEndToEndTests : IClassFixture<MotoServer>
         var stack = await StackAsync();
         await using var api = new FakeRuntimeApi();
         await using var bootstrap = new Bootstrap(Environment(stack, api));
-        api.Enqueue("""{"action":"plan","config":{"database":"x","roles":[{"name":"pg_evil","auth":"none"}]}}""");
+        api.Enqueue("""{"action":"plan","config":{"roles":[{"name":"pg_evil","auth":"none"}]}}""");
         var result = await api.NextResultAsync(Wait);
         Assert.Equal((RuntimeResultKind.Error, "RoleManager.ConfigInvalid"), (result.Kind, result.ErrorTypeHeader));
         Assert.Contains("names starting with pg_ belong to PostgreSQL", result.Body);

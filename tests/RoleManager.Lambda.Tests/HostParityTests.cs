@@ -35,7 +35,7 @@ public sealed class HostParityTests(MotoServer moto) : IClassFixture<MotoServer>
         string arn = await MasterSecretAsync(PostgresServer.MasterUser, server.MasterPassword);
         var env = new Dictionary<string, string?>(moto.AwsVariables().Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
         {
-            ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = server.Port.ToString(), ["DB_PASSWORD_SECRET_ARN"] = arn, ["PGSSLMODE"] = "disable",
+            ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = server.Port.ToString(), ["DB_PASSWORD_SECRET_ARN"] = arn, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true",
         };
         string config = Path.Combine(Path.GetTempPath(), $"rm-parity-{db}.json");
         await File.WriteAllTextAsync(config, Config(db, prefix));
@@ -65,7 +65,7 @@ public sealed class HostParityTests(MotoServer moto) : IClassFixture<MotoServer>
         string arn = await MasterSecretAsync("someone_in_secret", server.MasterPassword);
         var env = new Dictionary<string, string?>(moto.AwsVariables().Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
         {
-            ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGDATABASE"] = db, ["PGSSLMODE"] = "disable",
+            ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGDATABASE"] = db, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true",
             ["PGUSER"] = "someone_in_pguser", ["DB_USER"] = "someone_in_db_user", ["DB_PASSWORD_SECRET_ARN"] = arn,
         };
 
@@ -84,7 +84,7 @@ public sealed class HostParityTests(MotoServer moto) : IClassFixture<MotoServer>
         string arn = await MasterSecretAsync(PostgresServer.MasterUser, server.MasterPassword);
         var env = new Dictionary<string, string?>(moto.AwsVariables().Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
         {
-            ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGDATABASE"] = db, ["PGSSLMODE"] = "disable", ["DB_PASSWORD_SECRET_ARN"] = arn,
+            ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGDATABASE"] = db, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["DB_PASSWORD_SECRET_ARN"] = arn,
         };
 
         var run = await CliRunner.RunAsync(env, "plan", "--auth", "none");

@@ -40,7 +40,7 @@ public sealed class MasterSecretRotationTests(MotoServer moto) : IClassFixture<M
         var env = new Dictionary<string, string>(moto.AwsVariables())
         {
             ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = server.Port.ToString(), ["DB_NAME"] = db, ["DB_PASSWORD_SECRET_ARN"] = arn,
-            ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_CONFIG"] = $$"""{"database": "{{db}}", "roles": [{"name": "{{login}}_app", "auth": "none"}]}""",
+            ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_CONFIG"] = $$"""{"database": "{{db}}", "roles": [{"name": "{{login}}_app", "auth": "none"}]}""",
         };
         return new Stack(server, db, login, arn, env);
     }

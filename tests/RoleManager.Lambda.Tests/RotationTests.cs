@@ -35,7 +35,7 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
         var env = new Dictionary<string, string>(moto.AwsVariables(Region))
         {
             ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGUSER"] = PostgresServer.MasterUser,
-            ["PGPASSWORD"] = server.MasterPassword, ["PGDATABASE"] = database, ["PGSSLMODE"] = "disable",
+            ["PGPASSWORD"] = server.MasterPassword, ["PGDATABASE"] = database, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true",
             ["ROLE_MANAGER_CONFIG"] = $"{{\"database\": \"{database}\", \"roles\": [{{\"name\": \"{role}\", \"auth\": \"password\", \"password_secret\": \"{arn}\", \"database_privileges\": [\"connect\"]}}]}}",
         };
         return new Setup(server, database, role, arn, env);

@@ -47,6 +47,8 @@ internal static class PrivilegePlanner
     {
         bool master = context.Current.Server.CurrentUserIsSuperuser;
         var bySchemaAndKind = objectsAfterHandover.Where(o => master || !o.OwnerIsSuperuser).ToLookup(o => (o.Schema, o.Kind));
+        // ON ALL ... IN SCHEMA would also touch those superuser objects and fail at apply: name the objects instead there.
+        var withSuperuserObjects = objectsAfterHandover.Where(o => !master && o.OwnerIsSuperuser).Select(o => (o.Schema, o.Kind)).ToHashSet();
         var grantees = context.PresentRoles.Select(r => (Name: r.Name, Spec: (RoleSpec?)r)).Append((CurrentState.Public, null)).ToList();
         foreach (var schema in context.Desired.Schemas)
         foreach (var kind in Kinds)
@@ -82,9 +84,10 @@ internal static class PrivilegePlanner
                         if (classMissing[c] != Privilege.None) missing.Add((objects[i], classMissing[c]));
                         if (classExtra[c] != Privilege.None) extra.Add((objects[i], classExtra[c]));
                     }
-                EmitObjects(context, grant: false, schema.Name, kind, role.Name, extra, objects, ownsSome);
+                bool namedOnly = ownsSome || withSuperuserObjects.Contains((schema.Name, kind));
+                EmitObjects(context, grant: false, schema.Name, kind, role.Name, extra, objects, namedOnly);
                 RevokeGrantOptions(context, schema.Name, kind, role.Name, objects);
-                EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, ownsSome);
+                EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, namedOnly);
             }
         }
     }
@@ -127,10 +130,11 @@ internal static class PrivilegePlanner
     /// One statement for the whole schema (<c>ON ALL TABLES IN SCHEMA</c>) when at least half of its objects
     /// need the change — idempotent for the rest, and the statement count then grows with roles × schemas,
     /// not with objects. Otherwise one statement per distinct privilege set, naming the objects.
-    /// ON ALL is never used when the grantee owns objects there, so an owner's own rights are never touched.
+    /// ON ALL is never used when the grantee owns objects there, so an owner's own rights are never touched, nor where
+    /// a superuser owns objects of that kind in the schema (<paramref name="namedOnly"/>), which the master may not grant on.
     /// </summary>
     private static void EmitObjects(PlanContext context, bool grant, string schema, ObjectKind kind, string role,
-        List<(DbObject Object, Privilege Privileges)> items, List<DbObject> allObjects, bool roleOwnsSome)
+        List<(DbObject Object, Privilege Privileges)> items, List<DbObject> allObjects, bool namedOnly)
     {
         if (items.Count == 0) return;
         // Naming objects in a schema (one by one or ON ALL ... IN SCHEMA) needs USAGE on it, which the master may
@@ -141,7 +145,7 @@ internal static class PrivilegePlanner
             context.ActAs(declared.Owner);
         string verb = grant ? "GRANT" : "REVOKE", word = grant ? "TO" : "FROM", lower = grant ? "grant" : "revoke";
         string plural = Privileges.KindPlural(kind).ToLowerInvariant();
-        if (!roleOwnsSome && items.Count * 2 >= allObjects.Count)
+        if (!namedOnly && items.Count * 2 >= allObjects.Count)
         {
             foreach (var owner in allObjects.Select(o => o.Owner).Distinct()) context.ActAs(owner);
             var union = items.Aggregate(Privilege.None, (all, i) => all | i.Privileges);

@@ -94,6 +94,9 @@ internal static class RolePlanner
             context.Builder.Add(Phase.Memberships, new Change(ChangeKind.GrantMembership,
                 $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}"));
 
+        // The connected master's own memberships (rds_superuser, the roles it created, acting-as grants) are what the tool
+        // runs on: even with adopt: true they are never revoked, or the run would saw off the branch it sits on.
+        if (role.Name == context.Master) return;
         foreach (var membership in have.Where(m => !wanted.Contains(m.Group) || m.AdminOption).OrderBy(m => m.Group, StringComparer.Ordinal))
         {
             bool whole = !wanted.Contains(membership.Group);

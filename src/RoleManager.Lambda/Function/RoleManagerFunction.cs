@@ -49,7 +49,8 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         ArgumentNullException.ThrowIfNull(services);
         // AWS keys are secrets too: whatever the SDK or an error echoes of them is masked in every log line and error payload.
         services.Redactor.RegisterVariables(environment, AwsEnvironment.SecretAccessKeyVariable, AwsEnvironment.SessionTokenVariable);
-        Logging.Log.AwsEndpoint(services.Logs.CreateLogger("RoleManager.Aws"), AwsEnvironment.From(environment).SecretsManagerEndpointDescription);
+        if (!string.IsNullOrEmpty(environment(MasterSecret.Variable))) // only a function that reads a secret needs AWS at all
+            Logging.Log.AwsEndpoint(services.Logs.CreateLogger("RoleManager.Aws"), AwsEnvironment.From(environment).SecretsManagerEndpointDescription);
         return new RoleManagerFunction(services, environment, masterSecret ?? MasterSecret.FromEnvironment(environment, services.Time));
     }
 
