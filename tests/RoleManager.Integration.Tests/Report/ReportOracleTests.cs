@@ -8,6 +8,7 @@ public sealed class ReportOracleTests
     private static async Task<(AuditScenario Scenario, AuditReport Report)> ReportAsync()
     {
         var scenario = await AuditScenario.CreateAsync();
+        if (scenario.Unsupported) return (scenario, null!);
         var report = await AuditReporter.ReportAsync(new NpgsqlConnectionFactory(scenario.Db.MasterSettings), scenario.Declared,
             DateTimeOffset.UnixEpoch, CancellationToken.None);
         return (scenario, report);
@@ -17,6 +18,7 @@ public sealed class ReportOracleTests
     public async Task The_report_agrees_with_PostgreSQLs_has_privilege_functions_for_every_role_object_and_privilege()
     {
         var (scenario, report) = await ReportAsync();
+        if (scenario.Unsupported) return; // the scenario needs pg_read_all_data / pg_write_all_data (PostgreSQL 14+)
         var roles = report.Roles.Select(r => r.Name).Where(scenario.IsOurs).ToList();
         await using var su = await scenario.Db.SuperuserAsync();
         var answers = await PrivilegeOracle.AskAsync(su, roles, scenario.Db.Server.VersionNum);
@@ -33,6 +35,7 @@ public sealed class ReportOracleTests
     public async Task The_report_names_each_path_exactly()
     {
         var (scenario, report) = await ReportAsync();
+        if (scenario.Unsupported) return; // the scenario needs pg_read_all_data / pg_write_all_data (PostgreSQL 14+)
         string Path(string role, string kind, string name, string privilege, bool needsSetRole = false) =>
             string.Join(" | ", report.Access.Where(e => e.Role == role && e.On.Kind == kind && !e.On.Future && e.NeedsSetRole == needsSetRole
                 && (e.On.All || e.On.Names.Contains(name)) && e.Privileges.Contains(privilege)).Select(e => e.Path.Text).Distinct().Order());
