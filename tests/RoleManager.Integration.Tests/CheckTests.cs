@@ -55,7 +55,11 @@ public class CheckTests
         string expectedRole = role switch { "app" => db.App, "migrator" => db.Migrator, _ => role };
         // The server's own view of every object (issue 13) may fail too when the sabotage reaches existing objects.
         var failures = check.Failures.Where(f => !f.Name.StartsWith("may do exactly what is declared")).Select(f => (f.Role, f.Name)).OrderBy(f => f.Name).ToList();
-        Assert.Equal(new[] { ("*", "database matches the configuration (plan is empty)"), (expectedRole, Fill(assertion)) }.OrderBy(f => f.Item2), failures);
+        // Where a superuser owns public (RDS 13/14, upgraded databases) the master cannot revoke a grant made on it: the
+        // plan names a finding for a superuser instead of a change, so the drift shows as the findings assertion.
+        string drift = db.Server.PublicOwnedBySuperuser && sabotage.Contains("SCHEMA public", StringComparison.Ordinal)
+            ? "nothing needs a superuser (no findings)" : "database matches the configuration (plan is empty)";
+        Assert.Equal(new[] { ("*", drift), (expectedRole, Fill(assertion)) }.OrderBy(f => f.Item2), failures);
     }
 
     [Fact]
