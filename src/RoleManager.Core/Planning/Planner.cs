@@ -70,10 +70,37 @@ public static class Planner
                             ?? (schema is not null && context.Current.Schemas.TryGetValue(schema, out var live) ? live.Owner : null);
             if (owner is not null) context.ActAs(owner);
             else context.Builder.NeedNoActAs();
+            string create = $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}";
             context.Builder.Add(Phase.Extensions, new Change(ChangeKind.CreateExtension,
                 schema is null ? $"create extension {extension}" : $"create extension {extension} in schema {schema}",
-                $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}"));
+                schema is null ? create : ExtensionSchemaGuard(schema, extension) + "; " + create));
         }
+    }
+
+    /// <summary>
+    /// PostgreSQL runs an extension's script with the rights of whoever creates it (the master; for a trusted extension,
+    /// the bootstrap superuser) and with the target schema first on its search_path. A function or operator that someone
+    /// else put in that schema (the migrator owns it) can then win overload resolution over pg_catalog's and run with
+    /// those rights. So, in the same transaction and just before, the schema must hold no routine or operator that is
+    /// not the master's own or an extension's; otherwise the run stops with 42501 and nothing is applied. A schema this
+    /// run creates is empty. The check itself reads only pg_catalog (the session's search_path is pinned).
+    /// </summary>
+    internal static string ExtensionSchemaGuard(string schema, string extension)
+    {
+        string nsp = $"{Ident.Literal(Ident.Quote(schema))}::pg_catalog.regnamespace";
+        string message = Ident.Literal(
+            $"extension \"{extension}\" was not created: schema \"{schema}\" holds routines or operators that another role owns, " +
+            "and PostgreSQL would run the extension's script with the master's rights and that schema first on its search_path, " +
+            "where they could run in its place");
+        string hint = Ident.Literal(
+            $"Give the extension a schema only the master user writes to (extensions: [{{name: {extension}, schema: <schema>}}]), " +
+            "or have an administrator create it by hand.");
+        return "DO $rm_guard$ BEGIN IF EXISTS (" +
+               $"SELECT 1 FROM pg_catalog.pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=) {nsp} AND p.proowner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) " +
+               "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e') " +
+               $"UNION ALL SELECT 1 FROM pg_catalog.pg_operator o WHERE o.oprnamespace OPERATOR(pg_catalog.=) {nsp} AND o.oprowner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER) " +
+               "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_operator'::pg_catalog.regclass AND d.objid OPERATOR(pg_catalog.=) o.oid AND d.deptype OPERATOR(pg_catalog.=) 'e')" +
+               $") THEN RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = {message}, HINT = {hint}; END IF; END $rm_guard$";
     }
 }
 

@@ -31,7 +31,7 @@ public class PreflightTests
 
         var result = await db.ApplyAsync(desired);
 
-        Assert.Contains(result.Plan.Changes, c => c.Sql == "CREATE EXTENSION IF NOT EXISTS \"pgcrypto\" SCHEMA \"app\"");
+        Assert.Contains(result.Plan.Changes, c => c.Sql.EndsWith("; CREATE EXTENSION IF NOT EXISTS \"pgcrypto\" SCHEMA \"app\"", StringComparison.Ordinal));
         await using (var su = await db.SuperuserAsync())
             Assert.Equal("app", await TestDatabase.Scalar<string>(su, "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pgcrypto'"));
         await using var app = await db.LoginAsync(db.App);
