@@ -57,6 +57,8 @@ public sealed class ReportOracleTests
         if (scenario.Db.Server.VersionNum >= 150000 && !scenario.Db.Server.PublicOwnedBySuperuser)
             Assert.Equal($"via membership {RoleManager.Testing.PostgresServer.MasterUser} → pg_database_owner (owner)",
                 Path(RoleManager.Testing.PostgresServer.MasterUser, "schema", "public", "OWN"));
+        else if (scenario.Db.Server.PublicOwnedBySuperuser)
+            Assert.Equal("", Path(RoleManager.Testing.PostgresServer.MasterUser, "schema", "public", "OWN"));
 
         var future = report.Access.Where(e => e.On.Future && e.On.Schema == "app" && e.On.CreatedBy == scenario.R("owner")).ToList();
         Assert.Contains(future, e => e.Role == scenario.R("alice") && e.On.Kind == "table" && e.Privileges.Contains("SELECT")
