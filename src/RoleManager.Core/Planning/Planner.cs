@@ -72,7 +72,8 @@ public static class Planner
             else context.Builder.NeedNoActAs();
             context.Builder.Add(Phase.Extensions, new Change(ChangeKind.CreateExtension,
                 schema is null ? $"create extension {extension}" : $"create extension {extension} in schema {schema}",
-                $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}"));
+                $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}")
+            { Log = new(Schema: schema ?? ChangeLog.NotApplicable, Object: $"extension {extension}") });
         }
     }
 }
