@@ -46,14 +46,35 @@ public sealed class TestDatabase
     /// <summary>A role's password, derived from its name so every helper and host agrees on it without passing it around.</summary>
     public static string Password(string role) => "pw-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(role)))[..16];
 
-    /// <summary>The role-password variables the layouts read (<c>*_PASSWORD</c>), as a config loader's environment.</summary>
+    /// <summary>
+    /// The role-password variables the layouts read, as a config loader's (or a run's) environment: <c>*_PASSWORD</c>
+    /// and the short names test layouts use (<c>M</c>, <c>A</c>, <c>R</c>); null for anything else.
+    /// </summary>
     public string? Environment(string name) => name switch
     {
-        "APP_PASSWORD" => AppPassword,
-        "MIGRATOR_PASSWORD" => MigratorPassword,
-        "REPORTING_PASSWORD" => ReportingPassword,
+        "APP_PASSWORD" or "A" => AppPassword,
+        "MIGRATOR_PASSWORD" or "M" => MigratorPassword,
+        "REPORTING_PASSWORD" or "R" => ReportingPassword,
         _ => null,
     };
+
+    /// <summary>
+    /// A layout written for this database; a <c>password_env</c> other than those of <see cref="Environment"/> names
+    /// the role <c>{prefix}_{name in lower case}</c> (<c>LEGACY</c> → <c>{prefix}_legacy</c>).
+    /// </summary>
+    public DesiredState LoadLayout(string yaml) =>
+        ConfigLoader.Load(yaml, "test.yaml", name => Environment(name) ?? Password(Prefix + "_" + name.ToLowerInvariant()), new ConfigDefaults());
+
+    /// <summary>Migrator owns schema app and app reads and writes it (both with search_path app), then <paramref name="moreRoles"/> (YAML list items).</summary>
+    public DesiredState PasswordLayout(string moreRoles = "") => LoadLayout($$"""
+        database: {{Name}}
+        auth: password
+        schemas: [{ name: app, owner: {{Migrator}} }]
+        roles:
+          - { name: {{Migrator}}, password_env: M, search_path: [app] }
+          - { name: {{App}}, password_env: A, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
+        {{moreRoles}}
+        """);
 
     public ConnectionSettings MasterSettings => new("127.0.0.1", Server.Port, Name, PostgresServer.MasterUser,
         new Secret(Server.MasterPassword), TlsMode.Disable);
