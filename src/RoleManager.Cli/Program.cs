@@ -64,7 +64,14 @@ root.Subcommands.Add(apply);
 root.Subcommands.Add(inspect);
 root.Subcommands.Add(check);
 root.Subcommands.Add(ReportCommand.Create(options, environment)); // issue #17: role-manager report
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// Parse errors are ours to word (ParseErrors): one sentence each, then where to read more, instead of the help page.
+if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (string sentence in ParseErrors.Sentences(parsed)) Console.Error.WriteLine($"error: {sentence}");
+    return ExitCodes.Error;
+}
+return await parsed.InvokeAsync();
 
 async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, Func<RunReport, int> render)
 {

@@ -258,11 +258,11 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
     [InlineData(Scripts.Check, "--bogus")]
     [InlineData(Scripts.Plan, "--dry-run")]
     [InlineData(Scripts.Manage, "--detailed-exitcode")]
-    public async Task A_script_rejects_an_option_it_does_not_have_with_exit_code_64(string script, string option)
+    public async Task A_script_rejects_an_option_it_does_not_have_with_exit_code_1_as_the_CLI_does(string script, string option)
     {
         var run = await Scripts.RunAsync(script, Environment, _work.Path, "fn", option);
 
-        Assert.True(run.ExitCode == 64, run.ToString());
+        Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains($"Try '{script} --help'", run.Stderr);
     }
 

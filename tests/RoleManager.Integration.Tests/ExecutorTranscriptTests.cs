@@ -2,6 +2,7 @@ using RoleManager.Config;
 using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Model;
+using RoleManager.Planning;
 using RoleManager.Testing;
 using RoleManager.UseCases;
 
@@ -76,5 +77,26 @@ public sealed class ExecutorTranscriptTests
         var db = await TestDatabase.CreateAsync();
         await RunAsync(db, RunAction.Apply, dryRun: false);
         Verify("apply-converged", db.Server, await RunAsync(db, RunAction.Apply, dryRun: false));
+    }
+    [Fact]
+    public async Task Each_statement_is_logged_with_the_role_schema_and_object_its_change_carries()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var log = new RecordingLogger();
+        var engine = new Engine(new NpgsqlConnectionFactory(db.MasterSettings), logger: log);
+
+        var result = await engine.ApplyAsync(db.DefaultLayout(), ExecutionOptions.Default, dryRun: false, CancellationToken.None);
+
+        var statements = log.Entries.Where(e => e.EventId == 203).ToList();
+        Assert.Equal(result.Plan.Changes.Length, statements.Count);
+        for (int i = 0; i < statements.Count; i++)
+        {
+            var change = result.Plan.Changes[i];
+            Assert.Equal((change.Kind.ToString(), change.Log.Role, change.Log.Schema, change.Log.Object),
+                (statements[i].Fields["kind"], statements[i].Fields["role"], statements[i].Fields["schema"], statements[i].Fields["objectName"]));
+        }
+        var createSchema = statements.Single(e => e.Fields["kind"] == nameof(ChangeKind.CreateSchema));
+        Assert.Equal((db.Migrator, "app"), (createSchema.Fields["role"], createSchema.Fields["schema"]));
+        Assert.Contains(log.Entries, e => e.EventId == 207 && e.Fields["role"] == db.App && e.Fields["kind"] == nameof(ChangeKind.GrantSchema));
     }
 }

@@ -1,7 +1,6 @@
 using RoleManager.Config;
 using RoleManager.Connect;
 using RoleManager.Execute;
-using RoleManager.Reliability.Tests.Support;
 using RoleManager.Testing;
 using RoleManager.UseCases;
 using Xunit.Abstractions;
@@ -15,9 +14,9 @@ namespace RoleManager.Reliability.Tests;
 /// </summary>
 public sealed class ClusterConcurrencyTests(ITestOutputHelper output)
 {
-    private static RunRequest Apply(TestDb db, int conflictAttempts) => new(
+    private static RunRequest Apply(TestDatabase db, int conflictAttempts) => new(
         RunAction.Apply, false,
-        new LayoutInputs(ConfigText: db.ConfigYaml),
+        new LayoutInputs(ConfigText: db.RichConfigYaml),
         new ConnectionInputs(Host: "127.0.0.1", Port: db.Server.Port, Username: PostgresServer.MasterUser, Database: db.Name, SslMode: "disable"),
         name => name == "PGPASSWORD" ? db.Server.MasterPassword : db.Environment(name),
         new ExecutionOptions(TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2)))
@@ -26,8 +25,8 @@ public sealed class ClusterConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public async Task Eight_applies_on_eight_databases_of_one_cluster_with_shared_role_names_all_succeed()
     {
-        string prefix = TestDb.NewPrefix();
-        var dbs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => TestDb.CreateAsync(prefix: prefix)));
+        string prefix = TestDatabase.NewPrefix();
+        var dbs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => TestDatabase.CreateAsync(prefix: prefix)));
 
         var reports = await Task.WhenAll(dbs.Select(db => new RoleManagerRun().RunAsync(Apply(db, conflictAttempts: 5), CancellationToken.None)));
 
@@ -35,7 +34,7 @@ public sealed class ClusterConcurrencyTests(ITestOutputHelper output)
             output.WriteLine($"{report.Desired.Database}: {report.StatementsExecuted} statements, attempts {report.Attempts}");
         Assert.All(reports, r => Assert.True(r.Committed));
         foreach (var db in dbs)
-            Assert.True((await db.PlanAsync()).Plan.IsEmpty, $"{db.Name} is not converged");
+            Assert.True((await db.PlanAsync(db.RichLayout())).Plan.IsEmpty, $"{db.Name} is not converged");
         // Each role logs in with its password on every database.
         foreach (var db in dbs)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using RoleManager.Errors;
 using RoleManager.Execute;
-using RoleManager.Reliability.Tests.Support;
 using RoleManager.Testing;
 using Xunit.Abstractions;
 
@@ -21,9 +20,9 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     [InlineData("300ms")]
     public async Task Eight_applies_at_once_serialise_and_converge(string lockTimeout)
     {
-        var db = await TestDb.CreateAsync();
+        var db = await TestDatabase.CreateAsync();
         await db.SeedExistingObjectsAsync();
-        string config = await db.WriteConfigAsync();
+        string config = await db.WriteRichConfigAsync();
         var env = CliEnvironment.Master(db);
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
@@ -52,9 +51,9 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
     [Fact]
     public async Task An_apply_waits_for_a_migration_holding_locks_up_to_the_lock_timeout_then_fails_changing_nothing()
     {
-        var db = await TestDb.CreateAsync();
+        var db = await TestDatabase.CreateAsync();
         await db.SeedExistingObjectsAsync();
-        await db.ApplyAsync();
+        await db.ApplyAsync(db.RichLayout());
         // Drift that the apply must correct: app loses SELECT on every table (committed by the superuser).
         await using (var su = await db.Server.OpenSuperuserAsync(db.Name))
             await PostgresServer.Exec(su, $"REVOKE SELECT ON ALL TABLES IN SCHEMA app FROM \"{db.App}\"");
@@ -68,7 +67,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         string before = await db.SnapshotAsync();
 
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<ApplyException>(() => db.ApplyAsync(options: ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(2) }));
+        var error = await Assert.ThrowsAsync<ApplyException>(() => db.ApplyAsync(db.RichLayout(), options: ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(2) }));
         clock.Stop();
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {error.Message}");
         Assert.Contains("55P03", error.Message);
@@ -78,30 +77,30 @@ public sealed class ConcurrencyTests(ITestOutputHelper output)
         Assert.Equal(before, await db.SnapshotAsync());
 
         // The same through the CLI: exit 1, the message, nothing changed.
-        var cli = await CliRunner.RunAsync(CliEnvironment.Master(db), ["apply", "--config", await db.WriteConfigAsync(), "--lock-timeout", "1s"]);
+        var cli = await CliRunner.RunAsync(CliEnvironment.Master(db), ["apply", "--config", await db.WriteRichConfigAsync(), "--lock-timeout", "1s"]);
         Assert.Equal(1, cli.ExitCode);
         Assert.Contains("55P03", cli.StdErr);
         Assert.Equal(before, await db.SnapshotAsync());
 
         await PostgresServer.Exec(migration, "COMMIT");
-        var converged = await db.ApplyAsync();
+        var converged = await db.ApplyAsync(db.RichLayout());
         Assert.True(converged.Committed);
-        Assert.True((await db.PlanAsync()).Plan.IsEmpty);
+        Assert.True((await db.PlanAsync(db.RichLayout())).Plan.IsEmpty);
     }
 
     [Fact]
     public async Task An_apply_waits_for_another_run_holding_the_advisory_lock_then_fails_cleanly()
     {
-        var db = await TestDb.CreateAsync();
+        var db = await TestDatabase.CreateAsync();
         string before = await db.SnapshotAsync();
         await using var other = await db.Server.OpenMasterAsync(db.Name);
         await PostgresServer.Exec(other, $"BEGIN; SELECT pg_advisory_xact_lock({PlanTransaction.AdvisoryLockKey})");
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<ApplyException>(() => db.ApplyAsync(options: ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(1) }));
+        var error = await Assert.ThrowsAsync<ApplyException>(() => db.ApplyAsync(db.RichLayout(), options: ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(1) }));
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(30));
         Assert.Contains(LockMessage, error.Message);
         Assert.Equal(before, await db.SnapshotAsync());
         await PostgresServer.Exec(other, "ROLLBACK");
-        Assert.True((await db.ApplyAsync()).Committed);
+        Assert.True((await db.ApplyAsync(db.RichLayout())).Committed);
     }
 }

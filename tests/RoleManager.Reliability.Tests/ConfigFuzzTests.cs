@@ -1,7 +1,6 @@
 using System.Text;
 using RoleManager.Config;
 using RoleManager.Errors;
-using RoleManager.Reliability.Tests.Support;
 using Xunit.Abstractions;
 
 namespace RoleManager.Reliability.Tests;
@@ -27,7 +26,7 @@ public sealed class ConfigFuzzTests(ITestOutputHelper output)
 
     public static IEnumerable<(string Name, string Text)> Seeds()
     {
-        string root = Repository.Root;
+        string root = RepositoryRoot.Path;
         foreach (var file in Directory.GetFiles(Path.Combine(root, "examples"), "*.yaml").Order())
             yield return (Path.GetFileName(file), File.ReadAllText(file));
         yield return ("design-sketch", """

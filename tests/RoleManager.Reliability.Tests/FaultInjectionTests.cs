@@ -1,6 +1,5 @@
 using RoleManager.Errors;
 using RoleManager.Execute;
-using RoleManager.Reliability.Tests.Support;
 using RoleManager.Testing;
 using Xunit.Abstractions;
 
@@ -19,10 +18,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     [Fact]
     public async Task Terminating_the_session_before_any_statement_leaves_the_catalog_as_it_was_and_the_next_run_converges()
     {
-        var db = await TestDb.CreateAsync();
+        var db = await TestDatabase.CreateAsync();
         await db.SeedExistingObjectsAsync();
         string before = await db.SnapshotAsync();
-        var planned = await db.PlanAsync();
+        var planned = await db.PlanAsync(db.RichLayout());
         int statements = planned.Plan.Changes.Length;
         output.WriteLine($"plan: {statements} statements");
         Assert.True(statements >= MinimumStatements, $"the plan has only {statements} statements:\n{string.Join("\n", planned.Plan.Changes.Select(c => c.Sql))}");
@@ -38,7 +37,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
                     if (i == target && await db.TerminateMasterSessionsAsync() == 1) Interlocked.Increment(ref injected);
                 },
             };
-            var error = await Assert.ThrowsAnyAsync<RoleManagerException>(() => db.ApplyAsync(executor));
+            var error = await Assert.ThrowsAnyAsync<RoleManagerException>(() => db.ApplyAsync(db.RichLayout(), executor));
             Assert.True(error is ApplyException or ConnectionException, $"statement {index}: {error.GetType().Name}: {error.Message}");
             Assert.Contains("nothing was changed", error.Message, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(db.Server.MasterPassword, error.Message);
@@ -49,42 +48,42 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.Equal(statements, injected);
         output.WriteLine($"faults injected: {injected}");
 
-        var converged = await db.ApplyAsync();
+        var converged = await db.ApplyAsync(db.RichLayout());
         Assert.True(converged.Committed);
         Assert.Equal(statements, converged.StatementsExecuted);
-        Assert.True((await db.PlanAsync()).Plan.IsEmpty);
+        Assert.True((await db.PlanAsync(db.RichLayout())).Plan.IsEmpty);
     }
 
     [Fact]
     public async Task Stopping_the_server_mid_apply_changes_nothing_and_the_run_after_the_restart_converges()
     {
         await using var server = await PostgresServer.StartAsync(Environment.GetEnvironmentVariable("PG_BIN"));
-        var db = await TestDb.CreateAsync(server);
+        var db = await TestDatabase.CreateAsync(server);
         await db.SeedExistingObjectsAsync();
         // The fixture runs with fsync and synchronous_commit off: make what exists before the apply durable.
         await using (var su = await server.OpenSuperuserAsync("postgres")) await PostgresServer.Exec(su, "CHECKPOINT");
         string before = await db.SnapshotAsync();
-        int statements = (await db.PlanAsync()).Plan.Changes.Length;
+        int statements = (await db.PlanAsync(db.RichLayout())).Plan.Changes.Length;
 
         var executor = new PlanExecutor
         {
             BeforeStatement = async (i, _, _) => { if (i == statements / 2) await server.CrashAsync(); },
         };
-        var error = await Assert.ThrowsAnyAsync<RoleManagerException>(() => db.ApplyAsync(executor));
+        var error = await Assert.ThrowsAnyAsync<RoleManagerException>(() => db.ApplyAsync(db.RichLayout(), executor));
         output.WriteLine(error.Message);
         Assert.True(error is ApplyException or ConnectionException, $"{error.GetType().Name}: {error.Message}");
         Assert.Contains("nothing was changed", error.Message, StringComparison.OrdinalIgnoreCase);
 
         // While the server is down the tool fails cleanly, too.
-        var down = await Assert.ThrowsAsync<ConnectionException>(() => db.ApplyAsync());
+        var down = await Assert.ThrowsAsync<ConnectionException>(() => db.ApplyAsync(db.RichLayout()));
         Assert.Contains("Cannot reach PostgreSQL", down.Message);
 
         await server.RestartAsync();
         string after = await db.SnapshotAsync();
         Assert.True(before == after, $"the catalog changed:\n{Diff(before, after)}");
-        var converged = await db.ApplyAsync();
+        var converged = await db.ApplyAsync(db.RichLayout());
         Assert.Equal(statements, converged.StatementsExecuted);
-        Assert.True((await db.PlanAsync()).Plan.IsEmpty);
+        Assert.True((await db.PlanAsync(db.RichLayout())).Plan.IsEmpty);
     }
 
     internal static string Diff(string before, string after)

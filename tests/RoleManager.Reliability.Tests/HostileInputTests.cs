@@ -2,7 +2,6 @@ using RoleManager.Testing;
 using System.Text;
 using RoleManager.Config;
 using RoleManager.Errors;
-using RoleManager.Reliability.Tests.Support;
 
 namespace RoleManager.Reliability.Tests;
 

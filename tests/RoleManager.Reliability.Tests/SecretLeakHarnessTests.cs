@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using RoleManager.Lambda.Runtime;
-using RoleManager.Reliability.Tests.Support;
 using RoleManager.Testing;
 using Xunit.Abstractions;
 
@@ -33,9 +32,9 @@ public sealed partial class SecretLeakHarnessTests(MotoServer moto, ITestOutputH
     [Fact]
     public async Task No_cli_command_prints_a_password_token_or_connection_string()
     {
-        var db = await TestDb.CreateAsync();
+        var db = await TestDatabase.CreateAsync();
         await db.SeedExistingObjectsAsync();
-        string config = await db.WriteConfigAsync();
+        string config = await db.WriteRichConfigAsync();
         string badConfig = Path.Combine(Path.GetTempPath(), $"rm-bad-{db.Name}.yaml");
         await File.WriteAllTextAsync(badConfig, $"database: {db.Name}\nroles: [{{ name: pg_{db.Prefix}, auth: password, password_env: APP_PASSWORD }}]\n");
         string[] secrets = [db.Server.MasterPassword, db.AppPassword, db.MigratorPassword, db.ReportingPassword, WrongPassword, db.Server.SuperPassword];
@@ -87,7 +86,7 @@ public sealed partial class SecretLeakHarnessTests(MotoServer moto, ITestOutputH
     public async Task No_lambda_action_logs_or_returns_a_password_token_or_connection_string()
     {
         var server = await PostgresServer.Shared;
-        var db = await TestDb.CreateAsync(server);
+        var db = await TestDatabase.CreateAsync(server);
         await db.SeedExistingObjectsAsync();
         string secretJson = JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -101,7 +100,7 @@ public sealed partial class SecretLeakHarnessTests(MotoServer moto, ITestOutputH
         {
             [RuntimeApiClient.EnvironmentVariable] = api.Address,
             ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = server.Port.ToString(), ["DB_NAME"] = db.Name, ["DB_USER"] = PostgresServer.MasterUser,
-            ["DB_PASSWORD_SECRET_ARN"] = secretArn, ["ROLE_MANAGER_CONFIG"] = db.ConfigYaml, ["ROLE_MANAGER_AUTH"] = "password",
+            ["DB_PASSWORD_SECRET_ARN"] = secretArn, ["ROLE_MANAGER_CONFIG"] = db.RichConfigYaml, ["ROLE_MANAGER_AUTH"] = "password",
             ["APP_PASSWORD"] = db.AppPassword, ["MIGRATOR_PASSWORD"] = db.MigratorPassword, ["REPORTING_PASSWORD"] = db.ReportingPassword,
             ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_ALLOW_EVENT_CONFIG"] = "true",
         };
@@ -150,7 +149,7 @@ public sealed partial class SecretLeakHarnessTests(MotoServer moto, ITestOutputH
 
     private static (Process Process, Task<string> StdOut, Task<string> StdErr) StartBootstrap(IReadOnlyDictionary<string, string> environment)
     {
-        string path = Path.Combine(Repository.Root, "artifacts", "lambda", "bootstrap");
+        string path = Path.Combine(RepositoryRoot.Path, "artifacts", "lambda", "bootstrap");
         Assert.True(File.Exists(path), $"{path} is missing: run bin/build-lambda-zip first.");
         var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var name in new[] { "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "AWS_PROFILE" }) start.Environment.Remove(name);

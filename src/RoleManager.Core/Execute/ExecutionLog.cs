@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RoleManager.Planning;
 
 namespace RoleManager.Execute;
 
@@ -21,8 +22,9 @@ public static partial class ExecutionLog
     [LoggerMessage(202, LogLevel.Debug, "advisory lock {key} taken")]
     public static partial void LockTaken(ILogger logger, long key);
 
-    [LoggerMessage(203, LogLevel.Debug, "execute {index}/{count} {kind}: {sql}")]
-    public static partial void Executing(ILogger logger, int index, int count, string kind, string sql);
+    /// <summary>Before each statement; the role/schema/object fields come from the change (<c>Change.Log</c>).</summary>
+    [LoggerMessage(203, LogLevel.Debug, "execute {index}/{count} {kind} role={role} schema={schema} object={objectName}: {sql}")]
+    public static partial void Executing(ILogger logger, int index, int count, ChangeKind kind, string role, string schema, string objectName, string sql);
 
     [LoggerMessage(204, LogLevel.Information, "{executed} of {count} statements executed, now: {description}")]
     public static partial void Progress(ILogger logger, int executed, int count, string description);
@@ -33,8 +35,8 @@ public static partial class ExecutionLog
     [LoggerMessage(206, LogLevel.Debug, "rollback ({reason})")]
     public static partial void RolledBack(ILogger logger, string reason);
 
-    [LoggerMessage(207, LogLevel.Information, "Change: {kind} {description}")]
-    public static partial void ChangeApplied(ILogger logger, string kind, string description);
+    [LoggerMessage(207, LogLevel.Information, "Change: {kind} {description} (role={role} schema={schema} object={objectName})")]
+    public static partial void ChangeApplied(ILogger logger, ChangeKind kind, string description, string role, string schema, string objectName);
 
     [LoggerMessage(211, LogLevel.Warning, "{warning}")]
     public static partial void TlsBelowVerifyFull(ILogger logger, string warning);

@@ -7,7 +7,8 @@ namespace RoleManager.Execute;
 
 /// <summary>
 /// Runs a plan's statements in order inside a <see cref="PlanTransaction"/>; the first failure stops it.
-/// Each statement is logged through <see cref="ExecutionLog"/> (the transaction's logger) before it runs.
+/// Each statement is logged through <see cref="ExecutionLog"/> (the transaction's logger) before it runs, with the
+/// fields its change carries (<see cref="Change.Log"/>).
 /// </summary>
 public sealed class PlanExecutor
 {
@@ -25,7 +26,8 @@ public sealed class PlanExecutor
             var change = plan.Changes[i];
             if (BeforeStatement is not null) await BeforeStatement(i, change, cancellationToken);
             var logger = transaction.Logger;
-            ExecutionLog.Executing(logger, i + 1, plan.Changes.Length, change.Kind.ToString(), change.Sql);
+            var fields = change.Log;
+            ExecutionLog.Executing(logger, i + 1, plan.Changes.Length, change.Kind, fields.Role, fields.Schema, fields.Object, change.Sql);
             if (i % ProgressEvery == ProgressEvery - 1) ExecutionLog.Progress(logger, i + 1, plan.Changes.Length, change.Description);
             await using var command = new NpgsqlCommand(change.ExecutableSql(), transaction.Connection);
             try
@@ -45,7 +47,7 @@ public sealed class PlanExecutor
                     "Check that the server is up and run again.", ex);
             }
             executed++;
-            if (logger.IsEnabled(LogLevel.Information)) ExecutionLog.ChangeApplied(logger, change.Kind.ToString(), change.Description);
+            ExecutionLog.ChangeApplied(logger, change.Kind, change.Description, fields.Role, fields.Schema, fields.Object);
         }
         return executed;
     }

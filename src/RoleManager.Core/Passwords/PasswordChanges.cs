@@ -17,10 +17,11 @@ public static class PasswordChanges
         var set = new Change(ChangeKind.SetPassword, description, sql + "'********'")
         {
             SecretSql = new Secret(sql + Ident.Literal(ScramVerifier.Create(role, password.Reveal()))),
+            Log = new(Role: role),
         };
         return version is null ? [set] : [set, Marker(role, version, versionOf ?? "its secret")];
     }
 
     public static Change Marker(string role, string version, string versionOf) =>
-        new(ChangeKind.SetPassword, $"record on role {role} that its password is version {version} of {versionOf}", PasswordMarker.Sql(role, version));
+        new(ChangeKind.SetPassword, $"record on role {role} that its password is version {version} of {versionOf}", PasswordMarker.Sql(role, version)) { Log = new(Role: role) };
 }

@@ -32,14 +32,30 @@ public enum ChangeKind
 }
 
 /// <summary>
+/// What a change is about, as the fields each of its log lines carries (the Lambda's JSON lines, the CLI's debug
+/// lines): set once where the change is built, so the executor never works them out from the SQL. <c>-</c> where
+/// the change is not about one (a change of the database's ACL has no schema). A role field may name several
+/// grantees, comma-separated, as the statement does.
+/// </summary>
+public sealed record ChangeLog(string Role = ChangeLog.NotApplicable, string Schema = ChangeLog.NotApplicable, string Object = ChangeLog.NotApplicable)
+{
+    public const string NotApplicable = "-";
+
+    public static readonly ChangeLog None = new();
+}
+
+/// <summary>
 /// One step of a plan: a one-line description and the exact SQL that will run. <see cref="Sql"/> is
 /// always safe to print; when the real statement carries a secret (a password verifier) it is held
-/// in <see cref="SecretSql"/>, which only the executor reveals.
+/// in <see cref="SecretSql"/>, which only the executor reveals. <see cref="Log"/> holds the fields to log.
 /// </summary>
 public sealed record Change(ChangeKind Kind, string Description, string Sql)
 {
     [JsonIgnore]
     public Secret? SecretSql { get; init; }
+
+    /// <summary>The role, schema and object the change is about, logged with each statement.</summary>
+    public ChangeLog Log { get; init; } = ChangeLog.None;
 
     public string ExecutableSql() => SecretSql?.Reveal() ?? Sql;
 }

@@ -37,7 +37,8 @@ internal static class ColumnPlanner
             context.ActAs(table.Owner);
             context.ActAs(schema.Owner);
             context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.RevokeObjects,
-                $"revoke {Privileges.ToSql(extra)} on columns {string.Join(", ", grant.Columns)} of table {grant.Schema}.{grant.Table} from {grant.Grantee}", sql));
+                $"revoke {Privileges.ToSql(extra)} on columns {string.Join(", ", grant.Columns)} of table {grant.Schema}.{grant.Table} from {grant.Grantee}", sql)
+            { Log = new(Role: grant.Grantee, Schema: grant.Schema, Object: grant.Table) });
         }
     }
 

@@ -44,7 +44,8 @@ internal static class OwnershipPlanner
                 context.ActAs(obj.Owner);
                 context.ActAs(owner);
                 context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterObjectOwner,
-                    $"make {owner} the owner of {Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name} (was {obj.Owner})", sql));
+                    $"make {owner} the owner of {Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name} (was {obj.Owner})", sql)
+                    { Log = new(Role: owner, Schema: obj.Schema, Object: obj.Name) });
             }
             if (!moved.TryGetValue((obj.Acl, obj.Owner), out var acl))
                 moved[(obj.Acl, obj.Owner)] = acl = obj.Acl.Remove(obj.Owner);

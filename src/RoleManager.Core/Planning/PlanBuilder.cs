@@ -146,7 +146,7 @@ internal sealed class PlanBuilder(int serverVersion)
     private Change BeginActingAs(string role) => new(
         ChangeKind.BeginActingAs,
         $"let the master user act as {role} for this transaction",
-        ActAsSql(role, serverVersion));
+        ActAsSql(role, serverVersion)) { Log = new(Role: role) };
 
     /// <summary>
     /// The grant that lets the master user use the privileges of, and SET ROLE to, <paramref name="role"/>:
@@ -164,10 +164,10 @@ internal sealed class PlanBuilder(int serverVersion)
     private static Change EndActingAs(string role, ActingAs how) => how.Kind == ActingAsKind.GrantThenRestore
         ? new(ChangeKind.EndActingAs,
             $"put the master user's membership in {role} back as it was (inherit {Word(how.Inherit)}, set {Word(how.Set)})",
-            $"GRANT {Ident.Quote(role)} TO CURRENT_USER WITH INHERIT {Word(how.Inherit).ToUpperInvariant()}, SET {Word(how.Set).ToUpperInvariant()}")
+            $"GRANT {Ident.Quote(role)} TO CURRENT_USER WITH INHERIT {Word(how.Inherit).ToUpperInvariant()}, SET {Word(how.Set).ToUpperInvariant()}") { Log = new(Role: role) }
         : new(ChangeKind.EndActingAs,
             $"remove the master user's temporary membership in {role}",
-            $"REVOKE {Ident.Quote(role)} FROM CURRENT_USER");
+            $"REVOKE {Ident.Quote(role)} FROM CURRENT_USER") { Log = new(Role: role) };
 
     private static string Word(bool value) => value ? "true" : "false";
 }

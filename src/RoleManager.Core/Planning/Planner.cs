@@ -73,7 +73,8 @@ public static class Planner
             string create = $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}";
             context.Builder.Add(Phase.Extensions, new Change(ChangeKind.CreateExtension,
                 schema is null ? $"create extension {extension}" : $"create extension {extension} in schema {schema}",
-                schema is null ? create : ExtensionSchemaGuard(schema, extension) + "; " + create));
+                schema is null ? create : ExtensionSchemaGuard(schema, extension) + "; " + create)
+            { Log = new(Schema: schema ?? ChangeLog.NotApplicable, Object: $"extension {extension}") });
         }
     }
 

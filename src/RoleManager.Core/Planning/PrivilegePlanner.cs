@@ -25,11 +25,13 @@ internal static class PrivilegePlanner
         foreach (var (privileges, grantees) in AclDiff.GroupBySet(wanted.Select(w => (w.Item1, AclDiff.Extra(w.Item2, AclDiff.Of(acl, w.Item1))))))
             context.Builder.Add(Phase.Database, new Change(ChangeKind.RevokeDatabase,
                 $"revoke {Privileges.ToSql(privileges)} on database {context.Desired.Database} from {string.Join(", ", grantees)}",
-                $"REVOKE {Privileges.ToSql(privileges)} ON DATABASE {db} FROM {SchemaPlanner.Grantees(grantees)}"));
+                $"REVOKE {Privileges.ToSql(privileges)} ON DATABASE {db} FROM {SchemaPlanner.Grantees(grantees)}")
+            { Log = new(Role: string.Join(", ", grantees), Object: $"database {context.Desired.Database}") });
         foreach (var (privileges, grantees) in AclDiff.GroupBySet(wanted.Select(w => (w.Item1, AclDiff.Missing(w.Item2, AclDiff.Of(acl, w.Item1))))))
             context.Builder.Add(Phase.Database, new Change(ChangeKind.GrantDatabase,
                 $"grant {Privileges.ToSql(privileges)} on database {context.Desired.Database} to {string.Join(", ", grantees)}",
-                $"GRANT {Privileges.ToSql(privileges)} ON DATABASE {db} TO {SchemaPlanner.Grantees(grantees)}"));
+                $"GRANT {Privileges.ToSql(privileges)} ON DATABASE {db} TO {SchemaPlanner.Grantees(grantees)}")
+            { Log = new(Role: string.Join(", ", grantees), Object: $"database {context.Desired.Database}") });
     }
 
     private static Privilege ToPrivilege(DatabasePrivilege p) => PrivilegeModel.ToPrivilege(p);
@@ -151,7 +153,8 @@ internal static class PrivilegePlanner
             var union = items.Aggregate(Privilege.None, (all, i) => all | i.Privileges);
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(union)} on all {plural} in schema {schema} {word.ToLowerInvariant()} {role}",
-                $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {SchemaPlanner.Grantees([role])}"));
+                $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {SchemaPlanner.Grantees([role])}")
+            { Log = new(Role: role, Schema: schema, Object: $"all {plural}") });
             return;
         }
         foreach (var owner in items.Select(i => i.Object.Owner).Distinct()) context.ActAs(owner);
@@ -162,7 +165,8 @@ internal static class PrivilegePlanner
             string what = chunk.Length == 1 ? $"{Privileges.KindSingular(kind).ToLowerInvariant()} {schema}.{chunk[0].Object.Name}" : $"{chunk.Length} {plural} in schema {schema}";
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(group.Key)} on {what} {word.ToLowerInvariant()} {role}",
-                $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {SchemaPlanner.Grantees([role])}"));
+                $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {SchemaPlanner.Grantees([role])}")
+            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Object.Name : $"{chunk.Length} {plural}") });
         }
     }
 
@@ -180,7 +184,8 @@ internal static class PrivilegePlanner
             context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.RevokeObjects,
                 $"revoke the grant option of {role} on {chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()} in schema {schema}",
                 $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON {Privileges.KindSingular(kind)} {string.Join(", ", chunk.Select(ObjectName))} " +
-                $"FROM {SchemaPlanner.Grantees([role])} CASCADE"));
+                $"FROM {SchemaPlanner.Grantees([role])} CASCADE")
+            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Name : $"{chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()}") });
     }
 
     internal static string ObjectName(DbObject obj) =>

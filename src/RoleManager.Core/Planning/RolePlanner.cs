@@ -31,7 +31,7 @@ internal static class RolePlanner
                      $"{(role.CreateDb ? "CREATEDB" : "NOCREATEDB")} {(role.CreateRole ? "CREATEROLE" : "NOCREATEROLE")} " +
                      $"INHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {role.ConnectionLimit}";
         var change = new Change(ChangeKind.CreateRole,
-            $"create role {role.Name} ({(role.Login ? "login" : "no login")}, auth {role.Auth.ToString().ToLowerInvariant()})", sql);
+            $"create role {role.Name} ({(role.Login ? "login" : "no login")}, auth {role.Auth.ToString().ToLowerInvariant()})", sql) { Log = new(Role: role.Name) };
         if (role.Auth == AuthMode.Password && role.Password is { } password)
         {
             change = change with
@@ -62,7 +62,7 @@ internal static class RolePlanner
         if (clauses.Count == 0) return;
         context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
             $"set {string.Join(", ", clauses)} on role {role.Name}",
-            $"ALTER ROLE {Ident.Quote(role.Name)} WITH {string.Join(" ", clauses)}"));
+            $"ALTER ROLE {Ident.Quote(role.Name)} WITH {string.Join(" ", clauses)}") { Log = new(Role: role.Name) });
     }
 
     private static void PlanSearchPath(PlanContext context, RoleSpec role, CurrentRole? current)
@@ -71,9 +71,9 @@ internal static class RolePlanner
         var have = current?.SearchPath ?? ImmutableArray<string>.Empty;
         if (have.SequenceEqual(wanted, StringComparer.Ordinal) && (current?.SearchPath is not null || wanted.IsEmpty)) return;
         var change = wanted.IsEmpty
-            ? new Change(ChangeKind.AlterRole, $"reset search_path of role {role.Name}", $"ALTER ROLE {Ident.Quote(role.Name)} RESET search_path")
+            ? new Change(ChangeKind.AlterRole, $"reset search_path of role {role.Name}", $"ALTER ROLE {Ident.Quote(role.Name)} RESET search_path") { Log = new(Role: role.Name) }
             : new Change(ChangeKind.AlterRole, $"set search_path of role {role.Name} to {string.Join(", ", wanted)}",
-                $"ALTER ROLE {Ident.Quote(role.Name)} SET search_path TO {Ident.QuoteList(wanted)}");
+                $"ALTER ROLE {Ident.Quote(role.Name)} SET search_path TO {Ident.QuoteList(wanted)}") { Log = new(Role: role.Name) };
         context.Builder.Add(Phase.AlterRoles, change);
     }
 
@@ -92,7 +92,7 @@ internal static class RolePlanner
 
         foreach (var group in role.MemberOf.Append(RdsIam).Distinct().Where(g => wanted.Contains(g) && have.All(m => m.Group != g)))
             context.Builder.Add(Phase.Memberships, new Change(ChangeKind.GrantMembership,
-                $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}"));
+                $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}") { Log = new(Role: role.Name, Object: $"role {group}") });
 
         // The connected master's own memberships (rds_superuser, the roles it created, acting-as grants) are what the tool
         // runs on: even with adopt: true they are never revoked, or the run would saw off the branch it sits on.
@@ -112,7 +112,8 @@ internal static class RolePlanner
                 continue;
             }
             context.Builder.Add(Phase.Memberships, new Change(ChangeKind.RevokeMembership,
-                whole ? $"remove {role.Name} from {membership.Group}" : $"remove the ADMIN option of {role.Name} on {membership.Group}", sql));
+                whole ? $"remove {role.Name} from {membership.Group}" : $"remove the ADMIN option of {role.Name} on {membership.Group}", sql)
+                { Log = new(Role: role.Name, Object: $"role {membership.Group}") });
         }
     }
 
@@ -122,7 +123,8 @@ internal static class RolePlanner
         if (current is null || current.DatabaseSettings.IsEmpty) return;
         context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
             $"reset the settings of role {role.Name} in database {context.Desired.Database} ({string.Join(", ", current.DatabaseSettings)})",
-            $"ALTER ROLE {Ident.Quote(role.Name)} IN DATABASE {Ident.Quote(context.Desired.Database)} RESET ALL"));
+            $"ALTER ROLE {Ident.Quote(role.Name)} IN DATABASE {Ident.Quote(context.Desired.Database)} RESET ALL")
+            { Log = new(Role: role.Name, Object: $"database {context.Desired.Database}") });
     }
 
     public static void PlanDrops(PlanContext context)
@@ -139,10 +141,10 @@ internal static class RolePlanner
                 context.ActAs(owner);
             string name = Ident.Quote(role.Name);
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
-                $"give what {role.Name} owns in this database to the master user", $"REASSIGN OWNED BY {name} TO CURRENT_USER"));
+                $"give what {role.Name} owns in this database to the master user", $"REASSIGN OWNED BY {name} TO CURRENT_USER") { Log = new(Role: role.Name) });
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
-                $"revoke every privilege of {role.Name} in this database", $"DROP OWNED BY {name}"));
-            context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole, $"drop role {role.Name}", $"DROP ROLE {name}"));
+                $"revoke every privilege of {role.Name} in this database", $"DROP OWNED BY {name}") { Log = new(Role: role.Name) });
+            context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole, $"drop role {role.Name}", $"DROP ROLE {name}") { Log = new(Role: role.Name) });
         }
     }
 }

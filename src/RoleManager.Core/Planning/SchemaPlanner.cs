@@ -40,7 +40,8 @@ internal static class SchemaPlanner
         {
             context.ActAs(schema.Owner);
             context.Builder.Add(Phase.Schemas, new Change(ChangeKind.CreateSchema,
-                $"create schema {schema.Name} owned by {schema.Owner}", $"CREATE SCHEMA {name} AUTHORIZATION {owner}"));
+                $"create schema {schema.Name} owned by {schema.Owner}", $"CREATE SCHEMA {name} AUTHORIZATION {owner}")
+                { Log = new(Role: schema.Owner, Schema: schema.Name) });
             return ImmutableDictionary<string, Privilege>.Empty;
         }
         if (current.Owner == schema.Owner) return current.Acl;
@@ -56,12 +57,13 @@ internal static class SchemaPlanner
             string db = Ident.Quote(context.Desired.Database);
             context.Builder.AddTemporary(
                 new Change(ChangeKind.GrantDatabase, $"let {schema.Owner} hold CREATE on the database while it takes over schema {schema.Name}",
-                    $"GRANT CREATE ON DATABASE {db} TO {owner}"),
+                    $"GRANT CREATE ON DATABASE {db} TO {owner}") { Log = new(Role: schema.Owner, Schema: schema.Name, Object: $"database {context.Desired.Database}") },
                 new Change(ChangeKind.RevokeDatabase, $"remove the temporary CREATE on the database from {schema.Owner}",
-                    $"REVOKE CREATE ON DATABASE {db} FROM {owner}"));
+                    $"REVOKE CREATE ON DATABASE {db} FROM {owner}") { Log = new(Role: schema.Owner, Schema: schema.Name, Object: $"database {context.Desired.Database}") });
         }
         context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
-            $"make {schema.Owner} the owner of schema {schema.Name} (was {current.Owner})", $"ALTER SCHEMA {name} OWNER TO {owner}"));
+            $"make {schema.Owner} the owner of schema {schema.Name} (was {current.Owner})", $"ALTER SCHEMA {name} OWNER TO {owner}")
+            { Log = new(Role: schema.Owner, Schema: schema.Name) });
         // The server moves the old owner's entry to the new owner; everything else stays.
         return current.Acl.Remove(current.Owner);
     }
@@ -75,11 +77,13 @@ internal static class SchemaPlanner
         foreach (var (privileges, grantees) in extra)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
                 $"revoke {Privileges.ToSql(privileges)} on schema {schema} from {string.Join(", ", grantees)}",
-                $"REVOKE {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(grantees)}"));
+                $"REVOKE {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(grantees)}")
+                { Log = new(Role: string.Join(", ", grantees), Schema: schema) });
         foreach (var (privileges, grantees) in missing)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.GrantSchema,
                 $"grant {Privileges.ToSql(privileges)} on schema {schema} to {string.Join(", ", grantees)}",
-                $"GRANT {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} TO {Grantees(grantees)}"));
+                $"GRANT {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} TO {Grantees(grantees)}")
+                { Log = new(Role: string.Join(", ", grantees), Schema: schema) });
     }
 
     /// <summary>A grantee list where PUBLIC is the keyword, not a quoted role name.</summary>

@@ -20,7 +20,7 @@ internal sealed class DriftLayout
 
     public TestDatabase Db { get; }
     public DesiredState Desired { get; }
-    public string Reporting => Db.Prefix + "_reporting";
+    public string Reporting => Db.Reporting;
 
     public static async Task<DriftLayout> CreateAsync()
     {
@@ -45,29 +45,8 @@ internal sealed class DriftLayout
         return layout;
     }
 
-    public static DesiredState Load(TestDatabase db, string extraRoles = "")
-    {
-        string reporting = db.Prefix + "_reporting";
-        var yaml = $$"""
-            database: {{db.Name}}
-            auth: password
-            schemas: [{ name: app, owner: {{db.Migrator}} }]
-            roles:
-              - { name: {{db.Migrator}}, password_env: M, search_path: [app] }
-              - { name: {{db.App}}, password_env: A, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
-              - { name: {{reporting}}, password_env: R, grants: [{ schema: app, profile: readonly }] }
-            {{extraRoles}}
-            """;
-        return ConfigLoader.Load(yaml, "drift.yaml", name => name.Length == 1 ? TestDatabase.Password(Role(db, name)) : null, new());
-    }
-
-    private static string Role(TestDatabase db, string env) => env switch
-    {
-        "M" => db.Migrator,
-        "A" => db.App,
-        "R" => db.Prefix + "_reporting",
-        _ => db.Prefix + "_" + env.ToLowerInvariant(),
-    };
+    public static DesiredState Load(TestDatabase db) =>
+        db.PasswordLayout($"  - {{ name: {db.Reporting}, password_env: R, grants: [{{ schema: app, profile: readonly }}] }}");
 
     public string Fill(string sql) => sql.Replace("{app}", Db.App).Replace("{migrator}", Db.Migrator).Replace("{reporting}", Reporting)
         .Replace("{db}", Db.Name).Replace("{p}", Db.Prefix).Replace("{master}", Testing.PostgresServer.MasterUser);

@@ -9,21 +9,7 @@ namespace RoleManager.Integration.Tests.Drift;
 /// <summary>The cases of issue 13 that are not a single drift on a converged database.</summary>
 public class WhyCasesTests
 {
-    private static DesiredState Load(TestDatabase db, string roles) =>
-        ConfigLoader.Load($$"""
-            database: {{db.Name}}
-            auth: password
-            schemas: [{ name: app, owner: {{db.Migrator}} }]
-            roles:
-              - { name: {{db.Migrator}}, password_env: M, search_path: [app] }
-              - { name: {{db.App}}, password_env: A, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
-            {{roles}}
-            """, "why.yaml", env => env switch
-        {
-            "M" => TestDatabase.Password(db.Migrator),
-            "A" => TestDatabase.Password(db.App),
-            _ => TestDatabase.Password(db.Prefix + "_" + env.ToLowerInvariant()),
-        }, new());
+    private static DesiredState Load(TestDatabase db, string roles) => db.PasswordLayout(roles);
 
     private static async Task<CheckResult> CheckAsync(TestDatabase db, DesiredState desired) =>
         (await db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None)).Check;

@@ -73,7 +73,7 @@ public sealed class SecretRole
     /// <summary>The CLI's environment: the master's libpq variables and moto's AWS variables.</summary>
     public Dictionary<string, string?> CliEnvironment()
     {
-        var env = Integration.Tests.CliEnvironment.Master(Db);
+        var env = Testing.CliEnvironment.Master(Db);
         foreach (var (k, v) in Moto.AwsVariables(Region)) env[k] = v;
         return env;
     }

@@ -28,12 +28,12 @@ public class ExtensionSchemaHijackTests
         await db.ApplyAsync(db.DefaultLayout());
         await using (var migrator = await db.LoginAsync(db.Migrator))
             await TestDatabase.Exec(migrator, plant);
-        string before = await ShapeSql.OwnSnapshotAsync(db);
+        string before = await db.SnapshotAsync();
 
         var ex = await Assert.ThrowsAsync<ApplyException>(() => db.ApplyAsync(db.DefaultLayout() with { Extensions = ["pgcrypto"] }));
 
         Assert.Contains("extension \"pgcrypto\" was not created: schema \"app\" holds routines or operators", ex.ToString());
-        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
+        Assert.Equal(before, await db.SnapshotAsync());
         await using var su = await db.SuperuserAsync();
         Assert.Equal(0L, await TestDatabase.Scalar<long>(su, "SELECT count(*) FROM pg_extension WHERE extname = 'pgcrypto'"));
     }

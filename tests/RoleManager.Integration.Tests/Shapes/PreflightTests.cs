@@ -14,13 +14,13 @@ public class PreflightTests
     {
         var db = await TestDatabase.CreateAsync();
         var desired = db.DefaultLayout() with { Extensions = ["rm_no_such_extension"] };
-        string before = await ShapeSql.OwnSnapshotAsync(db);
+        string before = await db.SnapshotAsync();
 
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(desired));
 
         Assert.Contains("\"rm_no_such_extension\"", ex.Message);
         Assert.Contains("pg_available_extensions", ex.Message);
-        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
+        Assert.Equal(before, await db.SnapshotAsync());
     }
 
     [Fact]
@@ -85,12 +85,12 @@ public class PreflightTests
         if (db.Server.VersionNum < 160000) return; // before 16 CREATEROLE may alter any non-superuser role
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {db.Migrator} LOGIN PASSWORD '{TestDatabase.Password(db.Migrator)}'");
-        string before = await ShapeSql.OwnSnapshotAsync(db);
+        string before = await db.SnapshotAsync();
 
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(db.DefaultLayout()));
 
         Assert.Contains($"\"{db.Migrator}\"", ex.Message);
         Assert.Contains($"GRANT \"{db.Migrator}\" TO \"{PostgresServer.MasterUser}\" WITH ADMIN OPTION;", ex.Message);
-        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
+        Assert.Equal(before, await db.SnapshotAsync());
     }
 }

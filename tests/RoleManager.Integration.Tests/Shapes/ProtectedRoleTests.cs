@@ -12,9 +12,9 @@ public class ProtectedRoleTests
 {
     private static async Task<PlanException> RefusedAsync(TestDatabase db, Model.DesiredState desired)
     {
-        string before = await ShapeSql.OwnSnapshotAsync(db);
+        string before = await db.SnapshotAsync();
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(desired));
-        Assert.Equal(before, await ShapeSql.OwnSnapshotAsync(db));
+        Assert.Equal(before, await db.SnapshotAsync());
         return ex;
     }
 

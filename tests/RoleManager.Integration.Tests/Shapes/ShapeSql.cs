@@ -39,13 +39,6 @@ internal static class ShapeSql
         return rows;
     }
 
-    /// <summary>
-    /// <see cref="TestDatabase.SnapshotAsync"/> without the master's memberships in other tests' roles: tests run in
-    /// parallel on one cluster and the master is cluster-wide.
-    /// </summary>
-    public static async Task<string> OwnSnapshotAsync(TestDatabase db) =>
-        string.Join("\n", (await db.SnapshotAsync()).Split('\n').Where(l => !l.StartsWith("member ", StringComparison.Ordinal) || l.Contains(db.Prefix, StringComparison.Ordinal)));
-
     public static DesiredState Config(TestDatabase db, string yaml) =>
         RoleManager.Config.ConfigLoader.Load($"database: {db.Name}\n" + yaml, "t.yaml", _ => null, new());
 }

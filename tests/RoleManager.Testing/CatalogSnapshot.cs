@@ -1,15 +1,14 @@
 using Npgsql;
-using RoleManager.Testing;
 
-namespace RoleManager.Reliability.Tests.Support;
+namespace RoleManager.Testing;
 
 /// <summary>
 /// Everything an apply could change, as sorted text lines to compare: the database's ACL and owner, every
 /// schema, relation, sequence, routine (owner + ACL), default ACLs, extensions, and — for the test's roles
 /// (its prefix), the master and the rds_* roles — every attribute, the password verifier, per-database
 /// settings and every membership of the test's roles with all its options (admin, and inherit/set on 16+), plus
-/// the master's rds_* memberships (not the master's ADMIN on other tests' roles: those change in parallel). Extended from
-/// tests/RoleManager.Integration.Tests/TestDatabase.cs.
+/// the master's rds_* memberships (not the master's ADMIN on other tests' roles: those change in parallel, so every
+/// test compares this one snapshot without filtering it).
 /// </summary>
 public static class CatalogSnapshot
 {
