@@ -271,6 +271,26 @@ public class GroupRolesTests
         Assert.DoesNotContain(sql, s => s.StartsWith("CREATE ROLE \"appdb_app_readonly\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Inspect_writes_grant_mode_direct_when_roles_hold_a_shared_grant_themselves_so_the_config_plans_nothing()
+    {
+        var scope = Load(Readers(1, "grant_mode: direct")) is var one ? one with { Roles = one.Roles.Add(one.FindRole("reader1")! with { Name = "reader2" }) } : null!;
+        var current = CatalogBuilder.Converged(AuthMode.None)
+            .Role("reader1").Role("reader2")
+            .Schema("app", "migrator", ("app", Privilege.Usage), ("reader1", Privilege.Usage), ("reader2", Privilege.Usage))
+            .Default("migrator", "app", ObjectKind.Table, ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete),
+                ("reader1", Privilege.Select), ("reader2", Privilege.Select))
+            .Build();
+
+        var config = Reporting.InspectYaml.Read(scope, current);
+        string yaml = Reporting.InspectYaml.Write(scope, current);
+
+        Assert.Equal("direct", config.GrantMode);
+        Assert.Contains("grant_mode: direct", yaml);
+        Assert.DoesNotContain(ConfigLoader.Load(yaml, "inspected.yaml", _ => null, new()).Roles, r => r.GeneratedGroup is not null);
+        Assert.Null(Reporting.InspectYaml.Read(Load(Readers(1)), CatalogBuilder.Converged(AuthMode.None).Build()).GrantMode);
+    }
+
     private static CurrentState Marked(CurrentState current, string role, string comment) =>
         current with { Roles = current.Roles.SetItem(role, current.Roles[role] with { Comment = comment }) };
 }
