@@ -106,7 +106,8 @@ public static class GroupRoles
             if (!list.Contains(role.Name)) list.Add(role.Name);
         }
 
-        var grouped = order.Where(k => UsesGroup(schemaModes?.GetValueOrDefault(k.Schema, mode) ?? mode, holders[k].Count))
+        GrantMode ModeOf(string schema) => schemaModes?.GetValueOrDefault(schema, mode) ?? mode;
+        var grouped = order.Where(k => UsesGroup(ModeOf(k.Schema), holders[k].Count))
             .OrderBy(k => state.Schemas.IndexOf(state.Schemas.First(s => s.Name == k.Schema)))
             .ThenBy(k => k.Profile).ThenBy(k => k.Execute).ToList();
         if (grouped.Count == 0) return state;
@@ -120,7 +121,7 @@ public static class GroupRoles
             {
                 clash = true;
                 problem(name, $"role \"{name}\" is declared, but that is the name of the group role that carries {Describe(key)} " +
-                              $"(grant_mode groups{(mode == GrantMode.Auto ? ", or auto with " + AutoThreshold + " or more holders" : "")}): " +
+                              $"(grant_mode {(ModeOf(key.Schema) == GrantMode.Auto ? $"auto, with {holders[key].Count} holders" : "groups")}): " +
                               $"rename the declared role, or set 'grant_mode: direct' on schema {key.Schema}");
             }
             if (grouped.Any(other => other != key && names[other] == name))
