@@ -11,7 +11,10 @@ internal sealed record BenchOptions(
     string? CliBefore, string? BootstrapBefore)
 {
     /// <summary>The sections, in the order they run; <c>--section</c> picks some.</summary>
-    public static readonly string[] AllSections = ["lambda", "catalog", "default-layout", "tls", "people"];
+    public static readonly string[] AllSections = ["lambda", "catalog", "default-layout", "tls", "people", "group-grants"];
+
+    /// <summary>Every --key value as given, for sections that read their own options (group-grants).</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
 
     public bool Runs(string section) => Sections.Contains(section);
 
@@ -33,7 +36,7 @@ internal sealed record BenchOptions(
           --cold-starts N              Lambda cold starts per build on the small database (default: 10)
           --large-cold-starts N        Lambda cold starts per build on the large database (default: 3)
           --no-lambda                  skip the Lambda cold starts (the lambda section and the cold starts on large)
-          --section NAME[,NAME]        run only these sections: lambda, catalog, default-layout, tls, people (default: all)
+          --section NAME[,NAME]        run only these sections: lambda, catalog, default-layout, tls, people, group-grants (default: all)
           --default-tables N           tables in the app schema of the default-layout comparison (default: 10000)
           --default-repeats N          interleaved runs of that comparison (default: 9)
           --people N,N,...             login roles of the people-scale section (default: 1000,5000)
@@ -42,6 +45,9 @@ internal sealed record BenchOptions(
           --cli-before FILE            a second role-manager build (e.g. before a change), measured interleaved with --cli
                                        in the default-layout section
           --bootstrap-before FILE      a second AOT bootstrap, measured interleaved in the tls section
+          --group-tables N             tables of the group-grants section's schema (default: 10000)
+          --group-readers N            readers already there before one is added (default: 10)
+          --group-repeats N            interleaved rounds of that section (default: 5)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -72,7 +78,8 @@ internal sealed record BenchOptions(
             ParseSections(values.GetValueOrDefault("section")), Int("default-tables", 10000), Int("default-repeats", 9),
             List(values.GetValueOrDefault("people") ?? "1000,5000"), Int("people-cap", 300), Int("tls-cold-starts", 9),
             values.TryGetValue("cli-before", out var cb) ? Path.GetFullPath(cb) : null,
-            values.TryGetValue("bootstrap-before", out var bb) ? Path.GetFullPath(bb) : null);
+            values.TryGetValue("bootstrap-before", out var bb) ? Path.GetFullPath(bb) : null)
+        { Values = values };
     }
 
     private static List<int> List(string text) =>

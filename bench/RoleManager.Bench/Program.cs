@@ -94,6 +94,8 @@ try
             await SaveAsync();
         }
     }
+    if (options.Runs("group-grants"))
+        Console.WriteLine(await new GroupGrantsBench(fixture, options, Progress).RunAsync());
     await SaveAsync();
     Console.WriteLine();
     Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(options.Output, "results.md")));

@@ -8,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace RoleManager.Config;
 
 /// <summary>Values that fill what a config file leaves out (flags and environment variables).</summary>
-public sealed record ConfigDefaults(string? Database = null, AuthMode Auth = AuthMode.Iam);
+public sealed record ConfigDefaults(string? Database = null, AuthMode Auth = AuthMode.Iam, GrantMode GrantMode = GrantMode.Auto);
 
 /// <summary>
 /// Reads a YAML (or JSON) layout into a <see cref="DesiredState"/>. Every problem is collected, not just
@@ -117,13 +117,16 @@ public static class ConfigLoader
 /// <summary>The walk over one document; collects problems as it goes.</summary>
 internal sealed class ConfigReader(string source, Func<string, string?> environment, ConfigDefaults defaults)
 {
-    private static readonly string[] TopKeys = ["database", "auth", "schemas", "roles", "extensions"];
-    private static readonly string[] SchemaKeys = ["name", "owner"];
+    private static readonly string[] TopKeys = ["database", "auth", "grant_mode", "schemas", "roles", "extensions"];
+    private static readonly string[] SchemaKeys = ["name", "owner", "grant_mode"];
     private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
 
     public List<string> Problems { get; } = new();
+
+    /// <summary>The <c>grant_mode</c> of each schema that sets one (else the top-level one applies).</summary>
+    private readonly Dictionary<string, GrantMode> _schemaModes = new(StringComparer.Ordinal);
 
     private void Problem(YamlNode node, string path, string message) =>
         Problems.Add(Names.Printable($"{source}:{node.Start.Line}:{node.Start.Column}: {path}: {message}"));
@@ -136,6 +139,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         else if (Names.Problem(database, "database") is { } p) Problem(Child(root, "database") ?? root, "database", p);
 
         var defaultAuth = Enum(root, "auth", "", ParseAuth) ?? defaults.Auth;
+        var grantMode = Enum(root, "grant_mode", "", GroupRoles.ParseMode) ?? defaults.GrantMode;
         var schemas = ReadList(root, "schemas", ReadSchema);
         var roles = ReadList(root, "roles", (node, path) => ReadRole(node, path, defaultAuth));
         var extensions = ReadExtensions(root);
@@ -149,7 +153,16 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         var schemaNames = schemas.Select(s => s.Spec.Name).Append("public").ToHashSet(StringComparer.Ordinal);
         foreach (var (name, schema, node, path) in extensions.Where(e => e.Schema is not null && !schemaNames.Contains(e.Schema)))
             Problem(node, path + ".schema", $"schema \"{schema}\" of extension \"{name}\" is not declared under 'schemas' (nor public)");
-        return CrossCheck(state, schemas, roles);
+        var checkedState = CrossCheck(state, schemas, roles);
+        if (checkedState is null) return null;
+        // The group roles are generated after every reference is checked, so problems name what the user wrote.
+        var grouped = GroupRoles.Apply(checkedState, grantMode, _schemaModes, (role, message) =>
+        {
+            var declared = roles.FirstOrDefault(r => r.Spec.Name == role);
+            if (declared is null) Problems.Add(Names.Printable($"{source}: grant_mode: {message}"));
+            else Problem(Child((YamlMappingNode)declared.Node, "name") ?? declared.Node, declared.Path + ".name", message);
+        });
+        return Problems.Count > 0 ? null : grouped;
     }
 
     private sealed record Located<T>(T Spec, YamlNode Node, string Path, YamlNode? Extra = null);
@@ -192,6 +205,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         string? name = Required(map, "name", path);
         if (name is not null && Names.SchemaProblem(name) is { } p) Problem(Child(map, "name")!, path + ".name", p);
         string owner = Scalar(map, "owner", path) ?? "";
+        if (name is not null && Enum(map, "grant_mode", path, GroupRoles.ParseMode) is { } mode) _schemaModes[name] = mode;
         return name is null ? null : new Located<SchemaSpec>(new SchemaSpec(name, owner), map, path);
     }
 
@@ -395,7 +409,12 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         var parsed = parse(value);
         if (parsed is null)
         {
-            string allowed = key == "auth" ? "iam, password or none" : "owner, readwrite, readonly or all";
+            string allowed = key switch
+            {
+                "auth" => "iam, password or none",
+                "grant_mode" => "auto, direct or groups",
+                _ => "owner, readwrite, readonly or all",
+            };
             Problem(Child(map, key)!, Join(path, key), $"'{value}' is not valid: use {allowed}");
         }
         return parsed;

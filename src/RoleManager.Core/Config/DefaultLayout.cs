@@ -13,7 +13,8 @@ public sealed record DefaultLayoutOptions(
     AuthMode Auth = AuthMode.Iam,
     Profile AppProfile = Profile.ReadWrite,
     Secret? AppPassword = null,
-    Secret? MigratorPassword = null);
+    Secret? MigratorPassword = null,
+    GrantMode GrantMode = GrantMode.Auto);
 
 /// <summary>
 /// The layout produced from names alone (DESIGN.md, "The default layout"): a migrator that owns the
@@ -39,7 +40,7 @@ public static class DefaultLayout
 
         var searchPath = ImmutableArray.Create(options.Schema);
         var connect = ImmutableArray.Create(DatabasePrivilege.Connect, DatabasePrivilege.Temporary);
-        return new DesiredState(
+        var state = new DesiredState(
             options.Database,
             [new SchemaSpec(options.Schema, options.MigratorUser)],
             [
@@ -51,5 +52,9 @@ public static class DefaultLayout
                     PasswordSource: options.Auth == AuthMode.Password ? new(Passwords.PasswordOrigin.Environment, "APP_PASSWORD") : null),
             ],
             []);
+        // One app role: auto keeps its grant direct, so the default plan is the same as before group roles existed.
+        state = GroupRoles.Apply(state, options.GrantMode, null, (_, message) => problems.Add(message));
+        if (problems.Count > 0) throw new ConfigException(problems);
+        return state;
     }
 }

@@ -12,13 +12,15 @@ public sealed record LayoutInputs(
     string? AppUser = null,
     string? MigratorUser = null,
     AuthMode? Auth = null,
-    Profile? AppProfile = null);
+    Profile? AppProfile = null,
+    GrantMode? GrantMode = null);
 
 /// <summary>
 /// Turns the inputs into a validated <see cref="DesiredState"/> before anything connects: a bad
 /// config is reported without a connection ever being opened. Environment variables are the reference
 /// implementation's: <c>DB_NAME</c>, <c>DB_SCHEMA</c>, <c>APP_USER</c>, <c>MIGRATOR_USER</c>, plus
-/// <c>APP_PASSWORD</c>/<c>MIGRATOR_PASSWORD</c> for <c>auth: password</c>.
+/// <c>APP_PASSWORD</c>/<c>MIGRATOR_PASSWORD</c> for <c>auth: password</c>, and <c>ROLE_MANAGER_GRANT_MODE</c>
+/// (auto, direct, groups: the <c>grant_mode</c> of a config that does not set one).
 /// </summary>
 public static class LayoutSource
 {
@@ -26,12 +28,13 @@ public static class LayoutSource
     {
         string database = inputs.Database ?? NonEmpty(environment("DB_NAME")) ?? connectionDatabase;
         var auth = inputs.Auth ?? AuthMode.Iam;
+        var grantMode = inputs.GrantMode ?? GrantModeFrom(environment("ROLE_MANAGER_GRANT_MODE"));
         if (inputs.ConfigPath is not null && inputs.ConfigText is not null)
             throw new ConfigException("Give the layout either as a config file or as config text, not both.");
         if (inputs.ConfigPath is not null)
-            return ConfigLoader.LoadFile(inputs.ConfigPath, environment, new ConfigDefaults(database, auth));
+            return ConfigLoader.LoadFile(inputs.ConfigPath, environment, new ConfigDefaults(database, auth, grantMode));
         if (inputs.ConfigText is not null)
-            return ConfigLoader.Load(inputs.ConfigText, "config", environment, new ConfigDefaults(database, auth));
+            return ConfigLoader.Load(inputs.ConfigText, "config", environment, new ConfigDefaults(database, auth, grantMode));
 
         return DefaultLayout.Build(new DefaultLayoutOptions(
             database,
@@ -41,8 +44,13 @@ public static class LayoutSource
             auth,
             inputs.AppProfile ?? Profile.ReadWrite,
             Password(environment("APP_PASSWORD")),
-            Password(environment("MIGRATOR_PASSWORD"))));
+            Password(environment("MIGRATOR_PASSWORD")),
+            grantMode));
     }
+
+    private static GrantMode GrantModeFrom(string? value) =>
+        NonEmpty(value) is not { } text ? GrantMode.Auto
+        : GroupRoles.ParseMode(text) ?? throw new ConfigException($"ROLE_MANAGER_GRANT_MODE is '{Names.Printable(text)}': use auto, direct or groups.");
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -86,6 +86,7 @@ public sealed class CatalogInspector : ICatalogInspector
                 Memberships = groups.Select((g, i) => new Membership(g, admin[i], revocable[i] == true)).ToImmutableArray(),
                 DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
+                Comment = reader.IsDBNull(18) ? null : reader.GetString(18),
             };
             roles[role.Name] = role;
         }

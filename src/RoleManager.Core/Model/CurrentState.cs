@@ -57,6 +57,9 @@ public sealed record CurrentRole(
 
     /// <summary>Every database-independent setting (<c>rolconfig</c>), as <c>name=value</c>.</summary>
     public ImmutableArray<string> Settings { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>The role's comment (<c>COMMENT ON ROLE</c>): how a generated group role is recognised as RoleManager's.</summary>
+    public string? Comment { get; init; }
 }
 
 public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl);

@@ -74,6 +74,29 @@ public sealed record RoleSpec(
     /// CREATEROLE or a privileged membership); without it such a role is never altered, granted to, dropped or reassigned.
     /// </summary>
     public bool Adopt { get; init; }
+
+    /// <summary>
+    /// Set on the NOLOGIN group roles the config layer generates (<c>grant_mode: groups</c>, or <c>auto</c> when a grant
+    /// is shared): the role exists only to carry one profile on one schema. The planner marks it with
+    /// <see cref="GroupRoleOrigin.Comment"/> when it creates it, and refuses a role of that name that does not carry the mark.
+    /// </summary>
+    public GroupRoleOrigin? GeneratedGroup { get; init; }
+}
+
+/// <summary>
+/// What a generated group role stands for: <paramref name="Profile"/> (with EXECUTE when <paramref name="Execute"/>) on
+/// <paramref name="Schema"/> of <paramref name="Database"/>. Roles are cluster-wide, so the database is part of it.
+/// </summary>
+public sealed record GroupRoleOrigin(string Database, string Schema, Profile Profile, bool Execute)
+{
+    /// <summary>The prefix of every mark: a role whose comment starts so was made by RoleManager.</summary>
+    public const string CommentPrefix = "RoleManager group role: ";
+
+    /// <summary>
+    /// The role's comment (<c>COMMENT ON ROLE</c>): the proof that an existing role of this name is ours, and for what.
+    /// </summary>
+    public string Comment =>
+        $"{CommentPrefix}{Profile.ToString().ToLowerInvariant()}{(Execute ? " with execute" : "")} on schema {Schema} in database {Database}";
 }
 
 public enum DatabasePrivilege

@@ -16,6 +16,7 @@ public static class Planner
     public static Plan Plan(DesiredState desired, CurrentState current)
     {
         CheckServerFits(desired, current);
+        GroupRoleGuard.Check(desired, current);
         ProtectedRoles.Check(desired, current);
         var builder = new PlanBuilder(current.Server.VersionNum);
         var context = new PlanContext(desired, current, builder);

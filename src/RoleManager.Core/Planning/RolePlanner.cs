@@ -41,6 +41,11 @@ internal static class RolePlanner
             };
         }
         context.Builder.Add(Phase.CreateRoles, change);
+        // The mark that makes a generated group role ours (GroupRoleGuard): without it the next plan would refuse the role.
+        if (role.GeneratedGroup is { } origin)
+            context.Builder.Add(Phase.CreateRoles, new Change(ChangeKind.CreateRole,
+                $"mark role {role.Name} as the group role for {GroupRoleGuard.Describe(origin)}",
+                $"COMMENT ON ROLE {Ident.Quote(role.Name)} IS {Ident.Literal(origin.Comment)}") { Log = new(Role: role.Name) });
     }
 
     private static void PlanExistingRole(PlanContext context, RoleSpec role, CurrentRole current)
@@ -92,7 +97,7 @@ internal static class RolePlanner
 
         foreach (var group in role.MemberOf.Append(RdsIam).Distinct().Where(g => wanted.Contains(g) && have.All(m => m.Group != g)))
             context.Builder.Add(Phase.Memberships, new Change(ChangeKind.GrantMembership,
-                $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}") { Log = new(Role: role.Name, Object: $"role {group}") });
+                $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}{InheritOption(context, group)}") { Log = new(Role: role.Name, Object: $"role {group}") });
 
         // The connected master's own memberships (rds_superuser, the roles it created, acting-as grants) are what the tool
         // runs on: even with adopt: true they are never revoked, or the run would saw off the branch it sits on.
@@ -116,6 +121,14 @@ internal static class RolePlanner
                 { Log = new(Role: role.Name, Object: $"role {membership.Group}") });
         }
     }
+
+    /// <summary>
+    /// A generated group role gives its members their grants only through inheritance. Before 16 a membership
+    /// inherits when the member has INHERIT (declared roles always get it, in an earlier phase); from 16 the option is
+    /// per grant, so it is written out rather than left to the member's attribute at the moment of the grant.
+    /// </summary>
+    private static string InheritOption(PlanContext context, string group) =>
+        context.Version >= 160000 && context.Desired.FindRole(group)?.GeneratedGroup is not null ? " WITH INHERIT TRUE" : "";
 
     /// <summary>Settings made for a declared role in this database only override the declared ones: none is declared, so all go.</summary>
     private static void PlanDatabaseSettings(PlanContext context, RoleSpec role, CurrentRole? current)

@@ -49,7 +49,13 @@ public static class InspectYaml
                 Grants: grants.Count > 0 ? grants : null));
         }
         var extensions = current.Extensions.Where(e => e != "plpgsql").Order(StringComparer.Ordinal).ToList();
-        return new InspectedConfig(current.Server.Database, schemas, roles, extensions.Count > 0 ? extensions : null);
+        // Auto mode would route a grant that several roles hold through a group role: say the roles hold them directly.
+        bool shared = roles.SelectMany(r => (r.Grants ?? []).Select(g => (g.Schema, g.Profile, Execute: g.Profile == "readonly" && g.Execute == true, r.Name)))
+            .GroupBy(g => (g.Schema, g.Profile, g.Execute)).Any(g => g.Select(x => x.Name).Distinct().Count() >= GroupRoles.AutoThreshold);
+        return new InspectedConfig(current.Server.Database, schemas, roles, extensions.Count > 0 ? extensions : null)
+        {
+            GrantMode = shared ? "direct" : null,
+        };
     }
 
     /// <summary>The environment variable inspect proposes for a password role: its name in capitals, then _PASSWORD.</summary>
@@ -85,6 +91,7 @@ public static class InspectYaml
     private static string ToYaml(InspectedConfig config)
     {
         var root = new YamlMappingNode { { "database", config.Database } };
+        if (config.GrantMode is { } mode) root.Add("grant_mode", mode);
         var schemas = new YamlSequenceNode();
         foreach (var s in config.Schemas) schemas.Add(new YamlMappingNode { { "name", s.Name }, { "owner", s.Owner } });
         root.Add("schemas", schemas);

@@ -10,7 +10,14 @@ public sealed record InspectedConfig(
     string Database,
     IReadOnlyList<InspectedSchema> Schemas,
     IReadOnlyList<InspectedRole> Roles,
-    IReadOnlyList<string>? Extensions);
+    IReadOnlyList<string>? Extensions)
+{
+    /// <summary>
+    /// <c>direct</c> when roles hold a grant they share themselves: the default (auto) would move such a grant to a group
+    /// role, and the config must plan nothing on the database it was read from. Null otherwise.
+    /// </summary>
+    public string? GrantMode { get; init; }
+}
 
 public sealed record InspectedSchema(string Name, string Owner);
 

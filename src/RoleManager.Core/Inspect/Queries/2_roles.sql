@@ -4,7 +4,8 @@
 -- Memberships come with their ADMIN option and whether the master may revoke them: before 16 CREATEROLE
 -- may revoke any membership in a non-superuser role; from 16 only the grantor (or who has its privileges)
 -- may, and it needs ADMIN on the group. The settings made for this role in this database only
--- (ALTER ROLE ... IN DATABASE ... SET) come last, as name=value strings.
+-- (ALTER ROLE ... IN DATABASE ... SET) come next, as name=value strings; last the role's comment, the mark
+-- of a generated group role (docs/group-roles.md).
 SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolinherit,
        r.rolreplication, r.rolbypassrls, r.rolconnlimit,
        (SELECT substr(s, length('search_path=') + 1) FROM unnest(r.rolconfig) s WHERE s LIKE 'search_path=%') AS search_path,
@@ -22,6 +23,7 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
              FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text) AS membership_revocable,
        ARRAY(SELECT unnest(s.setconfig) FROM pg_db_role_setting s
              WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS database_settings,
-       coalesce(r.rolconfig, ARRAY[]::text[]) AS settings
+       coalesce(r.rolconfig, ARRAY[]::text[]) AS settings,
+       pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment
 FROM pg_roles r
 WHERE r.rolname = ANY($1);
