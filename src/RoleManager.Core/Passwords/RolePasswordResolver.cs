@@ -38,15 +38,21 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
 
         var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), cancellationToken);
         var resolved = new Dictionary<string, RoleSpec>(StringComparer.Ordinal);
-        foreach (var role in roles)
-        {
-            stored.TryGetValue(role.Name, out var current);
-            resolved[role.Name] = role.PasswordSource!.Origin == PasswordOrigin.Secret
-                ? await FromSecretAsync(role, current, forLogins, cancellationToken)
-                : await FromEnvironmentAsync(role, current, cancellationToken);
-        }
+        // password_env roles: one login each, on a bounded pool (1,000 roles one after another took minutes, on plan too).
+        var fromEnvironment = roles.Where(r => r.PasswordSource!.Origin != PasswordOrigin.Secret).ToList();
+        var environmentResults = new RoleSpec[fromEnvironment.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, fromEnvironment.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = LoginParallelism, CancellationToken = cancellationToken },
+            async (i, token) => environmentResults[i] = await FromEnvironmentAsync(fromEnvironment[i], stored.GetValueOrDefault(fromEnvironment[i].Name), token));
+        for (int i = 0; i < fromEnvironment.Count; i++) resolved[fromEnvironment[i].Name] = environmentResults[i];
+        // Secrets one after another: the version and value caches make the repeats free.
+        foreach (var role in roles.Where(r => r.PasswordSource!.Origin == PasswordOrigin.Secret))
+            resolved[role.Name] = await FromSecretAsync(role, stored.GetValueOrDefault(role.Name), forLogins, cancellationToken);
         return desired with { Roles = desired.Roles.Select(r => resolved.GetValueOrDefault(r.Name) ?? r).ToImmutableArray() };
     }
+
+    /// <summary>The same bound as the check's logins (<see cref="Check.Checker"/>): a few per core, far below max_connections.</summary>
+    private static int LoginParallelism => Check.Checker.LoginParallelism;
 
     private async Task<RoleSpec> FromSecretAsync(RoleSpec role, StoredPassword? current, bool forLogins, CancellationToken cancellationToken)
     {
