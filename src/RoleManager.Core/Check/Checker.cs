@@ -43,6 +43,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
 
     private readonly ExecutionOptions _options = options ?? ExecutionOptions.Default;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly SemaphoreSlim _credentialsGate = new(1, 1);
 
     public async Task<CheckResult> CheckAsync(DesiredState desired, Plan pendingChanges, CancellationToken cancellationToken)
     {
@@ -88,7 +89,11 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         NpgsqlConnection connection;
         try
         {
-            var secret = await credentials.GetAsync(role, target.Host, target.Port, cancellationToken);
+            Secret? secret;
+            // One at a time: a credentials source (an IAM token generator, the host's redaction list) need not be thread-safe.
+            await _credentialsGate.WaitAsync(cancellationToken);
+            try { secret = await credentials.GetAsync(role, target.Host, target.Port, cancellationToken); }
+            finally { _credentialsGate.Release(); }
             connection = await connections.OpenAsAsync(role.Name, secret, cancellationToken);
         }
         catch (RoleManagerException ex)
