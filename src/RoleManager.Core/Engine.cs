@@ -48,10 +48,11 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     }
 
     /// <summary>Plans (drift is a failed assertion), then proves every role's privileges; changes nothing.</summary>
-    public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken)
+    public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken,
+        ExecutionOptions? options = null)
     {
         var plan = await PlanAsync(desired, cancellationToken);
-        var check = await new Checker(connections, credentials, target).CheckAsync(desired, plan.Plan, cancellationToken);
+        var check = await new Checker(connections, credentials, target, options, _logger).CheckAsync(desired, plan.Plan, cancellationToken);
         return (plan, check);
     }
 

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using RoleManager.Connect;
 using RoleManager.Errors;
+using RoleManager.Execute;
 using RoleManager.Model;
 using RoleManager.Planning;
 using RoleManager.Sql;
@@ -18,10 +21,29 @@ namespace RoleManager.Check;
 /// schema owner creates, alters and drops probe objects, the others use them or are refused (SQLSTATE 42501).</item>
 /// </list>
 /// Nothing is ever committed, so a check that fails midway leaves nothing behind.
+/// <para>
+/// Costs grow linearly with roles × grants (issue 19: 1,000 login roles): the logins run on a bounded pool of
+/// connections; the behaviour probes (SET ROLE) run once per equivalence class of roles (the same declared
+/// privileges on the schema, groups and attributes) with its first role as the representative, so only
+/// representatives need a temporary membership; the server's own view (<see cref="EffectivePrivilegeProbe"/>)
+/// still covers every role, one query per class. Every role keeps its own login, search_path, public and
+/// "exactly what is declared" assertions, so a drift on one role among thousands is named.
+/// </para>
 /// </summary>
-public sealed class Checker(IConnectionFactory connections, ILoginCredentials credentials, ConnectionSettings target)
+public sealed class Checker(IConnectionFactory connections, ILoginCredentials credentials, ConnectionSettings target,
+    ExecutionOptions? options = null, ILogger? logger = null)
 {
     private const string InsufficientPrivilege = PostgresErrorCodes.InsufficientPrivilege;
+
+    /// <summary>
+    /// Logins at once: each waits mostly on the server (fork, SCRAM), so a few per core keep the machine busy; the bound
+    /// keeps well inside max_connections (RDS small instances allow ~80) next to the application's own pool.
+    /// </summary>
+    internal static int LoginParallelism => Math.Min(16, 4 * Environment.ProcessorCount);
+
+    private readonly ExecutionOptions _options = options ?? ExecutionOptions.Default;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly SemaphoreSlim _credentialsGate = new(1, 1);
 
     public async Task<CheckResult> CheckAsync(DesiredState desired, Plan pendingChanges, CancellationToken cancellationToken)
     {
@@ -37,10 +59,29 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         if (!findings.IsEmpty)
             assertions.Add(new("*", "nothing needs a superuser (no findings)", false,
                 string.Join("; ", findings.Select(f => $"{f.Subject}: run {f.FixSql}"))));
-        foreach (var role in desired.PresentRoles.Where(r => r.Login))
-            await CheckLoginAsync(role, assertions, cancellationToken);
-        await CheckPrivilegesAsync(desired, assertions, cancellationToken);
+        // The logins and the master's probes use separate connections: run them side by side, report in a fixed order.
+        var logins = CheckLoginsAsync(desired.PresentRoles.Where(r => r.Login).ToList(), cancellationToken);
+        var privileges = new List<Assertion>();
+        var probing = CheckPrivilegesAsync(desired, privileges, cancellationToken);
+        await Task.WhenAll(logins, probing);
+        assertions.AddRange(await logins);
+        assertions.AddRange(privileges);
         return new CheckResult(assertions, clock.Elapsed);
+    }
+
+    /// <summary>Logs in as each role on a bounded pool; the assertions come back in the roles' declared order.</summary>
+    private async Task<List<Assertion>> CheckLoginsAsync(List<RoleSpec> roles, CancellationToken cancellationToken)
+    {
+        var perRole = new List<Assertion>[roles.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, roles.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = LoginParallelism, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var mine = new List<Assertion>(3);
+                await CheckLoginAsync(roles[i], mine, token);
+                perRole[i] = mine;
+            });
+        return perRole.SelectMany(a => a).ToList();
     }
 
     private async Task CheckLoginAsync(RoleSpec role, List<Assertion> assertions, CancellationToken cancellationToken)
@@ -48,7 +89,11 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         NpgsqlConnection connection;
         try
         {
-            var secret = await credentials.GetAsync(role, target.Host, target.Port, cancellationToken);
+            Secret? secret;
+            // One at a time: a credentials source (an IAM token generator, the host's redaction list) need not be thread-safe.
+            await _credentialsGate.WaitAsync(cancellationToken);
+            try { secret = await credentials.GetAsync(role, target.Host, target.Port, cancellationToken); }
+            finally { _credentialsGate.Release(); }
             connection = await connections.OpenAsAsync(role.Name, secret, cancellationToken);
         }
         catch (RoleManagerException ex)
@@ -59,7 +104,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         await using (connection)
         {
             assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", true, $"connected as {role.Name}"));
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using var tx = await PlanTransaction.BeginAsync(connection, _options, TransactionMode.AlwaysRollback, _logger, cancellationToken, serialise: false);
             if (role.SearchPath is { } wanted)
             {
                 string actual = await ScalarAsync(connection, "SHOW search_path", cancellationToken);
@@ -68,15 +113,14 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
             }
             var (ok, detail) = await ProbeAsync(connection, $"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)", expectRefusal: true, cancellationToken);
             assertions.Add(new(role.Name, "cannot create in schema public", ok, detail));
-            await tx.RollbackAsync(cancellationToken);
+            await tx.FinishAsync(cancellationToken);
         }
     }
 
     private async Task CheckPrivilegesAsync(DesiredState desired, List<Assertion> assertions, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecAsync(connection, "SET LOCAL lock_timeout = 5000; SET LOCAL statement_timeout = 30000", cancellationToken);
+        await using var tx = await PlanTransaction.BeginAsync(connection, _options, TransactionMode.AlwaysRollback, _logger, cancellationToken, serialise: false);
 
         bool publicConnect = await ScalarAsync(connection, $"SELECT has_database_privilege('public', {Ident.Literal(desired.Database)}, 'CONNECT')::text", cancellationToken) == "true";
         assertions.Add(new("PUBLIC", $"cannot connect to database {desired.Database}", !publicConnect,
@@ -93,22 +137,47 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
             assertions.Add(new("*", $"schema {schema.Name} exists", false, $"schema {schema.Name} does not exist: run apply"));
 
         int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        await BecomeAbleToActAsync(connection, desired, existing, cancellationToken);
-        foreach (var schema in desired.Schemas.Where(s => schemas.Contains(s.Name) && existing.Contains(s.Owner)))
+        var present = desired.PresentRoles.Where(r => existing.Contains(r.Name)).ToList();
+        var probed = desired.Schemas.Where(s => schemas.Contains(s.Name) && existing.Contains(s.Owner))
+            .Select(schema => (Schema: schema, Classes: EquivalenceClasses(desired, present.Where(r => !PrivilegeModel.OwnsSchema(desired, r.Name, schema)), schema, version)))
+            .ToList();
+        // Only the roles the master will SET ROLE to: the schema owners and one representative per class.
+        var actors = probed.SelectMany(p => p.Classes.Select(c => c[0].Name).Prepend(p.Schema.Owner)).Distinct(StringComparer.Ordinal).ToArray();
+        await BecomeAbleToActAsync(connection, actors, version, cancellationToken);
+        foreach (var (schema, classes) in probed)
         {
             var probes = await CheckOwnerAsync(connection, schema, assertions, cancellationToken);
-            foreach (var role in desired.PresentRoles.Where(r => existing.Contains(r.Name) && !PrivilegeModel.OwnsSchema(desired, r.Name, schema)))
-                await CheckGranteeAsync(connection, desired, role, schema, probes, version, assertions, cancellationToken);
-            // Every object already there, the probes included, through every source the server counts.
-            foreach (var role in desired.PresentRoles.Where(r => existing.Contains(r.Name)))
+            foreach (var members in classes)
+                await CheckGranteeAsync(connection, desired, members, schema, probes, version, assertions, cancellationToken);
+            // Every object already there, the probes included, through every source the server counts: every role, one query per class.
+            var truth = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var group in present.GroupBy(r => EffectivePrivilegeProbe.ExpectationOf(desired, r.Name, schema, version)))
+                foreach (var (role, differences) in await EffectivePrivilegeProbe.DifferencesAsync(connection, group.Key, group.Select(r => r.Name).ToArray(), schema, cancellationToken))
+                    truth[role] = differences;
+            foreach (var role in present)
             {
-                var differences = await EffectivePrivilegeProbe.DifferencesAsync(connection, desired, role.Name, schema, version, cancellationToken);
+                var differences = truth.GetValueOrDefault(role.Name) ?? [];
                 assertions.Add(new(role.Name, $"may do exactly what is declared on the objects of schema {schema.Name}", differences.Count == 0,
                     differences.Count == 0 ? "as declared" : string.Join("; ", differences)));
             }
         }
-        await tx.RollbackAsync(cancellationToken);
+        await tx.FinishAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The roles grouped so that one SET ROLE probe speaks for all in a group: the same effective privileges on the
+    /// schema's tables, sequences, routines and the schema itself, the same declared groups and attributes. Groups in
+    /// order of their first role, roles in declared order, so the assertions are deterministic.
+    /// </summary>
+    internal static List<RoleSpec[]> EquivalenceClasses(DesiredState desired, IEnumerable<RoleSpec> roles, SchemaSpec schema, int version) =>
+        roles.GroupBy(r => string.Join("|",
+                (int)PrivilegeModel.Effective(desired, r.Name, schema, ObjectKind.Table, version),
+                (int)PrivilegeModel.Effective(desired, r.Name, schema, ObjectKind.Sequence, version),
+                (int)PrivilegeModel.Effective(desired, r.Name, schema, ObjectKind.Routine, version),
+                (int)PrivilegeModel.EffectiveOnSchema(desired, r.Name, schema),
+                r.Login, r.CreateDb, r.CreateRole,
+                string.Join(",", PrivilegeModel.GroupsOf(desired, r.Name).Order(StringComparer.Ordinal))), StringComparer.Ordinal)
+            .Select(g => g.ToArray()).ToList();
 
     private sealed record Probes(string Table, string Sequence, string Function, bool Ready);
 
@@ -141,9 +210,13 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         }
     }
 
-    private static async Task CheckGranteeAsync(NpgsqlConnection connection, DesiredState desired, RoleSpec role, SchemaSpec schema, Probes probes,
+    /// <summary>Probes as the first of <paramref name="members"/>; the assertions name it and say whom else it stands for.</summary>
+    private static async Task CheckGranteeAsync(NpgsqlConnection connection, DesiredState desired, RoleSpec[] members, SchemaSpec schema, Probes probes,
         int version, List<Assertion> assertions, CancellationToken cancellationToken)
     {
+        var role = members[0];
+        string standsFor = members.Length == 1 ? ""
+            : $" (also for {RolePlanner.Who(members.Skip(1).Select(m => m.Name).ToList())}: the same declared privileges)";
         // What the role may do through itself and its declared groups (alice with member_of: [readers] reads).
         var tables = PrivilegeModel.Effective(desired, role.Name, schema, ObjectKind.Table, version);
         bool execute = PrivilegeModel.Effective(desired, role.Name, schema, ObjectKind.Routine, version).HasFlag(Privilege.Execute);
@@ -189,7 +262,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         async Task Check(bool allowed, string name, string sql)
         {
             var (ok, detail) = await ProbeAsync(connection, sql, expectRefusal: !allowed, cancellationToken);
-            assertions.Add(new(role.Name, name, ok, detail));
+            assertions.Add(new(role.Name, name, ok, detail + standsFor));
         }
     }
 
@@ -211,17 +284,18 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         }
     }
 
-    /// <summary>Grants the master, inside the rolled-back transaction, the memberships it needs to SET ROLE.</summary>
-    private static async Task BecomeAbleToActAsync(NpgsqlConnection connection, DesiredState desired, HashSet<string> existing, CancellationToken cancellationToken)
+    /// <summary>
+    /// Grants the master, inside the rolled-back transaction, the memberships it needs to SET ROLE: one query finds the
+    /// roles it cannot yet act as, one GRANT takes them all (a query and a GRANT per role cost ~50 ms each at 1,000 roles).
+    /// </summary>
+    private static async Task BecomeAbleToActAsync(NpgsqlConnection connection, string[] roles, int version, CancellationToken cancellationToken)
     {
-        int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        if (roles.Length == 0) return;
         string option = version >= 160000 ? "SET" : "MEMBER";
-        foreach (var role in desired.PresentRoles.Where(r => existing.Contains(r.Name)))
-        {
-            string can = await ScalarAsync(connection, $"SELECT pg_has_role(current_user, {Ident.Literal(role.Name)}, '{option}')::text", cancellationToken);
-            if (can != "true")
-                await ExecAsync(connection, PlanBuilder.ActAsSql(role.Name, version), cancellationToken);
-        }
+        var missing = await ExistingAsync(connection,
+            $"SELECT r FROM unnest($1::text[]) WITH ORDINALITY AS u(r, i) WHERE NOT pg_has_role(current_user, r::name, '{option}') ORDER BY i", roles, cancellationToken);
+        if (missing.Count > 0)
+            await ExecAsync(connection, PlanBuilder.ActAsSql(roles.Where(missing.Contains).ToList(), version), cancellationToken);
     }
 
     private static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, string[] names, CancellationToken cancellationToken)

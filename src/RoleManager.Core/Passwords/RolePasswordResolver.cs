@@ -38,15 +38,23 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
 
         var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), cancellationToken);
         var resolved = new Dictionary<string, RoleSpec>(StringComparer.Ordinal);
-        foreach (var role in roles)
-        {
-            stored.TryGetValue(role.Name, out var current);
-            resolved[role.Name] = role.PasswordSource!.Origin == PasswordOrigin.Secret
-                ? await FromSecretAsync(role, current, forLogins, cancellationToken)
-                : await FromEnvironmentAsync(role, current, cancellationToken);
-        }
+        // password_env roles: one login each, on a bounded pool (1,000 roles one after another took minutes, on plan too).
+        // Not for a check: it logs in as every role itself, and a password that changed fails that role's login
+        // assertion (28P01) by name, so a second login per role would only double the cost.
+        var fromEnvironment = roles.Where(r => r.PasswordSource!.Origin != PasswordOrigin.Secret).ToList();
+        var environmentResults = new RoleSpec[fromEnvironment.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, fromEnvironment.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = LoginParallelism, CancellationToken = cancellationToken },
+            async (i, token) => environmentResults[i] = await FromEnvironmentAsync(fromEnvironment[i], stored.GetValueOrDefault(fromEnvironment[i].Name), probe: !forLogins, token));
+        for (int i = 0; i < fromEnvironment.Count; i++) resolved[fromEnvironment[i].Name] = environmentResults[i];
+        // Secrets one after another: the version and value caches make the repeats free.
+        foreach (var role in roles.Where(r => r.PasswordSource!.Origin == PasswordOrigin.Secret))
+            resolved[role.Name] = await FromSecretAsync(role, stored.GetValueOrDefault(role.Name), forLogins, cancellationToken);
         return desired with { Roles = desired.Roles.Select(r => resolved.GetValueOrDefault(r.Name) ?? r).ToImmutableArray() };
     }
+
+    /// <summary>The same bound as the check's logins (<see cref="Check.Checker"/>): a few per core, far below max_connections.</summary>
+    private static int LoginParallelism => Check.Checker.LoginParallelism;
 
     private async Task<RoleSpec> FromSecretAsync(RoleSpec role, StoredPassword? current, bool forLogins, CancellationToken cancellationToken)
     {
@@ -74,13 +82,13 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
         return role with { Password = value, PasswordSource = source with { Resolved = true, Version = version, SetReason = reason } };
     }
 
-    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, StoredPassword? current, CancellationToken cancellationToken)
+    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, StoredPassword? current, bool probe, CancellationToken cancellationToken)
     {
         var source = role.PasswordSource!;
         string? reason = null;
         if (current is { CanLogin: false })
             reason = $"the role cannot log in yet, so the password from {source.Describe()} cannot be tested: set it";
-        else if (current is not null && role.Password is { } password && !await LogsInAsync(role.Name, password, cancellationToken))
+        else if (probe && current is not null && role.Password is { } password && !await LogsInAsync(role.Name, password, cancellationToken))
             reason = $"the password in {source.Describe()} does not log in (it was changed)";
         return role with { PasswordSource = source with { Resolved = true, SetReason = reason } };
     }

@@ -20,6 +20,7 @@ internal sealed class PlanBuilder(int serverVersion)
 
     private readonly SortedDictionary<Phase, List<Change>> _phases = new();
     private readonly List<string> _actAs = new();
+    private readonly HashSet<string> _actAsSet = new(StringComparer.Ordinal); // _actAs, for lookups (thousands of dropped roles)
     private readonly List<(Change Begin, Change End)> _temporary = new();
     private readonly List<Finding> _findings = new();
 
@@ -86,7 +87,7 @@ internal sealed class PlanBuilder(int serverVersion)
             _unitDiverted.Add(change);
             return false;
         }
-        foreach (var role in _unitActAs.Where(r => !_actAs.Contains(r))) _actAs.Add(role);
+        foreach (var role in _unitActAs.Where(_actAsSet.Add)) _actAs.Add(role);
         return true;
     }
 
@@ -127,13 +128,18 @@ internal sealed class PlanBuilder(int serverVersion)
         {
             if (phase == Phase.Memberships)
             {
+                var dropping = new List<string>();
                 foreach (var role in _actAs)
                 {
                     var how = actingAs(role);
                     if (how.Kind == ActingAsKind.Already) continue;
+                    // A role about to be dropped needs no end: its memberships go with it, so its grants can share one statement.
+                    if (droppedRoles.Contains(role)) { dropping.Add(role); continue; }
                     changes.Add(BeginActingAs(role));
-                    if (!droppedRoles.Contains(role)) ends.Add(EndActingAs(role, how));
+                    ends.Add(EndActingAs(role, how));
                 }
+                foreach (var chunk in dropping.Chunk(RolePlanner.DropChunk))
+                    changes.Add(chunk.Length == 1 ? BeginActingAs(chunk[0]) : BeginActingAsAll(chunk));
                 foreach (var (begin, end) in _temporary) { changes.Add(begin); ends.Add(end); }
             }
             changes.AddRange(list);
@@ -148,6 +154,11 @@ internal sealed class PlanBuilder(int serverVersion)
         $"let the master user act as {role} for this transaction",
         ActAsSql(role, serverVersion)) { Log = new(Role: role) };
 
+    private Change BeginActingAsAll(IReadOnlyList<string> roles) => new(
+        ChangeKind.BeginActingAs,
+        $"let the master user act as {RolePlanner.Who(roles)} for this transaction (to drop them)",
+        ActAsSql(roles, serverVersion));
+
     /// <summary>
     /// The grant that lets the master user use the privileges of, and SET ROLE to, <paramref name="role"/>:
     /// from PostgreSQL 16 a membership carries INHERIT and SET options, which must both be asked for.
@@ -156,6 +167,13 @@ internal sealed class PlanBuilder(int serverVersion)
         serverVersion >= 160000
             ? $"GRANT {Ident.Quote(role)} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE"
             : $"GRANT {Ident.Quote(role)} TO CURRENT_USER";
+
+    /// <summary><see cref="ActAsSql(string, int)"/> for several roles in one statement (GRANT takes a role list).</summary>
+    public static string ActAsSql(IReadOnlyList<string> roles, int serverVersion) =>
+        roles.Count == 1 ? ActAsSql(roles[0], serverVersion)
+        : serverVersion >= 160000
+            ? $"GRANT {string.Join(", ", roles.Select(Ident.Quote))} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE"
+            : $"GRANT {string.Join(", ", roles.Select(Ident.Quote))} TO CURRENT_USER";
 
     /// <summary>
     /// Undoes exactly what <see cref="BeginActingAs"/> added: a REVOKE when the master had no membership granted by

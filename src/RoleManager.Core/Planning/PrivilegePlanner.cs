@@ -60,6 +60,10 @@ internal static class PrivilegePlanner
             // Objects sharing an owner and an ACL (the inspector hands out one ACL instance per group) are diffed once
             // per role, so a converged schema costs O(groups) per role instead of O(objects).
             var (classOf, classes) = ShareOwnerAndAcl(objects);
+            // ON ALL grants of equal privileges go out as one statement for all their roles, after the loop: one role per
+            // statement rewrote every object's ACL once per role, each time on a longer row version chain (1,000 readers:
+            // quadratic, minutes). Grants after every revoke of the schema and kind: a CASCADE revoke cannot undo them.
+            var grantAll = new SortedDictionary<Privilege, List<string>>();
             var owned = new bool[classes.Count];
             var classMissing = new Privilege[classes.Count];
             var classExtra = new Privilege[classes.Count];
@@ -89,9 +93,34 @@ internal static class PrivilegePlanner
                 bool namedOnly = ownsSome || withSuperuserObjects.Contains((schema.Name, kind));
                 EmitObjects(context, grant: false, schema.Name, kind, role.Name, extra, objects, namedOnly);
                 RevokeGrantOptions(context, schema.Name, kind, role.Name, objects);
-                EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, namedOnly);
+                EmitObjects(context, grant: true, schema.Name, kind, role.Name, missing, objects, namedOnly, grantAll);
+            }
+            foreach (var (privileges, roles) in grantAll)
+            foreach (var chunk in roles.Chunk(MaxRolesPerStatement))
+            {
+                ActAsForSchema(context, schema.Name);
+                foreach (var owner in objects.Select(o => o.Owner).Distinct()) context.ActAs(owner);
+                string plural = Privileges.KindPlural(kind).ToLowerInvariant();
+                context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.GrantObjects,
+                    $"grant {Privileges.ToSql(privileges)} on all {plural} in schema {schema.Name} to {RolePlanner.Who(chunk)}",
+                    $"GRANT {Privileges.ToSql(privileges)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema.Name)} TO {SchemaPlanner.Grantees(chunk)}"));
             }
         }
+    }
+
+    /// <summary>Roles named in one ON ALL grant at most (as for drops: readable, and 5,000 roles are 10 statements).</summary>
+    private const int MaxRolesPerStatement = RolePlanner.DropChunk;
+
+    /// <summary>
+    /// Naming objects in a schema (one by one or ON ALL ... IN SCHEMA) needs USAGE on it, which the master may
+    /// lack once the schema belongs to migrator (e.g. its own tables in a schema it handed over): act as the owner.
+    /// </summary>
+    private static void ActAsForSchema(PlanContext context, string schema)
+    {
+        if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared
+            && !(context.Current.Schemas.TryGetValue(schema, out var live)
+                 && (AclDiff.Of(live.Acl, context.Master) | AclDiff.Of(live.Acl, CurrentState.Public)).HasFlag(Privilege.Usage)))
+            context.ActAs(declared.Owner);
     }
 
     /// <summary>
@@ -136,15 +165,18 @@ internal static class PrivilegePlanner
     /// a superuser owns objects of that kind in the schema (<paramref name="namedOnly"/>), which the master may not grant on.
     /// </summary>
     private static void EmitObjects(PlanContext context, bool grant, string schema, ObjectKind kind, string role,
-        List<(DbObject Object, Privilege Privileges)> items, List<DbObject> allObjects, bool namedOnly)
+        List<(DbObject Object, Privilege Privileges)> items, List<DbObject> allObjects, bool namedOnly,
+        SortedDictionary<Privilege, List<string>>? grantAll = null)
     {
         if (items.Count == 0) return;
-        // Naming objects in a schema (one by one or ON ALL ... IN SCHEMA) needs USAGE on it, which the master may
-        // lack once the schema belongs to migrator (e.g. its own tables in a schema it handed over): act as the owner.
-        if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared
-            && !(context.Current.Schemas.TryGetValue(schema, out var live)
-                 && (AclDiff.Of(live.Acl, context.Master) | AclDiff.Of(live.Acl, CurrentState.Public)).HasFlag(Privilege.Usage)))
-            context.ActAs(declared.Owner);
+        if (grant && grantAll is not null && !namedOnly && items.Count * 2 >= allObjects.Count)
+        {
+            var privileges = items.Aggregate(Privilege.None, (all, i) => all | i.Privileges);
+            if (!grantAll.TryGetValue(privileges, out var roles)) grantAll[privileges] = roles = new List<string>();
+            roles.Add(role);
+            return;
+        }
+        ActAsForSchema(context, schema);
         string verb = grant ? "GRANT" : "REVOKE", word = grant ? "TO" : "FROM", lower = grant ? "grant" : "revoke";
         string plural = Privileges.KindPlural(kind).ToLowerInvariant();
         if (!namedOnly && items.Count * 2 >= allObjects.Count)

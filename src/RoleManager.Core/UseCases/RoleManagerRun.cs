@@ -53,7 +53,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
                 report = From(RunAction.Plan, connections.Target, desired, planned, null, clock.Elapsed);
                 break;
             case RunAction.Check:
-                var (plan, check) = await engine.CheckAsync(desired, request.LoginCredentials ?? new PasswordLoginCredentials(), connections.Settings, cancellationToken);
+                var (plan, check) = await engine.CheckAsync(desired, request.LoginCredentials ?? new PasswordLoginCredentials(), connections.Settings, cancellationToken, request.Execution);
                 report = From(RunAction.Check, connections.Target, desired, plan, check, clock.Elapsed);
                 break;
             default:
