@@ -64,8 +64,11 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         var clock = Stopwatch.StartNew();
         await using var connection = await OpenAsync(cancellationToken);
         var mode = dryRun ? TransactionMode.AlwaysRollback : TransactionMode.Commit;
-        await using var transaction = await PlanTransaction.BeginAsync(connection, options, mode, _logger, cancellationToken);
-        var current = await _inspector.InspectAsync(connection, InspectionScope.For(desired), cancellationToken);
+        // Begin, timeouts, advisory lock and the inspection go in one batch: a converged apply is one round trip
+        // (and the rollback) after the login.
+        await using var transaction = await PlanTransaction.StartAsync(connection, options, mode, _logger, cancellationToken);
+        var scope = InspectionScope.For(desired);
+        var current = await transaction.FirstBatchAsync(prelude => _inspector.InspectAsync(connection, scope, prelude, cancellationToken), cancellationToken);
         var plan = Planner.Plan(desired, current);
         if (plan.IsEmpty)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Npgsql;
+using RoleManager.Execute;
 using RoleManager.Model;
 using RoleManager.Sql;
 
@@ -16,19 +17,25 @@ public sealed class CatalogInspector : ICatalogInspector
     private static readonly ImmutableDictionary<string, string> Queries =
         QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
 
-    public async Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken)
+    public Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken) =>
+        InspectAsync(connection, scope, BatchPrelude.None, cancellationToken);
+
+    public async Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, BatchPrelude prelude, CancellationToken cancellationToken)
     {
         string[] roles = scope.Roles.ToArray(), schemas = scope.Schemas.ToArray();
         await using var batch = new NpgsqlBatch(connection);
+        foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries["1_server"]));
         batch.BatchCommands.Add(Command("2_roles", roles));
         batch.BatchCommands.Add(Command("3_schemas", schemas));
-        batch.BatchCommands.Add(Command("4_objects", schemas, roles));
+        batch.BatchCommands.Add(Command("4_objects", schemas, roles, scope.SchemaOwners.ToArray()));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
         batch.BatchCommands.Add(Command("6_columns", schemas, roles));
         batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // Statements without a result set (SET LOCAL) are skipped by the reader; those with one (the lock) are skipped here.
+        for (int i = 0; i < prelude.ResultSets; i++) await reader.NextResultAsync(cancellationToken);
         var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var currentRoles = await ReadRolesAsync(reader, cancellationToken);
