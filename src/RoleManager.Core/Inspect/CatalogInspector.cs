@@ -28,7 +28,7 @@ public sealed class CatalogInspector : ICatalogInspector
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries["1_server"]));
         batch.BatchCommands.Add(Command("2_roles", roles));
         batch.BatchCommands.Add(Command("3_schemas", schemas));
-        batch.BatchCommands.Add(Command("4_objects", schemas, roles, scope.SchemaOwners.ToArray()));
+        batch.BatchCommands.Add(ObjectsCommand(scope));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
         batch.BatchCommands.Add(Command("6_columns", schemas, roles));
         batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
@@ -50,7 +50,25 @@ public sealed class CatalogInspector : ICatalogInspector
         await reader.NextResultAsync(cancellationToken);
         var masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
 
-        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls) { ColumnGrants = columnGrants, MasterFacts = masterFacts };
+        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls)
+        {
+            ColumnGrants = columnGrants, MasterFacts = masterFacts, ObjectsSummarised = !scope.ObjectNames,
+        };
+    }
+
+    public async Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(ObjectsCommand(scope with { ObjectNames = true }));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadObjectsAsync(reader, cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand ObjectsCommand(InspectionScope scope)
+    {
+        var command = Command("4_objects", scope.Schemas.ToArray(), scope.Roles.ToArray(), scope.SchemaOwners.ToArray());
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.ObjectNames });
+        return command;
     }
 
     private static NpgsqlBatchCommand Command(string name, params string[][] arrays)
@@ -123,8 +141,9 @@ public sealed class CatalogInspector : ICatalogInspector
             var kind = ParseKind(reader.GetString(1));
             bool ownerPrivileges = reader.GetBoolean(3);
             var acl = ReadAcl(reader, 4);
-            var names = reader.GetFieldValue<string[]>(6);
-            var signatures = reader.GetFieldValue<string[]>(7);
+            // Without names (a summarised inspection) the group stands for its objects as one nameless representative.
+            var names = reader.IsDBNull(6) ? [""] : reader.GetFieldValue<string[]>(6);
+            var signatures = reader.IsDBNull(7) ? [""] : reader.GetFieldValue<string[]>(7);
             string subKind = reader.GetString(8);
             bool ownerIsSuperuser = reader.GetBoolean(9), linked = reader.GetBoolean(10);
             for (int i = 0; i < names.Length; i++)

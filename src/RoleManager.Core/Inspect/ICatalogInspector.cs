@@ -15,6 +15,13 @@ public sealed record InspectionScope(ImmutableArray<string> Roles, ImmutableArra
 {
     public ImmutableArray<string> SchemaOwners { get; init; } = Schemas.Select(_ => "").ToImmutableArray();
 
+    /// <summary>
+    /// False: <see cref="CurrentState.Objects"/> holds one representative per group of objects sharing schema, kind,
+    /// owner and ACL, without names (<see cref="CurrentState.ObjectsSummarised"/>); enough to tell whether the plan is
+    /// empty, read with <see cref="ICatalogInspector.ReadObjectsAsync"/> when it is not.
+    /// </summary>
+    public bool ObjectNames { get; init; } = true;
+
     public static InspectionScope For(DesiredState desired)
     {
         var owners = desired.Schemas.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Owner, StringComparer.Ordinal);
@@ -36,4 +43,7 @@ public interface ICatalogInspector
     /// lock: one round trip for all of it); their result sets are skipped.
     /// </summary>
     Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, BatchPrelude prelude, CancellationToken cancellationToken);
+
+    /// <summary>Every object of the managed schemas, with its name: what a summarised inspection left out.</summary>
+    Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken);
 }
