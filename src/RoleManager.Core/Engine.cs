@@ -51,7 +51,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     }
 
     /// <summary>
-    /// Plans from a summarised inspection (one nameless object per group of objects sharing schema, kind, owner and
+    /// Plans from a summarised inspection (one representative object per group of objects sharing schema, kind, owner and
     /// ACL): whether a plan is converged depends only on those groups, so a converged database is planned without its
     /// object names (20,000 at 10,000 tables). Otherwise — changes, findings, column grants (matched to tables by name),
     /// or a refusal — the names are read and the plan is made again from every object, so plans are exactly as before.
@@ -71,9 +71,9 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         {
             return Planner.Plan(desired, summary);
         }
-        catch (Errors.RoleManagerException)
+        catch (Exception ex) when (ex is Errors.RoleManagerException or ArgumentException or InvalidOperationException)
         {
-            return null; // planned again from every object, which raises it with the right names
+            return null; // planned again from every object, which raises whatever is real with the right names
         }
     }
 

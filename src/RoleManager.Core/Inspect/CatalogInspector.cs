@@ -12,6 +12,9 @@ namespace RoleManager.Inspect;
 /// </summary>
 public sealed class CatalogInspector : ICatalogInspector
 {
+    /// <summary>The name of a group's representative in a summarised inspection (a valid identifier: plans made from it are discarded).</summary>
+    public const string GroupPlaceholder = "(group)";
+
     public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName];
 
     private static readonly ImmutableDictionary<string, string> Queries =
@@ -141,8 +144,8 @@ public sealed class CatalogInspector : ICatalogInspector
             var kind = ParseKind(reader.GetString(1));
             bool ownerPrivileges = reader.GetBoolean(3);
             var acl = ReadAcl(reader, 4);
-            // Without names (a summarised inspection) the group stands for its objects as one nameless representative.
-            var names = reader.IsDBNull(6) ? [""] : reader.GetFieldValue<string[]>(6);
+            // Without names (a summarised inspection) the group stands for its objects as one representative.
+            var names = reader.IsDBNull(6) ? [GroupPlaceholder] : reader.GetFieldValue<string[]>(6);
             var signatures = reader.IsDBNull(7) ? [""] : reader.GetFieldValue<string[]>(7);
             string subKind = reader.GetString(8);
             bool ownerIsSuperuser = reader.GetBoolean(9), linked = reader.GetBoolean(10);

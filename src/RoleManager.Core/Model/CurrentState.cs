@@ -25,7 +25,7 @@ public sealed record CurrentState(
     public MasterFacts MasterFacts { get; init; } = MasterFacts.Unknown;
 
     /// <summary>
-    /// True when <see cref="Objects"/> holds one nameless representative (empty <see cref="DbObject.Name"/>) per group of
+    /// True when <see cref="Objects"/> holds one representative (named <c>(group)</c>) per group of
     /// objects sharing schema, kind, owner and ACL instead of every object: the engine plans from that first and reads the
     /// names only when the plan is not converged, so a converged run never transfers them. Never true in a state whose
     /// plan has changes or findings.
