@@ -81,8 +81,11 @@ public sealed class PlanTransaction : IAsyncDisposable
             ExecutionLog.LockTaken(_logger, AdvisoryLockKey);
             return result;
         }
-        // Only the lock's own failure is "another run holds the lock": a timeout in an inspector query is not.
-        catch (PostgresException ex) when (ReferenceEquals(ex.BatchCommand, lockCommand) && IsLockTimeout(ex, cancellationToken))
+        // Only the lock's own failure is "another run holds the lock": a statement timeout in an inspector query is not.
+        // Npgsql does not always say which batch command failed; a lock timeout (55P03) in this batch can only be the
+        // advisory lock's, since the inspector's catalog reads take no lock that a run or a migration holds.
+        catch (PostgresException ex) when (IsLockTimeout(ex, cancellationToken)
+                                           && (ReferenceEquals(ex.BatchCommand, lockCommand) || ex.SqlState == PostgresErrorCodes.LockNotAvailable))
         {
             throw LockNotGranted(Connection, options, ex);
         }
