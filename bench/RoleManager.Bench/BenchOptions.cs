@@ -8,7 +8,7 @@ internal sealed record BenchOptions(
     IReadOnlyList<int> Sizes, int Large, int Repeats, int HeavyAbove, int HeavyRepeats, int HeavyFirstApplyRepeats, int HeavyBaselineRepeats,
     int ColdStarts, int LargeColdStarts, bool Lambda,
     IReadOnlySet<string> Sections, int DefaultTables, int DefaultRepeats, IReadOnlyList<int> People, int PeopleCapSeconds, int TlsColdStarts,
-    string? CliBefore, string? BootstrapBefore)
+    string? CliBefore, string? BootstrapBefore, int ConvergedOnlyAbove)
 {
     /// <summary>The sections, in the order they run; <c>--section</c> picks some.</summary>
     public static readonly string[] AllSections = ["lambda", "catalog", "default-layout", "tls", "people", "group-grants"];
@@ -48,6 +48,10 @@ internal sealed record BenchOptions(
           --group-tables N             tables of the group-grants section's schema (default: 10000)
           --group-readers N            readers already there before one is added (default: 10)
           --group-repeats N            interleaved rounds of that section (default: 5)
+          --converged-only-above N     catalog sizes above N measure only the converged plan and apply: the layout is
+                                       applied before the tables are created (their grants come from default
+                                       privileges), so neither the first apply nor the psql baseline runs
+                                       (e.g. --sizes 100000 --converged-only-above 10000; default: off)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -78,7 +82,8 @@ internal sealed record BenchOptions(
             ParseSections(values.GetValueOrDefault("section")), Int("default-tables", 10000), Int("default-repeats", 9),
             List(values.GetValueOrDefault("people") ?? "1000,5000"), Int("people-cap", 300), Int("tls-cold-starts", 9),
             values.TryGetValue("cli-before", out var cb) ? Path.GetFullPath(cb) : null,
-            values.TryGetValue("bootstrap-before", out var bb) ? Path.GetFullPath(bb) : null)
+            values.TryGetValue("bootstrap-before", out var bb) ? Path.GetFullPath(bb) : null,
+            Int("converged-only-above", int.MaxValue))
         { Values = values };
     }
 

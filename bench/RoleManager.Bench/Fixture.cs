@@ -27,7 +27,9 @@ internal sealed class Fixture(PostgresServer server, Action<string> progress)
             await Sql.Exec(conn, $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{owner}') THEN CREATE ROLE {owner} NOLOGIN; END IF; END $$");
     }
 
-    public async Task BuildTemplateAsync(string template, Shape shape)
+    /// <param name="beforeTables">Runs once the database and its schemas exist, before any table: the catalog section's
+    /// converged-only path applies the layout there, so the tables are born with their grants (default privileges).</param>
+    public async Task BuildTemplateAsync(string template, Shape shape, Func<Task>? beforeTables = null)
     {
         var clock = Stopwatch.StartNew();
         await using (var su = await server.OpenSuperuserAsync("postgres"))
@@ -38,6 +40,7 @@ internal sealed class Fixture(PostgresServer server, Action<string> progress)
         await using (var su = await OpenQuietAsync(template))
             for (int s = 0; s < BenchLayout.SchemaCount; s++)
                 await Sql.Exec(su, $"CREATE SCHEMA {BenchLayout.Schema(s)} AUTHORIZATION {BenchLayout.Owner(s)}");
+        if (beforeTables is not null) await beforeTables();
 
         int next = -1, done = 0;
         async Task BuildAsync()

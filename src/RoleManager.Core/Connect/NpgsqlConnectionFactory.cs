@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 using RoleManager.Errors;
 
@@ -62,6 +63,19 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         // load pg_type on open: a row and an array type per table, 20,000 rows and ~150 ms at 10,000 tables.
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString);
         source.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        if (builder.RootCertificate is { } bundle)
+        {
+            X509ChainPolicy policy;
+            try
+            {
+                policy = TrustPolicy(bundle);
+            }
+            catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+            {
+                throw new ConnectionException($"Cannot read the CA bundle {bundle} ({ex.Message}). Pass the RDS CA bundle with --sslrootcert / PGSSLROOTCERT.", ex);
+            }
+            source.UseSslClientAuthenticationOptionsCallback(options => options.CertificateChainPolicy = policy.Clone());
+        }
         var connection = source.Build().CreateConnection();
         try
         {
@@ -75,6 +89,39 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             throw Describe(ex, username);
         }
     }
+
+    /// <summary>
+    /// The chain policy TLS validates the server with: the bundle as the only roots (and as intermediates), no
+    /// revocation check, no certificate downloads. Without it the handshake first builds the chain against the
+    /// system's CA store (loading it) and fails, then Npgsql parses the PEM bundle and builds it again: two chain
+    /// builds, a store load and a parse per connection. With it the first build succeeds and Npgsql's own check
+    /// (host name for verify-full, the same custom roots) accepts it at once. Revocation is not checked, as Npgsql
+    /// does not by default: the RDS CAs publish no CRL or OCSP responder that a Lambda function in a VPC without
+    /// internet access could reach, so an online check could only time out. Parsed once per bundle path and process
+    /// (a warm Lambda reuses it).
+    /// </summary>
+    internal static X509ChainPolicy TrustPolicy(string bundlePath)
+    {
+        lock (Policies)
+        {
+            if (Policies.TryGetValue(bundlePath, out var cached)) return cached;
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(bundlePath);
+            if (roots.Count == 0) throw new System.Security.Cryptography.CryptographicException("it holds no PEM certificate");
+            var policy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            };
+            policy.CustomTrustStore.AddRange(roots);
+            policy.ExtraStore.AddRange(roots);
+            Policies[bundlePath] = policy;
+            return policy;
+        }
+    }
+
+    private static readonly Dictionary<string, X509ChainPolicy> Policies = new(StringComparer.Ordinal);
 
     private ConnectionException Describe(Exception ex, string username)
     {

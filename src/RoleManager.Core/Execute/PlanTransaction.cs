@@ -25,6 +25,8 @@ public sealed class PlanTransaction : IAsyncDisposable
     private readonly NpgsqlTransaction _transaction;
     private readonly ILogger _logger;
     private bool _finished;
+    /// <summary>The options of a transaction begun with <see cref="StartAsync"/> whose first batch was not sent yet.</summary>
+    private ExecutionOptions? _pending;
 
     private PlanTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, TransactionMode mode, ILogger logger)
     {
@@ -47,6 +49,61 @@ public sealed class PlanTransaction : IAsyncDisposable
     public static Task<PlanTransaction> BeginAsync(NpgsqlConnection connection, ExecutionOptions options, CancellationToken cancellationToken) =>
         BeginAsync(connection, options, TransactionMode.Commit, null, cancellationToken);
 
+    /// <summary>
+    /// Begins without a round trip of its own, for a caller whose first statements are a batch (the apply's inspection):
+    /// the driver sends <c>BEGIN</c> with the next command, and <see cref="FirstBatchAsync{T}"/> hands the caller the
+    /// <c>SET LOCAL</c>s and the advisory lock to put first in that batch, so begin, timeouts, lock and inspection cost
+    /// one round trip. Until <see cref="FirstBatchAsync{T}"/> has run, nothing was sent.
+    /// </summary>
+    public static async Task<PlanTransaction> StartAsync(NpgsqlConnection connection, ExecutionOptions options, TransactionMode mode,
+        ILogger? logger, CancellationToken cancellationToken)
+    {
+        logger ??= NullLogger.Instance;
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        ExecutionLog.Began(logger, mode, Milliseconds(options.LockTimeout), Milliseconds(options.StatementTimeout));
+        return new PlanTransaction(connection, transaction, mode, logger) { _pending = options };
+    }
+
+    /// <summary>
+    /// Runs the first batch of a transaction begun with <see cref="StartAsync"/>: <paramref name="run"/> must put
+    /// <see cref="BatchPrelude.Commands"/> first in its batch and skip their <see cref="BatchPrelude.ResultSets"/>
+    /// result sets. A lock not granted within <c>lock_timeout</c> is mapped as in <see cref="BeginAsync(NpgsqlConnection, ExecutionOptions, TransactionMode, ILogger?, CancellationToken, bool)"/>.
+    /// </summary>
+    public async Task<T> FirstBatchAsync<T>(Func<BatchPrelude, Task<T>> run, CancellationToken cancellationToken)
+    {
+        var options = _pending ?? throw new InvalidOperationException("The first batch was already sent (or the transaction was begun with BeginAsync).");
+        _pending = null;
+        var lockCommand = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
+        var prelude = new BatchPrelude([.. Timeouts(options), lockCommand], ResultSets: 1);
+        try
+        {
+            var result = await run(prelude);
+            ExecutionLog.LockTaken(_logger, AdvisoryLockKey);
+            return result;
+        }
+        // Only the lock's own failure is "another run holds the lock": a statement timeout in an inspector query is not.
+        // Npgsql does not always say which batch command failed; a lock timeout (55P03) in this batch can only be the
+        // advisory lock's, since the inspector's catalog reads take no lock that a run or a migration holds.
+        catch (PostgresException ex) when (IsLockTimeout(ex, cancellationToken)
+                                           && (ReferenceEquals(ex.BatchCommand, lockCommand) || ex.SqlState == PostgresErrorCodes.LockNotAvailable))
+        {
+            throw LockNotGranted(Connection, options, ex);
+        }
+    }
+
+    private static NpgsqlBatchCommand[] Timeouts(ExecutionOptions options) =>
+    [
+        new($"SET LOCAL lock_timeout = {Milliseconds(options.LockTimeout)}"),
+        new($"SET LOCAL statement_timeout = {Milliseconds(options.StatementTimeout)}"),
+    ];
+
+    private static bool IsLockTimeout(PostgresException ex, CancellationToken cancellationToken) =>
+        ex.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled && !cancellationToken.IsCancellationRequested;
+
+    private static ApplyException LockNotGranted(NpgsqlConnection connection, ExecutionOptions options, PostgresException ex) => new(
+        $"Another role-manager run holds the lock on database \"{connection.Database}\" and it was not released within the lock timeout ({options.LockTimeout.TotalSeconds:0.#} s). " +
+        "Nothing was changed. Retry when that run has finished, or raise --lock-timeout.", ex);
+
     /// <param name="serialise">Take the advisory lock (runs that change the database); a check acting as roles does not need it.</param>
     public static async Task<PlanTransaction> BeginAsync(NpgsqlConnection connection, ExecutionOptions options, TransactionMode mode,
         ILogger? logger, CancellationToken cancellationToken, bool serialise = true)
@@ -59,8 +116,7 @@ public sealed class PlanTransaction : IAsyncDisposable
             ExecutionLog.Began(logger, mode, Milliseconds(options.LockTimeout), Milliseconds(options.StatementTimeout));
             await using (var batch = new NpgsqlBatch(connection, transaction))
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL lock_timeout = {Milliseconds(options.LockTimeout)}"));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL statement_timeout = {Milliseconds(options.StatementTimeout)}"));
+                foreach (var command in Timeouts(options)) batch.BatchCommands.Add(command);
                 await batch.ExecuteNonQueryAsync(cancellationToken);
             }
             if (serialise)
@@ -71,13 +127,10 @@ public sealed class PlanTransaction : IAsyncDisposable
             }
             return tx;
         }
-        catch (PostgresException ex) when (serialise && ex.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled
-                                           && !cancellationToken.IsCancellationRequested)
+        catch (PostgresException ex) when (serialise && IsLockTimeout(ex, cancellationToken))
         {
             await tx.DisposeAsync();
-            throw new ApplyException(
-                $"Another role-manager run holds the lock on database \"{connection.Database}\" and it was not released within the lock timeout ({options.LockTimeout.TotalSeconds:0.#} s). " +
-                "Nothing was changed. Retry when that run has finished, or raise --lock-timeout.", ex);
+            throw LockNotGranted(connection, options, ex);
         }
         catch
         {
@@ -149,4 +202,13 @@ public sealed class PlanTransaction : IAsyncDisposable
     }
 
     private static long Milliseconds(TimeSpan t) => (long)t.TotalMilliseconds;
+}
+
+/// <summary>
+/// Statements a transaction needs sent before the caller's own, in the caller's first batch (see
+/// <see cref="PlanTransaction.FirstBatchAsync{T}"/>); <paramref name="ResultSets"/> of them return a result set to skip.
+/// </summary>
+public sealed record BatchPrelude(IReadOnlyList<NpgsqlBatchCommand> Commands, int ResultSets)
+{
+    public static readonly BatchPrelude None = new([], 0);
 }

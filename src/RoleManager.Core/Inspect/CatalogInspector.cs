@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Npgsql;
+using RoleManager.Execute;
 using RoleManager.Model;
 using RoleManager.Sql;
 
@@ -11,24 +12,33 @@ namespace RoleManager.Inspect;
 /// </summary>
 public sealed class CatalogInspector : ICatalogInspector
 {
+    /// <summary>The name of a group's representative in a summarised inspection (a valid identifier: plans made from it are discarded).</summary>
+    public const string GroupPlaceholder = "(group)";
+
     public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName];
 
     private static readonly ImmutableDictionary<string, string> Queries =
         QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
 
-    public async Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken)
+    public Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken) =>
+        InspectAsync(connection, scope, BatchPrelude.None, cancellationToken);
+
+    public async Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, BatchPrelude prelude, CancellationToken cancellationToken)
     {
         string[] roles = scope.Roles.ToArray(), schemas = scope.Schemas.ToArray();
         await using var batch = new NpgsqlBatch(connection);
+        foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries["1_server"]));
         batch.BatchCommands.Add(Command("2_roles", roles));
         batch.BatchCommands.Add(Command("3_schemas", schemas));
-        batch.BatchCommands.Add(Command("4_objects", schemas, roles));
+        batch.BatchCommands.Add(ObjectsCommand(scope));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
         batch.BatchCommands.Add(Command("6_columns", schemas, roles));
         batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        // Statements without a result set (SET LOCAL) are skipped by the reader; those with one (the lock) are skipped here.
+        for (int i = 0; i < prelude.ResultSets; i++) await reader.NextResultAsync(cancellationToken);
         var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var currentRoles = await ReadRolesAsync(reader, cancellationToken);
@@ -43,7 +53,25 @@ public sealed class CatalogInspector : ICatalogInspector
         await reader.NextResultAsync(cancellationToken);
         var masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
 
-        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls) { ColumnGrants = columnGrants, MasterFacts = masterFacts };
+        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls)
+        {
+            ColumnGrants = columnGrants, MasterFacts = masterFacts, ObjectsSummarised = !scope.ObjectNames,
+        };
+    }
+
+    public async Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(ObjectsCommand(scope with { ObjectNames = true }));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadObjectsAsync(reader, cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand ObjectsCommand(InspectionScope scope)
+    {
+        var command = Command("4_objects", scope.Schemas.ToArray(), scope.Roles.ToArray(), scope.SchemaOwners.ToArray());
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.ObjectNames });
+        return command;
     }
 
     private static NpgsqlBatchCommand Command(string name, params string[][] arrays)
@@ -117,8 +145,9 @@ public sealed class CatalogInspector : ICatalogInspector
             var kind = ParseKind(reader.GetString(1));
             bool ownerPrivileges = reader.GetBoolean(3);
             var acl = ReadAcl(reader, 4);
-            var names = reader.GetFieldValue<string[]>(6);
-            var signatures = reader.GetFieldValue<string[]>(7);
+            // Without names (a summarised inspection) the group stands for its objects as one representative.
+            var names = reader.IsDBNull(6) ? [GroupPlaceholder] : reader.GetFieldValue<string[]>(6);
+            var signatures = reader.IsDBNull(7) ? [""] : reader.GetFieldValue<string[]>(7);
             string subKind = reader.GetString(8);
             bool ownerIsSuperuser = reader.GetBoolean(9), linked = reader.GetBoolean(10);
             for (int i = 0; i < names.Length; i++)

@@ -1,19 +1,49 @@
 using System.Collections.Immutable;
 using Npgsql;
+using RoleManager.Execute;
 using RoleManager.Model;
 
 namespace RoleManager.Inspect;
 
-/// <summary>The names that bound what is read: declared roles and the schemas to manage (public included).</summary>
+/// <summary>
+/// The names that bound what is read: declared roles and the schemas to manage (public included), and for each schema
+/// its declared owner (<see cref="SchemaOwners"/>, parallel to <see cref="Schemas"/>; empty for an undeclared
+/// <c>public</c>). The owners only spare the inspector work: whether a sequence belongs to a table column is read
+/// only where an object's owner differs from its schema's declared owner, the one place the planner asks.
+/// </summary>
 public sealed record InspectionScope(ImmutableArray<string> Roles, ImmutableArray<string> Schemas)
 {
-    public static InspectionScope For(DesiredState desired) => new(
-        desired.Roles.Select(r => r.Name).ToImmutableArray(),
-        desired.Schemas.Select(s => s.Name).Append("public").Distinct().ToImmutableArray());
+    public ImmutableArray<string> SchemaOwners { get; init; } = Schemas.Select(_ => "").ToImmutableArray();
+
+    /// <summary>
+    /// False: <see cref="CurrentState.Objects"/> holds one representative per group of objects sharing schema, kind,
+    /// owner and ACL, without names (<see cref="CurrentState.ObjectsSummarised"/>); enough to tell whether the plan is
+    /// empty, read with <see cref="ICatalogInspector.ReadObjectsAsync"/> when it is not.
+    /// </summary>
+    public bool ObjectNames { get; init; } = true;
+
+    public static InspectionScope For(DesiredState desired)
+    {
+        var owners = desired.Schemas.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Owner, StringComparer.Ordinal);
+        var schemas = desired.Schemas.Select(s => s.Name).Append("public").Distinct().ToImmutableArray();
+        return new(desired.Roles.Select(r => r.Name).ToImmutableArray(), schemas)
+        {
+            SchemaOwners = schemas.Select(s => owners.GetValueOrDefault(s, "")).ToImmutableArray(),
+        };
+    }
 }
 
 /// <summary>Reads the current state of the managed scope from the live catalog.</summary>
 public interface ICatalogInspector
 {
     Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inspects with <paramref name="prelude"/>'s statements sent first in the same batch (a transaction's timeouts and
+    /// lock: one round trip for all of it); their result sets are skipped.
+    /// </summary>
+    Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, BatchPrelude prelude, CancellationToken cancellationToken);
+
+    /// <summary>Every object of the managed schemas, with its name: what a summarised inspection left out.</summary>
+    Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken);
 }

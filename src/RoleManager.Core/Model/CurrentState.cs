@@ -23,6 +23,14 @@ public sealed record CurrentState(
 
     /// <summary>What the master user is and may do here (<see cref="MasterFacts.Unknown"/> when built by hand).</summary>
     public MasterFacts MasterFacts { get; init; } = MasterFacts.Unknown;
+
+    /// <summary>
+    /// True when <see cref="Objects"/> holds one representative (named <c>(group)</c>) per group of
+    /// objects sharing schema, kind, owner and ACL instead of every object: the engine plans from that first and reads the
+    /// names only when the plan is not converged, so a converged run never transfers them. Never true in a state whose
+    /// plan has changes or findings.
+    /// </summary>
+    public bool ObjectsSummarised { get; init; }
 }
 
 public sealed record ServerInfo(
