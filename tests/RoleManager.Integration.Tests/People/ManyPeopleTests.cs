@@ -19,7 +19,9 @@ public class ManyPeopleTests
     private static DesiredState Layout(TestDatabase db, bool dropAll = false, int people = People)
     {
         // Roles being dropped need no password (the loader asks for one under auth: password).
-        var yaml = new StringBuilder($"database: {db.Name}\nauth: {(dropAll ? "none" : "password")}\nschemas: [{{ name: app, owner: {db.Migrator} }}]\nroles:\n");
+        // Direct grants: the case of issue 19 where every reader is in every table's ACL (grant_mode auto would put
+        // 24 readers of one profile in a group role; GroupRoles/ tests that).
+        var yaml = new StringBuilder($"database: {db.Name}\ngrant_mode: direct\nauth: {(dropAll ? "none" : "password")}\nschemas: [{{ name: app, owner: {db.Migrator} }}]\nroles:\n");
         yaml.AppendLine($"  - {{ name: {db.Migrator}, login: false }}");
         for (int i = 1; i <= people; i++)
             yaml.AppendLine(dropAll ? $"  - {{ name: {Person(db, i)}, drop: true }}"
