@@ -5,7 +5,8 @@
 -- may revoke any membership in a non-superuser role; from 16 only the grantor (or who has its privileges)
 -- may, and it needs ADMIN on the group. The settings made for this role in this database only
 -- (ALTER ROLE ... IN DATABASE ... SET) come next, as name=value strings; last the role's comment, the mark
--- of a generated group role (docs/group-roles.md).
+-- of a generated group role (docs/group-roles.md), read from pg_shdescription directly: shobj_description() is a
+-- SQL function, whose inner query pg_stat_statements (track = all) counts as more statements on 13.
 SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolinherit,
        r.rolreplication, r.rolbypassrls, r.rolconnlimit,
        (SELECT substr(s, length('search_path=') + 1) FROM unnest(r.rolconfig) s WHERE s LIKE 'search_path=%') AS search_path,
@@ -24,6 +25,7 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
        ARRAY(SELECT unnest(s.setconfig) FROM pg_db_role_setting s
              WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS database_settings,
        coalesce(r.rolconfig, ARRAY[]::text[]) AS settings,
-       pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment
+       (SELECT d.description FROM pg_catalog.pg_shdescription d
+        WHERE d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass) AS comment
 FROM pg_roles r
 WHERE r.rolname = ANY($1);
