@@ -65,13 +65,16 @@ public static class ParseErrors
         }
         // Our own parsers (--port, durations) already write sentences ending in a full stop; keep them.
         if (message.EndsWith('.') && message.StartsWith(option.Name, StringComparison.Ordinal)) return message;
-        string value = tokens[0].Value;
+        string value = Shown(option, tokens[0].Value);
         if (allowed.Count > 0 && !allowed.Contains(value))
             return $"{option.Name} '{value}' is not one of {string.Join(", ", allowed)}.";
         if (tokens.Count > 1)
-            return $"{option.Name} takes one value, but {tokens.Count} were given ({string.Join(", ", tokens.Select(t => $"'{t.Value}'"))}).";
+            return $"{option.Name} takes one value, but {tokens.Count} were given ({string.Join(", ", tokens.Select(t => $"'{Shown(option, t.Value)}'"))}).";
         return $"{option.Name} '{value}' is not valid: {Sentence(message)}";
     }
+
+    /// <summary>A connection string may hold a password: an error never repeats one.</summary>
+    private static string Shown(Option option, string value) => option.Name == "--connection" ? "(connection string not shown)" : value;
 
     private static string Sentence(string message)
     {

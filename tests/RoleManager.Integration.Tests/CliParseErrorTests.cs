@@ -19,6 +19,7 @@ public sealed class CliParseErrorTests
     [InlineData("a bad output format", new[] { "apply", "--output", "xml" }, "--output 'xml' is not one of json, text.")]
     [InlineData("a stray argument", new[] { "plan", "extra" }, "role-manager plan takes no arguments, but 'extra' was given: every input is an option (e.g. --config FILE), see 'role-manager plan --help'.")]
     [InlineData("an option given twice", new[] { "plan", "--port", "1", "--port", "2" }, "--port takes one value, but 2 were given ('1', '2').")]
+    [InlineData("a connection string given twice (it may hold a password)", new[] { "plan", "--connection", "postgresql://m:pw-leak@h/db", "--connection", "Host=h;Password=pw-leak" }, "--connection takes one value, but 2 were given ('(connection string not shown)', '(connection string not shown)').")]
     [InlineData("an unknown command", new[] { "bogus" }, "'bogus' is not a command of role-manager: use one of plan, apply, inspect, check, report.")]
     [InlineData("no command", new string[0], "Give a command: one of plan, apply, inspect, check, report ('role-manager --help' describes them).")]
     public async Task A_parse_error_is_one_sentence_naming_what_is_wrong_and_exits_1(string what, string[] args, string sentence)
