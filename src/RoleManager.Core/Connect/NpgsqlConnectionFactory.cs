@@ -42,6 +42,10 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             Pooling = false,
             // Detail fields may quote data; keep them out of messages.
             IncludeErrorDetail = false,
+            // Npgsql's default (Prefer) loads the Kerberos libraries and asks the server for GSS encryption first: a
+            // library load and a round trip on every open, for a transport RDS does not offer. The tool logs in with
+            // a password or an IAM token, over TLS or (locally) without.
+            GssEncryptionMode = GssEncryptionMode.Disable,
             // Npgsql 8+ has libpq's meanings: Require encrypts without verifying, VerifyCA skips the host name.
             SslMode = settings.Tls switch
             {
