@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Amazon.Runtime;
 using RoleManager.Aws.Tests.Support;
 using RoleManager.Errors;
 using RoleManager.Testing;
@@ -11,12 +10,11 @@ namespace RoleManager.Aws.Tests;
 public sealed class SecretVersionCallsTests(MotoServer moto) : IDisposable
 {
     private const string Region = "eu-north-1";
-    private static readonly ImmutableCredentials Testing = new(MotoServer.AccessKeyId, MotoServer.SecretAccessKey, MotoServer.SessionToken);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly MotoSecretsManager _secrets = new(moto);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _secrets.Dispose();
 
-    private SecretsManagerClient Client() => new(_http, Testing, Region, moto.Endpoint);
+    private SecretsManagerClient Client() => _secrets.Client(Region);
 
     private async Task<(string Name, string Arn)> CreateAsync(string value)
     {

@@ -1,4 +1,3 @@
-using Amazon.Runtime;
 using RoleManager.Aws.Tests.Support;
 using RoleManager.Errors;
 using RoleManager.Testing;
@@ -8,14 +7,13 @@ namespace RoleManager.Aws.Tests;
 [Collection(MotoCollection.Name)]
 public sealed class SecretsManagerClientTests(MotoServer moto) : IDisposable
 {
-    private static readonly ImmutableCredentials Testing = new(MotoServer.AccessKeyId, MotoServer.SecretAccessKey, MotoServer.SessionToken);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly MotoSecretsManager _secrets = new(moto);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _secrets.Dispose();
 
     private static string UniqueName(string prefix) => prefix + "/" + Guid.NewGuid().ToString("N");
 
-    private SecretsManagerClient Client(string region) => new(_http, Testing, region, moto.Endpoint);
+    private SecretsManagerClient Client(string region) => _secrets.Client(region);
 
     [Fact]
     public async Task Reads_back_a_secret_created_with_the_aws_cli()
@@ -49,7 +47,7 @@ public sealed class SecretsManagerClientTests(MotoServer moto) : IDisposable
         await AwsCli.CreateSecretAsync(moto, "ap-southeast-2", name, "from-env");
         var variables = moto.AwsVariables("ap-southeast-2");
 
-        var client = SecretsManagerClient.FromEnvironment(_http, AwsEnvironment.From(variables.GetValueOrDefault));
+        var client = SecretsManagerClient.FromEnvironment(_secrets.Http, AwsEnvironment.From(variables.GetValueOrDefault));
 
         Assert.Equal(moto.Endpoint, client.Endpoint);
         Assert.Equal("from-env", (await client.GetSecretValueAsync(name, CancellationToken.None)).Reveal());

@@ -21,37 +21,11 @@ public sealed class ExampleOnMotoTests : IDisposable
         _ = Tools.Terraform;
         _ = Tools.Aws;
         using var moto = MotoServer.Start(new Dictionary<string, string> { ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" });
-        await moto.ConfigureAsync("""{"lambda": {"use_docker": false}}""");
         var endpoint = moto.Endpoint.ToString().TrimEnd('/');
-
-        Repo.CopyTree(Repo.Infra, _temp.Combine("infra"));
-        var example = _temp.Combine("infra", "examples", "aurora-postgresql");
-        await File.WriteAllTextAsync(Path.Combine(example, "moto_override.tf"), $$"""
-            provider "aws" {
-              access_key                  = "testing"
-              secret_key                  = "testing"
-              skip_credentials_validation = true
-              skip_requesting_account_id  = true
-              skip_metadata_api_check     = true
-              s3_use_path_style           = true
-
-              endpoints {
-                ec2            = "{{endpoint}}"
-                iam            = "{{endpoint}}"
-                kms            = "{{endpoint}}"
-                lambda         = "{{endpoint}}"
-                logs           = "{{endpoint}}"
-                rds            = "{{endpoint}}"
-                secretsmanager = "{{endpoint}}"
-                sts            = "{{endpoint}}"
-              }
-            }
-            """);
+        var (tf, example) = await ExampleOnMoto.PrepareAsync(_temp, moto, endpoint, Region);
         var zip = Repo.WriteDummyLambdaZip(_temp.Path);
-        var tf = new Terraform(example, _temp.Path);
         string[] vars = ["-var", $"lambda_zip_path={zip}", "-var", $"region={Region}"];
 
-        await tf.InitAsync();
         await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
         var outputs = await tf.OutputsAsync();
         string Output(string name) => outputs[name]!["value"]!.ToString();

@@ -24,16 +24,7 @@ public sealed class ExampleRunsOnApplyTests : IDisposable
         using var proxy = new LambdaInvokeProxy(moto.Endpoint);
         proxy.Respond = _ => LambdaInvokeProxy.FunctionResponse.Result(LambdaInvokeProxy.ManageResult("create role migrator", "create role app", "create schema app owned by migrator"));
         var (tf, example) = await ExampleOnMoto.PrepareAsync(_temp, moto, proxy.Endpoint, Region);
-        await File.WriteAllTextAsync(Path.Combine(example, "layout.auto.tfvars"), """
-            layout = {
-              database = "app"
-              schemas  = [{ name = "app", owner = "migrator" }]
-              roles = [
-                { name = "migrator", search_path = ["app"] },
-                { name = "app", search_path = ["app"], grants = [{ schema = "app", profile = "readwrite" }] },
-              ]
-            }
-            """);
+        await WriteLayoutAsync(example);
         string[] vars = ["-var", $"lambda_zip_path={Repo.WriteDummyLambdaZip(_temp.Path)}", "-var", $"region={Region}"];
 
         var first = await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
@@ -42,17 +33,7 @@ public sealed class ExampleRunsOnApplyTests : IDisposable
         var second = await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
         var afterSecond = proxy.Invocations;
 
-        await File.WriteAllTextAsync(Path.Combine(example, "layout.auto.tfvars"), """
-            layout = {
-              database = "app"
-              schemas  = [{ name = "app", owner = "migrator" }]
-              roles = [
-                { name = "migrator", search_path = ["app"] },
-                { name = "app", search_path = ["app"], grants = [{ schema = "app", profile = "readwrite" }] },
-                { name = "reporting", grants = [{ schema = "app", profile = "readonly" }] },
-              ]
-            }
-            """);
+        await WriteLayoutAsync(example, """{ name = "reporting", grants = [{ schema = "app", profile = "readonly" }] }""");
         proxy.Respond = _ => LambdaInvokeProxy.FunctionResponse.Result(LambdaInvokeProxy.ManageResult("create role reporting"));
         var third = await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
         var afterChange = proxy.Invocations;
@@ -89,4 +70,17 @@ public sealed class ExampleRunsOnApplyTests : IDisposable
         Assert.Equal(["migrator", "app", "reporting"], System.Text.RegularExpressions.Regex.Matches(config[config.IndexOf("\"roles\":", StringComparison.Ordinal)..config.IndexOf("\"schemas\":", StringComparison.Ordinal)], "\"name\": \"([a-z]+)\"").Select(m => m.Groups[1].Value));
         Assert.Equal(["create role reporting"], outputsAfterChange["role_manager_changes"]!["value"]!.AsArray().Select(c => c!.ToString()));
     }
+
+    /// <summary>The example's layout variable: migrator owns schema app, app reads and writes it, then <paramref name="moreRoles"/>.</summary>
+    private static Task WriteLayoutAsync(string example, params string[] moreRoles) =>
+        File.WriteAllTextAsync(Path.Combine(example, "layout.auto.tfvars"), $$"""
+            layout = {
+              database = "app"
+              schemas  = [{ name = "app", owner = "migrator" }]
+              roles = [
+                { name = "migrator", search_path = ["app"] },
+                { name = "app", search_path = ["app"], grants = [{ schema = "app", profile = "readwrite" }] },
+            {{string.Concat(moreRoles.Select(role => $"    {role},\n"))}}  ]
+            }
+            """);
 }

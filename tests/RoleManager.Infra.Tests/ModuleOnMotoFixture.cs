@@ -6,7 +6,7 @@ using RoleManager.Testing;
 namespace RoleManager.Infra.Tests;
 
 /// <summary>
-/// Applies infra/modules/role-manager (through Fixtures/moto-root, which adds a VPC, subnets, a database
+/// Applies infra/modules/role-manager (through Fixtures/moto-root, whose moto-network adds a VPC, subnets, a database
 /// security group and a secret with its own key) against a moto_server on loopback, records what moto
 /// then holds and what the provider sent, destroys everything, and records what is left.
 /// One apply/destroy serves every test in <see cref="ModuleOnMotoTests"/>.
@@ -42,6 +42,10 @@ public sealed class ModuleOnMotoFixture : IAsyncLifetime
     public string Output(string name) => Outputs[name]?["value"]?.ToString()
         ?? throw new InvalidOperationException($"no terraform output {name}");
 
+    /// <summary>An output of the root's moto-network module, which the root passes on whole as the output "network".</summary>
+    public JsonNode Network(string name) => Outputs["network"]?["value"]?[name]
+        ?? throw new InvalidOperationException($"no output {name} of module network");
+
     public async Task InitializeAsync()
     {
         _ = Tools.Terraform;
@@ -55,19 +59,10 @@ public sealed class ModuleOnMotoFixture : IAsyncLifetime
             ["MOTO_ENABLE_RECORDING"] = "true",
             ["MOTO_RECORDER_FILEPATH"] = recording,
         });
-        var endpoint = _moto.Endpoint.ToString().TrimEnd('/');
 
-        Repo.CopyTree(Repo.Infra, _temp.Combine("infra"));
-        Repo.CopyTree(Path.Combine(Repo.Fixtures, "moto-root"), _temp.Combine("root"));
-        var zipDir = Directory.CreateDirectory(_temp.Combine("zip")).FullName;
-        var zip = Repo.WriteDummyLambdaZip(zipDir);
+        var (tf, vars, zip, outputs) = await FixtureRoots.ApplyMotoRootAsync(_temp, _moto);
+        Outputs = outputs;
         ZipSha256Base64 = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(zip)));
-
-        var tf = new Terraform(_temp.Combine("root"), _temp.Path);
-        string[] vars = ["-var", $"endpoint={endpoint}", "-var", $"lambda_zip_path={zip}"];
-        await tf.InitAsync();
-        await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
-        Outputs = await tf.OutputsAsync();
 
         var aws = new ReferenceAwsCli(_moto, _temp.Path);
         Function = (await aws.JsonAsync("lambda", "get-function-configuration", "--function-name", FunctionName)).AsObject();
@@ -83,7 +78,7 @@ public sealed class ModuleOnMotoFixture : IAsyncLifetime
         }
         InlinePolicies = inline;
         FunctionSecurityGroup = (await aws.JsonAsync("ec2", "describe-security-groups", "--group-ids", Output("security_group_id")))["SecurityGroups"]![0]!.AsObject();
-        DatabaseSecurityGroup = (await aws.JsonAsync("ec2", "describe-security-groups", "--group-ids", Output("database_security_group_id")))["SecurityGroups"]![0]!.AsObject();
+        DatabaseSecurityGroup = (await aws.JsonAsync("ec2", "describe-security-groups", "--group-ids", Network("database_security_group_id").ToString()))["SecurityGroups"]![0]!.AsObject();
         LogGroups = (await aws.JsonAsync("logs", "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/"))["logGroups"]!.AsArray();
         CreateFunctionRequest = FindCreateFunctionRequest(recording);
 

@@ -29,7 +29,7 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
     public void The_function_runs_in_the_given_private_subnets_behind_its_own_security_group_only()
     {
         var vpc = applied.Function["VpcConfig"]!;
-        var subnets = applied.Outputs["subnet_ids"]!["value"]!.AsArray().Select(s => s!.ToString()).Order();
+        var subnets = applied.Network("subnet_ids").AsArray().Select(s => s!.ToString()).Order();
         Assert.Equal(subnets, vpc["SubnetIds"]!.AsArray().Select(s => s!.ToString()).Order());
         Assert.Equal([applied.Output("security_group_id")], vpc["SecurityGroupIds"]!.AsArray().Select(s => s!.ToString()));
     }
@@ -45,7 +45,7 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
             ["DB_PORT"] = "5432",
             ["DB_NAME"] = "appdb",
             ["DB_USER"] = "postgres",
-            ["DB_PASSWORD_SECRET_ARN"] = applied.Output("secret_arn"),
+            ["DB_PASSWORD_SECRET_ARN"] = applied.Network("master_secret_arn").ToString(),
             ["DB_SCHEMA"] = "app",
             ["APP_USER"] = "app",
             ["MIGRATOR_USER"] = "migrator",
@@ -89,12 +89,12 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
 
         var database = Assert.Single(egress, p => p["FromPort"]!.GetValue<int>() == 5432);
         Assert.Empty(database["IpRanges"]!.AsArray());
-        Assert.Equal([applied.Output("database_security_group_id")],
+        Assert.Equal([applied.Network("database_security_group_id").ToString()],
             database["UserIdGroupPairs"]!.AsArray().Select(g => g!["GroupId"]!.ToString()));
 
         var https = Assert.Single(egress, p => p["FromPort"]!.GetValue<int>() == 443);
         Assert.Empty(https["UserIdGroupPairs"]!.AsArray());
-        Assert.Equal([applied.Output("vpc_cidr_block")], https["IpRanges"]!.AsArray().Select(r => r!["CidrIp"]!.ToString()));
+        Assert.Equal([applied.Network("vpc_cidr_block").ToString()], https["IpRanges"]!.AsArray().Select(r => r!["CidrIp"]!.ToString()));
     }
 
     [Fact]
@@ -150,15 +150,15 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
         var statements = Statements(Access);
         var read = Assert.Single(statements, s => Strings(s["Action"]).Contains("secretsmanager:GetSecretValue"));
         Assert.Equal(["secretsmanager:GetSecretValue"], Strings(read["Action"]));
-        Assert.Equal([applied.Output("secret_arn")], Strings(read["Resource"]));
+        Assert.Equal([applied.Network("master_secret_arn").ToString()], Strings(read["Resource"]));
 
         var decrypts = statements.Where(s => Strings(s["Action"]).Contains("kms:Decrypt")).ToList();
         Assert.All(decrypts, s => Assert.Equal(["kms:Decrypt"], Strings(s["Action"])));
-        var secretKey = Assert.Single(decrypts, s => Strings(s["Resource"]).Contains(applied.Output("secret_kms_key_arn")));
-        Assert.Equal([applied.Output("secret_kms_key_arn")], Strings(secretKey["Resource"]));
+        var secretKey = Assert.Single(decrypts, s => Strings(s["Resource"]).Contains(applied.Network("master_secret_kms_key_arn").ToString()));
+        Assert.Equal([applied.Network("master_secret_kms_key_arn").ToString()], Strings(secretKey["Resource"]));
         Assert.Equal($"secretsmanager.{Region}.amazonaws.com", secretKey["Condition"]!["StringEquals"]!["kms:ViaService"]!.ToString());
 
-        var environmentKey = Assert.Single(decrypts, s => !Strings(s["Resource"]).Contains(applied.Output("secret_kms_key_arn")));
+        var environmentKey = Assert.Single(decrypts, s => !Strings(s["Resource"]).Contains(applied.Network("master_secret_kms_key_arn").ToString()));
         Assert.Equal([applied.Output("environment_kms_key_arn")], Strings(environmentKey["Resource"]));
         // Lambda decrypts with this encryption context: the grant opens only this function's variables.
         Assert.Equal(ModuleOnMotoFixture.FunctionName, environmentKey["Condition"]!["StringEquals"]!["kms:EncryptionContext:LambdaFunctionName"]!.ToString());
@@ -201,7 +201,7 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
 
         var create = Assert.Single(statements, s => Strings(s["Action"]).Contains("ec2:CreateNetworkInterface"));
         Assert.Contains($"arn:aws:ec2:{Region}:{Account}:security-group/{applied.Output("security_group_id")}", Strings(create["Resource"]));
-        Assert.All(applied.Outputs["subnet_ids"]!["value"]!.AsArray(), subnet =>
+        Assert.All(applied.Network("subnet_ids").AsArray(), subnet =>
             Assert.Contains($"arn:aws:ec2:{Region}:{Account}:subnet/{subnet}", Strings(create["Resource"])));
 
         var manage = Assert.Single(statements, s => Strings(s["Action"]).Contains("ec2:DeleteNetworkInterface"));

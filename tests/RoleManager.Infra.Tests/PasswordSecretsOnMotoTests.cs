@@ -5,7 +5,7 @@ using RoleManager.Testing;
 namespace RoleManager.Infra.Tests;
 
 /// <summary>
-/// secrets.tf applied against moto (Fixtures/moto-passwords): a created, rotated secret for "reporting" and an
+/// secrets.tf applied against moto (Fixtures/moto-root with password_roles): a created, rotated secret for "reporting" and an
 /// existing, unrotated one for "bi". Checks the secrets, the exact IAM grants, the invoke permission and the schedule.
 /// </summary>
 public sealed class PasswordSecretsOnMotoTests : IDisposable
@@ -29,14 +29,7 @@ public sealed class PasswordSecretsOnMotoTests : IDisposable
         _ = Tools.Terraform;
         _ = Tools.Aws;
         using var moto = MotoServer.Start(new Dictionary<string, string> { ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" });
-        Repo.CopyTree(Repo.Infra, _temp.Combine("infra"));
-        Repo.CopyTree(Path.Combine(Repo.Fixtures, "moto-passwords"), _temp.Combine("root"));
-        var zip = Repo.WriteDummyLambdaZip(Directory.CreateDirectory(_temp.Combine("zip")).FullName);
-        var tf = new Terraform(_temp.Combine("root"), _temp.Path);
-        string[] vars = ["-var", $"endpoint={moto.Endpoint.ToString().TrimEnd('/')}", "-var", $"lambda_zip_path={zip}"];
-        await tf.InitAsync();
-        await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
-        var outputs = await tf.OutputsAsync();
+        var (_, _, _, outputs) = await FixtureRoots.ApplyMotoRootAsync(_temp, moto, "-var", $"function_name={Function}", "-var", "password_roles=true");
         var aws = new ReferenceAwsCli(moto, _temp.Path);
 
         var arns = outputs["password_secret_arns"]!["value"]!.AsObject();

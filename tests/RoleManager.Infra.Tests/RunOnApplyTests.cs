@@ -23,10 +23,7 @@ public sealed class RunOnApplyTests : IDisposable
         using var moto = MotoServer.Start(new Dictionary<string, string> { ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" });
         await moto.ConfigureAsync("""{"lambda": {"use_docker": false}}""");
         using var proxy = new LambdaInvokeProxy(moto.Endpoint);
-        Repo.CopyTree(Repo.Infra, _temp.Combine("infra"));
-        Repo.CopyTree(Path.Combine(Repo.Fixtures, "run-root"), _temp.Combine("root"));
-        var tf = new Terraform(_temp.Combine("root"), _temp.Path);
-        await tf.InitAsync();
+        var tf = await FixtureRoots.PrepareAsync(_temp, "run-root");
         var good = _temp.Combine("good.yaml");
         await File.WriteAllTextAsync(good, "roles:\n  - name: migrator\n  - name: app\n");
         var typo = _temp.Combine("typo.yaml");

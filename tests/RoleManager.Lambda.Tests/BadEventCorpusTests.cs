@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using RoleManager.Errors;
 using RoleManager.Lambda.Events;
-using RoleManager.Lambda.Function;
-using RoleManager.Lambda.Runtime;
 
 namespace RoleManager.Lambda.Tests;
 
@@ -49,23 +45,14 @@ public sealed class BadEventCorpusTests
 
         Assert.Equal("RoleManager.ConfigInvalid", errorType);
         EventParser.Parse(payload); // the event itself is well formed
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var environment = new Dictionary<string, string>
-        {
-            ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = port.ToString(), ["DB_NAME"] = "x", ["DB_USER"] = "master",
-            ["PGPASSWORD"] = "hunter2-master-pw", ["PGSSLMODE"] = "disable",
-            ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["ROLE_MANAGER_ALLOW_EVENT_CONFIG"] = "true",
-        };
-        using var logs = new TestLogs();
-        var function = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), name => environment.GetValueOrDefault(name));
-        var invocation = new Invocation("req-" + file, DateTimeOffset.UtcNow.AddMinutes(1), null, null, payload);
+        // The corpus's configs name database "x", so that is the function's database here.
+        var (refusal, connected, logs) = await BeforeAnyConnection.InvokeAsync("req-" + file, payload,
+            ("DB_NAME", "x"), (EventConfigGate.AllowVariable, "true"));
 
-        var config = await Assert.ThrowsAsync<ConfigException>(() => function.HandleAsync(invocation, CancellationToken.None));
+        var config = Assert.IsType<ConfigException>(refusal);
         Assert.Equal(errorType, config.ErrorType);
         Assert.Contains(fragment, config.Message);
-        Assert.False(listener.Pending(), "the function connected to the database");
-        Assert.DoesNotContain("hunter2-master-pw", config.Message + logs.Text);
+        Assert.False(connected, "the function connected to the database");
+        Assert.DoesNotContain(BeforeAnyConnection.MasterPassword, config.Message + logs);
     }
 }

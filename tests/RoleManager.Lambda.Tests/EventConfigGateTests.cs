@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using RoleManager.Errors;
 using RoleManager.Lambda.Events;
-using RoleManager.Lambda.Function;
-using RoleManager.Lambda.Runtime;
 
 namespace RoleManager.Lambda.Tests;
 
@@ -17,23 +13,10 @@ public sealed class EventConfigGateTests
     private const string Backdoor =
         """{"action":"manage","config":{"database":"appdb","roles":[{"name":"backdoor","auth":"password","password_env":"LAMBDA_TASK_ROOT","createrole":true}]}}""";
 
-    private static async Task<(Exception Error, bool Connected, string Logs)> InvokeAsync(string payload, params (string Name, string Value)[] extra)
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var environment = new Dictionary<string, string>
-        {
-            ["DB_HOST"] = "127.0.0.1", ["DB_PORT"] = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(), ["DB_NAME"] = "appdb",
-            ["DB_USER"] = "master", ["PGPASSWORD"] = "hunter2-master-pw", ["PGSSLMODE"] = "disable",
-            ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true", ["LAMBDA_TASK_ROOT"] = "/var/task", ["SET_BUT_SECRET"] = "s3cr3t-value",
-        };
-        foreach (var (name, value) in extra) environment[name] = value;
-        using var logs = new TestLogs();
-        var function = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), name => environment.GetValueOrDefault(name));
-        var invocation = new Invocation("req-gate", DateTimeOffset.UtcNow.AddMinutes(1), null, null, Encoding.UTF8.GetBytes(payload));
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => function.HandleAsync(invocation, CancellationToken.None));
-        return (error, listener.Pending(), logs.Text);
-    }
+    // The function's own environment also holds a path and a secret an event config must not be able to read.
+    private static Task<(Exception Error, bool Connected, string Logs)> InvokeAsync(string payload, params (string Name, string Value)[] extra) =>
+        BeforeAnyConnection.InvokeAsync("req-gate", Encoding.UTF8.GetBytes(payload),
+            [("LAMBDA_TASK_ROOT", "/var/task"), ("SET_BUT_SECRET", "s3cr3t-value"), .. extra]);
 
     [Fact]
     public async Task An_event_config_is_refused_unless_the_deployment_opts_in()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace RoleManager.Testing;
@@ -28,7 +27,7 @@ public sealed class MotoServer : IDisposable
 
     private MotoServer(IReadOnlyDictionary<string, string>? environment)
     {
-        var port = FreePort();
+        var port = PostgresServer.FreePort();
         Endpoint = new Uri($"http://127.0.0.1:{port}");
         if (!Watchdog.OnPath("moto_server"))
             throw new InvalidOperationException("moto_server is not on PATH: run pip install 'moto[server]' (or bin/install-test-tools)");
@@ -160,12 +159,5 @@ public sealed class MotoServer : IDisposable
             if (_output.Length < 64 * 1024)
                 _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -36,6 +36,13 @@ public sealed record RunRequest(
     /// <summary>Called with every secret the run reads (master password, role passwords) so a host can mask it in its logs.</summary>
     public Action<Secret>? SecretRead { get; init; }
 
+    /// <summary>
+    /// The connection the host already resolved from <see cref="Connection"/> and <see cref="Environment"/> under
+    /// <see cref="Host"/>'s policy (the Lambda does, for its event gate), so that the run uses that one resolution instead
+    /// of making a second; null: <see cref="TargetResolver"/> resolves it.
+    /// </summary>
+    public ConnectionSettings? ResolvedConnection { get; init; }
+
     /// <summary>Which host's connection policy applies (the Lambda's: DB_* win over PG*, TLS never below verify-full without opt-in).</summary>
     public HostKind Host { get; init; } = HostKind.Cli;
 

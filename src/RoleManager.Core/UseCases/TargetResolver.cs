@@ -23,7 +23,7 @@ public static class TargetResolver
     public static ResolvedTarget Resolve(RunRequest request)
     {
         var environment = request.Environment;
-        var connection = ConnectionResolver.Resolve(request.Connection, environment, host: request.Host);
+        var connection = request.ResolvedConnection ?? ConnectionResolver.Resolve(request.Connection, environment, host: request.Host);
         var desired = LayoutSource.Resolve(request.Layout, request.LayoutEnvironment ?? environment, connection.Database);
 
         bool databaseNamed = Named(request, "PGDATABASE", "DB_NAME", s => s.Database);

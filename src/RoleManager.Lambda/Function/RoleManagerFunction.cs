@@ -62,12 +62,13 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         bool dryRun = lambdaEvent.DryRun ?? false;
         EventAccepted(_logger, lambdaEvent.ActionName, dryRun);
 
+        // The connection is resolved once: the gate needs the function's database, and the run uses the same settings.
+        var connection = ConnectionResolver.Resolve(new ConnectionInputs(), _environment, host: HostKind.Lambda);
         // An event's own layout only when the deployment opted in, within the gate's limits, and never with the environment.
-        string functionDatabase = ConnectionResolver.Resolve(new ConnectionInputs(), _environment, host: HostKind.Lambda).Database;
-        string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, functionDatabase);
+        string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, connection.Database);
 
         if (lambdaEvent.Action == EventAction.Report) // issue #17: the audit report as JSON (docs/report.md); reads only
-            return await ReportAsync(eventConfig, invocation, cancellationToken);
+            return await ReportAsync(Request(RunAction.Inspect, false, eventConfig, connection, invocation), cancellationToken);
 
         var action = lambdaEvent.Action switch
         {
@@ -75,41 +76,33 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             EventAction.Plan => RunAction.Plan,
             _ => RunAction.Check,
         };
-        var request = new RunRequest(
-            action,
-            action == RunAction.Apply && dryRun,
-            Layout(eventConfig),
-            new ConnectionInputs(),
-            _environment,
-            Execution(),
-            _masterSecret,
-            new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register))
+        var request = Request(action, action == RunAction.Apply && dryRun, eventConfig, connection, invocation) with
         {
-            Host = HostKind.Lambda,
-            LayoutEnvironment = eventConfig is null ? null : EventConfigGate.NoEnvironment,
+            LoginCredentials = new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register),
             RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
-            ApplicationName = "role-manager-lambda",
-            ConnectTimeout = ConnectTimeout(invocation),
-            SecretRead = _services.Redactor.Register,
         };
         var report = await new RoleManagerRun(_engineLogger).RunAsync(request, cancellationToken);
         return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Default.RunSummary);
     }
 
-    private LayoutInputs Layout(string? eventConfig) => new(
-        ConfigText: eventConfig ?? NonEmpty(_environment(ConfigVariable)),
-        Auth: NonEmpty(_environment(AuthVariable)) is { } auth ? ConfigLoader.ParseAuth(auth) ?? throw new Errors.ConfigException($"{AuthVariable}='{auth}' is not valid: use iam, password or none.") : null);
-
-    private async Task<ReadOnlyMemory<byte>> ReportAsync(string? eventConfig, Invocation invocation, CancellationToken cancellationToken)
-    {
-        var request = new RunRequest(RunAction.Inspect, false, Layout(eventConfig), new ConnectionInputs(), _environment, Execution(), _masterSecret)
+    /// <summary>What every run of the function shares: the Lambda's policy, the connection resolved for the gate, the event's layout if admitted.</summary>
+    private RunRequest Request(RunAction action, bool dryRun, string? eventConfig, ConnectionSettings connection, Invocation invocation) =>
+        new(action, dryRun, Layout(eventConfig), new ConnectionInputs(), _environment, Execution(), _masterSecret)
         {
             Host = HostKind.Lambda,
+            ResolvedConnection = connection,
             LayoutEnvironment = eventConfig is null ? null : EventConfigGate.NoEnvironment,
             ApplicationName = "role-manager-lambda",
             ConnectTimeout = ConnectTimeout(invocation),
             SecretRead = _services.Redactor.Register,
         };
+
+    private LayoutInputs Layout(string? eventConfig) => new(
+        ConfigText: eventConfig ?? NonEmpty(_environment(ConfigVariable)),
+        Auth: NonEmpty(_environment(AuthVariable)) is { } auth ? ConfigLoader.ParseAuth(auth) ?? throw new Errors.ConfigException($"{AuthVariable}='{auth}' is not valid: use iam, password or none.") : null);
+
+    private async Task<ReadOnlyMemory<byte>> ReportAsync(RunRequest request, CancellationToken cancellationToken)
+    {
         var (desired, connections) = await new RoleManagerRun(_engineLogger).ConnectAsync(request, cancellationToken);
         var report = await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken);
         return JsonSerializer.SerializeToUtf8Bytes(report, Audit.AuditJson.Readable.AuditReport);

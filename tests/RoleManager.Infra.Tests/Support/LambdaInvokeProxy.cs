@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using RoleManager.Testing;
 
 namespace RoleManager.Infra.Tests.Support;
 
@@ -12,23 +12,18 @@ namespace RoleManager.Infra.Tests.Support;
 /// </summary>
 public sealed class LambdaInvokeProxy : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpServer _server;
     private readonly HttpClient _moto;
-    private readonly Task _loop;
     private readonly List<Invocation> _invocations = [];
 
     public LambdaInvokeProxy(Uri moto)
     {
         _moto = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = moto, Timeout = TimeSpan.FromSeconds(60) };
-        var port = FreePort();
-        Endpoint = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Endpoint + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
     /// <summary>The URL for the provider's <c>endpoints { lambda = ... }</c>.</summary>
-    public string Endpoint { get; }
+    public string Endpoint => _server.Endpoint;
 
     /// <summary>What the function returns for an event: by default an empty manage result.</summary>
     public Func<string, FunctionResponse> Respond { get; set; } = _ => FunctionResponse.Result(ManageResult());
@@ -57,72 +52,27 @@ public sealed class LambdaInvokeProxy : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+        _server.Dispose();
         _moto.Dispose();
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
     }
 
     private async Task HandleAsync(HttpListenerContext context)
     {
-        try
-        {
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var path = context.Request.Url!.AbsolutePath;
-            if (context.Request.HttpMethod == "POST" && path.StartsWith("/2015-03-31/functions/", StringComparison.Ordinal) && path.EndsWith("/invocations", StringComparison.Ordinal))
-                await AnswerInvokeAsync(context, Uri.UnescapeDataString(path.Split('/')[3]), Encoding.UTF8.GetString(body.ToArray()));
-            else
-                await ForwardAsync(context, body.ToArray());
-        }
-        catch (Exception e)
-        {
-            context.Response.StatusCode = 502;
-            var bytes = Encoding.UTF8.GetBytes(e.ToString());
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var path = context.Request.Url!.AbsolutePath;
+        if (context.Request.HttpMethod == "POST" && path.StartsWith("/2015-03-31/functions/", StringComparison.Ordinal) && path.EndsWith("/invocations", StringComparison.Ordinal))
+            await AnswerInvokeAsync(context, Uri.UnescapeDataString(path.Split('/')[3]), Encoding.UTF8.GetString(body.ToArray()));
+        else
+            await ForwardAsync(context, body.ToArray());
     }
 
-    private async Task AnswerInvokeAsync(HttpListenerContext context, string function, string payload)
+    private Task AnswerInvokeAsync(HttpListenerContext context, string function, string payload)
     {
         lock (_invocations)
             _invocations.Add(new Invocation(function, payload, DateTimeOffset.UtcNow));
         var answer = Respond(payload);
-        var response = context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "application/json";
-        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        response.Headers["X-Amz-Executed-Version"] = "$LATEST";
-        if (answer.FunctionError is not null)
-            response.Headers["X-Amz-Function-Error"] = answer.FunctionError;
-        var bytes = Encoding.UTF8.GetBytes(answer.Payload);
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes);
-        response.Close();
+        return StubLambda.WriteInvokeResponseAsync(context.Response, 200, answer.Payload, answer.FunctionError);
     }
 
     private async Task ForwardAsync(HttpListenerContext context, byte[] body)
@@ -151,16 +101,7 @@ public sealed class LambdaInvokeProxy : IDisposable
                 continue;
             response.Headers[name] = string.Join(",", values);
         }
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes);
-        response.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await LoopbackHttpServer.WriteAsync(response, bytes);
     }
 
     public sealed record Invocation(string Function, string Payload, DateTimeOffset At);

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using RoleManager.Testing;
 
 namespace RoleManager.Infra.Tests.Support;
 
@@ -10,21 +10,16 @@ namespace RoleManager.Infra.Tests.Support;
 /// </summary>
 public sealed class StubLambda : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
     private readonly List<Request> _requests = [];
 
     public StubLambda()
     {
-        var port = FreePort();
-        Endpoint = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Endpoint + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(AnswerAsync);
     }
 
     /// <summary>The URL to put in <c>AWS_ENDPOINT_URL</c>.</summary>
-    public string Endpoint { get; }
+    public string Endpoint => _server.Endpoint;
 
     public string? FunctionError { get; set; }
     public string? LogTail { get; set; }
@@ -39,62 +34,38 @@ public sealed class StubLambda : IDisposable
         get { lock (_requests) return [.. _requests]; }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Answers as Lambda's Invoke does: the function's payload with the request id and version headers, and
+    /// <c>X-Amz-Function-Error</c> when the function failed (the HTTP status stays 200 then). Also used by <see cref="LambdaInvokeProxy"/>.
+    /// </summary>
+    public static Task WriteInvokeResponseAsync(HttpListenerResponse response, int statusCode, string payload, string? functionError,
+        string? errorType = null, string? logTail = null)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = statusCode;
+        if (errorType is not null)
+            response.Headers["x-amzn-ErrorType"] = errorType;
+        response.ContentType = "application/json";
+        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        response.Headers["X-Amz-Executed-Version"] = "$LATEST";
+        if (functionError is not null)
+            response.Headers["X-Amz-Function-Error"] = functionError;
+        if (logTail is not null)
+            response.Headers["X-Amz-Log-Result"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(logTail));
+        return LoopbackHttpServer.WriteAsync(response, Encoding.UTF8.GetBytes(payload));
     }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
-            lock (_requests)
-                _requests.Add(new Request(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body));
+    public void Dispose() => _server.Dispose();
 
-            var response = context.Response;
-            response.StatusCode = StatusCode;
-            if (ErrorType is not null)
-                response.Headers["x-amzn-ErrorType"] = ErrorType;
-            response.ContentType = "application/json";
-            response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-            response.Headers["X-Amz-Executed-Version"] = "$LATEST";
-            if (FunctionError is not null)
-                response.Headers["X-Amz-Function-Error"] = FunctionError;
-            if (LogTail is not null)
-                response.Headers["X-Amz-Log-Result"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(LogTail));
-            var bytes = Encoding.UTF8.GetBytes(ResponseBody);
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes);
-            response.Close();
-        }
-    }
-
-    private static int FreePort()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+            .ToDictionary(k => k!, k => context.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
+        lock (_requests)
+            _requests.Add(new Request(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body));
+        await WriteInvokeResponseAsync(context.Response, StatusCode, ResponseBody, FunctionError, ErrorType, LogTail);
     }
 
     public sealed record Request(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RoleManager.Connect;
 using RoleManager.Errors;
 using RoleManager.Testing;
@@ -15,42 +14,16 @@ namespace RoleManager.Integration.Tests.Security;
 public sealed class TlsTrustBundleTests : IAsyncLifetime
 {
     private PostgresServer _server = null!;
-    private string _folder = "";
+    private TlsFiles _tls = null!;
 
-    private string CaFile => Path.Combine(_folder, "ca.pem");
-    private string BundleFile => Path.Combine(_folder, "bundle.pem");
-    private string RdsBundleFile => Path.Combine(RepositoryRoot.Path, "assets", "rds-ca-bundle.pem");
+    private string BundleFile => _tls.BundleFile;
+    private static string RdsBundleFile => Path.Combine(RepositoryRoot.Path, "assets", "rds-ca-bundle.pem");
 
     public async Task InitializeAsync()
     {
         _server = await PostgresServer.StartAsync(Environment.GetEnvironmentVariable("PG_BIN"));
-        _folder = Path.Combine(Path.GetDirectoryName(_server.LogFile)!, "tls");
-        Directory.CreateDirectory(_folder);
         // The server certificate names 127.0.0.1 only, so "localhost" is another host name for verify-full.
-        string ext = Path.Combine(_folder, "server.ext");
-        await File.WriteAllTextAsync(ext, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\n");
-        Run("openssl", $"req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=role-manager-test-ca -addext basicConstraints=critical,CA:TRUE " +
-                       $"-addext keyUsage=critical,keyCertSign,cRLSign -keyout {_folder}/ca.key -out {CaFile}");
-        Run("openssl", $"req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout {_folder}/server.key -out {_folder}/server.csr");
-        Run("openssl", $"x509 -req -in {_folder}/server.csr -CA {CaFile} -CAkey {_folder}/ca.key -CAcreateserial -days 2 -extfile {ext} -out {_folder}/server.crt");
-        await File.WriteAllTextAsync(BundleFile, await File.ReadAllTextAsync(RdsBundleFile) + "\n" + await File.ReadAllTextAsync(CaFile));
-        Run("chmod", $"600 {_folder}/server.key");
-        if (Environment.UserName == "root") Run("chown", $"-R postgres:postgres {_folder}");
-
-        await using (var su = await _server.OpenSuperuserAsync("postgres"))
-        {
-            await PostgresServer.Exec(su, $"ALTER SYSTEM SET ssl_cert_file = '{_folder}/server.crt'");
-            await PostgresServer.Exec(su, $"ALTER SYSTEM SET ssl_key_file = '{_folder}/server.key'");
-            await PostgresServer.Exec(su, "ALTER SYSTEM SET ssl = on");
-            await PostgresServer.Exec(su, "SELECT pg_reload_conf()");
-        }
-        for (int i = 0; i < 100; i++)
-        {
-            await using var su = await _server.OpenSuperuserAsync("postgres");
-            if (await PostgresServer.Scalar<string>(su, "SHOW ssl") == "on") return;
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException($"the server did not turn ssl on; see {_server.LogFile}");
+        _tls = await ServerTls.EnableAsync(_server, "role-manager-test-ca", alsoLocalhost: false, RdsBundleFile);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -89,21 +62,11 @@ public sealed class TlsTrustBundleTests : IAsyncLifetime
     [Fact]
     public async Task A_bundle_that_cannot_be_read_is_a_connection_error_that_names_the_file()
     {
-        string garbage = Path.Combine(_folder, "not-a-bundle.pem");
+        string garbage = Path.Combine(_tls.Folder, "not-a-bundle.pem");
         await File.WriteAllTextAsync(garbage, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
 
         var error = await Assert.ThrowsAsync<ConnectionException>(() => Factory("127.0.0.1", TlsMode.VerifyFull, garbage).OpenAsync(CancellationToken.None));
 
         Assert.Contains(garbage, error.Message);
-    }
-
-    private static void Run(string file, string arguments)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })
-            ?? throw new InvalidOperationException($"cannot start {file}");
-        string err = p.StandardError.ReadToEnd();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} exited {p.ExitCode}: {err}");
     }
 }

@@ -1,5 +1,7 @@
-# Test root module: the role-manager module applied against moto_server on loopback.
-# The test copies infra/ next to this folder, so the module source is ../infra/modules/role-manager.
+# Test root module: the role-manager module applied against moto_server on loopback, in the network of
+# ../moto-network. With password_roles it adds the role password secrets (secrets.tf): a created, rotated one
+# for "reporting" and an existing, unrotated one for "bi" (PasswordSecretsOnMotoTests); without, the module's
+# defaults (ModuleOnMotoFixture). The test copies infra/ and moto-network/ next to this folder.
 
 terraform {
   required_providers {
@@ -17,6 +19,17 @@ variable "endpoint" {
 
 variable "lambda_zip_path" {
   type = string
+}
+
+variable "function_name" {
+  type    = string
+  default = "role-manager-test"
+}
+
+variable "password_roles" {
+  description = "Whether to declare the reporting and bi password roles"
+  type        = bool
+  default     = false
 }
 
 provider "aws" {
@@ -40,48 +53,44 @@ provider "aws" {
   }
 }
 
-resource "aws_vpc" "test" {
-  cidr_block = "10.42.0.0/16"
+module "network" {
+  source = "../moto-network"
+
+  name                  = "test"
+  cidr_block            = "10.42.0.0/16"
+  availability_zones    = ["us-east-1a", "us-east-1b"]
+  master_secret_kms_key = true
 }
 
-resource "aws_subnet" "private" {
-  count             = 2
-  vpc_id            = aws_vpc.test.id
-  cidr_block        = cidrsubnet(aws_vpc.test.cidr_block, 8, count.index)
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
+# An existing secret for a role that is read but not rotated.
+resource "aws_secretsmanager_secret" "bi" {
+  count = var.password_roles ? 1 : 0
+  name  = "existing/bi-password"
 }
 
-resource "aws_security_group" "database" {
-  name        = "test-database"
-  description = "database"
-  vpc_id      = aws_vpc.test.id
-}
-
-resource "aws_kms_key" "secret" {
-  description = "master secret key"
-}
-
-resource "aws_secretsmanager_secret" "master" {
-  name       = "rds-cluster-test-master"
-  kms_key_id = aws_kms_key.secret.arn
+locals {
+  password_roles = {
+    reporting = {}
+    bi        = { create_secret = false, secret_arn = one(aws_secretsmanager_secret.bi[*].arn), rotate = false }
+  }
 }
 
 module "role_manager" {
   source = "../infra/modules/role-manager"
 
-  function_name   = "role-manager-test"
+  function_name   = var.function_name
   lambda_zip_path = var.lambda_zip_path
 
-  vpc_id                     = aws_vpc.test.id
-  subnet_ids                 = aws_subnet.private[*].id
-  database_security_group_id = aws_security_group.database.id
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.subnet_ids
+  database_security_group_id = module.network.database_security_group_id
 
   db_host                        = "test-cluster.cluster-abc.us-east-1.rds.amazonaws.com"
   database_port                  = 5432
   db_name                        = "appdb"
   db_master_username             = "postgres"
-  db_password_secret_arn         = aws_secretsmanager_secret.master.arn
-  db_password_secret_kms_key_arn = aws_kms_key.secret.arn
+  db_password_secret_arn         = module.network.master_secret_arn
+  db_password_secret_kms_key_arn = module.network.master_secret_kms_key_arn
   db_resource_id                 = "cluster-TESTRESOURCEID"
   db_schema                      = "app"
   app_user                       = "app"
@@ -90,9 +99,20 @@ module "role_manager" {
 
   log_retention_in_days = 30
 
+  password_roles               = { for name, role in local.password_roles : name => role if var.password_roles }
+  password_secrets_kms_key_arn = var.password_roles ? module.network.master_secret_kms_key_arn : null
+
   # This fixture looks at the deployed resources; the run on apply is tested through Fixtures/run-root
   # (RunOnApplyTests), where a proxy answers Invoke (moto here would try Docker).
   run_on_apply = false
+}
+
+output "password_secret_arns" {
+  value = module.role_manager.password_secret_arns
+}
+
+output "bi_secret_arn" {
+  value = one(aws_secretsmanager_secret.bi[*].arn)
 }
 
 output "function_name" {
@@ -123,22 +143,6 @@ output "environment_kms_key_arn" {
   value = module.role_manager.environment_kms_key_arn
 }
 
-output "subnet_ids" {
-  value = aws_subnet.private[*].id
-}
-
-output "database_security_group_id" {
-  value = aws_security_group.database.id
-}
-
-output "secret_arn" {
-  value = aws_secretsmanager_secret.master.arn
-}
-
-output "secret_kms_key_arn" {
-  value = aws_kms_key.secret.arn
-}
-
-output "vpc_cidr_block" {
-  value = aws_vpc.test.cidr_block
+output "network" {
+  value = module.network
 }

@@ -1,6 +1,6 @@
 # Test root module: the role-manager module with its run on apply, against moto_server on loopback,
 # with Lambda calls sent to lambda_endpoint (a proxy that answers Invoke itself and forwards the rest).
-# The test copies infra/ next to this folder, so the module source is ../infra/modules/role-manager.
+# The network is ../moto-network's; the test copies infra/ and moto-network/ next to this folder.
 
 terraform {
   required_providers {
@@ -60,24 +60,12 @@ provider "aws" {
   }
 }
 
-resource "aws_vpc" "test" {
-  cidr_block = "10.43.0.0/16"
-}
+module "network" {
+  source = "../moto-network"
 
-resource "aws_subnet" "private" {
-  vpc_id            = aws_vpc.test.id
-  cidr_block        = cidrsubnet(aws_vpc.test.cidr_block, 8, 0)
-  availability_zone = "us-east-1a"
-}
-
-resource "aws_security_group" "database" {
-  name        = "run-test-database"
-  description = "database"
-  vpc_id      = aws_vpc.test.id
-}
-
-resource "aws_secretsmanager_secret" "master" {
-  name = "rds-cluster-run-test-master"
+  name               = "run-test"
+  cidr_block         = "10.43.0.0/16"
+  availability_zones = ["us-east-1a"]
 }
 
 module "role_manager" {
@@ -86,14 +74,14 @@ module "role_manager" {
   function_name   = "role-manager-run-test"
   lambda_zip_path = var.lambda_zip_path
 
-  vpc_id                     = aws_vpc.test.id
-  subnet_ids                 = [aws_subnet.private.id]
-  database_security_group_id = aws_security_group.database.id
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.subnet_ids
+  database_security_group_id = module.network.database_security_group_id
 
   db_host                = "test-cluster.cluster-abc.us-east-1.rds.amazonaws.com"
   db_name                = "app"
   db_master_username     = "postgres"
-  db_password_secret_arn = aws_secretsmanager_secret.master.arn
+  db_password_secret_arn = module.network.master_secret_arn
   db_resource_id         = "cluster-RUNTEST"
 
   layout_file  = var.layout_file
