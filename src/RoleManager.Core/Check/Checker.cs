@@ -104,17 +104,52 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         await using (connection)
         {
             assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", true, $"connected as {role.Name}"));
-            await using var tx = await PlanTransaction.BeginAsync(connection, _options, TransactionMode.AlwaysRollback, _logger, cancellationToken, serialise: false);
-            if (role.SearchPath is { } wanted)
-            {
-                string actual = await ScalarAsync(connection, "SHOW search_path", cancellationToken);
-                bool same = Ident.ParseIdentifierList(actual).SequenceEqual(wanted, StringComparer.Ordinal);
-                assertions.Add(new(role.Name, $"search_path is {string.Join(", ", wanted)}", same, $"search_path = {actual}"));
-            }
-            var (ok, detail) = await ProbeAsync(connection, $"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)", expectRefusal: true, cancellationToken);
-            assertions.Add(new(role.Name, "cannot create in schema public", ok, detail));
-            await tx.FinishAsync(cancellationToken);
+            await CheckSessionAsync(connection, role, assertions, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The role's own session in one round trip and a rollback (at 1,000 roles every round trip counts): BEGIN, the
+    /// timeouts, <c>SHOW search_path</c> and, last, the CREATE in <c>public</c> that must be refused. The CREATE comes last
+    /// because an error skips the rest of a batch, and so an error that comes after the SHOW's row is the CREATE's; the
+    /// aborted transaction is rolled back whole, so no savepoint is needed.
+    /// </summary>
+    private async Task CheckSessionAsync(NpgsqlConnection connection, RoleSpec role, List<Assertion> assertions, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new($"SET LOCAL lock_timeout = {(long)_options.LockTimeout.TotalMilliseconds}"),
+                new($"SET LOCAL statement_timeout = {(long)_options.StatementTimeout.TotalMilliseconds}"),
+                new("SHOW search_path"),
+                new($"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)"),
+            },
+        };
+        string? searchPath = null;
+        PostgresException? refusal = null;
+        // The reader skips the SETs' empty results: it starts on the SHOW's row.
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken)) searchPath = reader.GetString(0);
+            try
+            {
+                while (await reader.NextResultAsync(cancellationToken)) { }
+            }
+            catch (PostgresException ex) when (searchPath is not null)
+            {
+                refusal = ex;
+            }
+        }
+        if (role.SearchPath is { } wanted)
+        {
+            bool same = Ident.ParseIdentifierList(searchPath ?? "").SequenceEqual(wanted, StringComparer.Ordinal);
+            assertions.Add(new(role.Name, $"search_path is {string.Join(", ", wanted)}", same, $"search_path = {searchPath}"));
+        }
+        var (ok, detail) = Outcome(expectRefusal: true, refusal);
+        assertions.Add(new(role.Name, "cannot create in schema public", ok, detail));
+        await transaction.RollbackAsync(cancellationToken);
     }
 
     private async Task CheckPrivilegesAsync(DesiredState desired, List<Assertion> assertions, CancellationToken cancellationToken)
@@ -274,15 +309,22 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         {
             await ExecAsync(connection, sql, cancellationToken);
             await ExecAsync(connection, "RELEASE SAVEPOINT rm_probe", cancellationToken);
-            return expectRefusal ? (false, "was allowed, but must be refused") : (true, "allowed");
+            return Outcome(expectRefusal, null);
         }
         catch (PostgresException ex)
         {
             await ExecAsync(connection, "ROLLBACK TO SAVEPOINT rm_probe", cancellationToken);
-            if (expectRefusal && ex.SqlState == InsufficientPrivilege) return (true, $"refused ({ex.SqlState})");
-            return (false, $"{(expectRefusal ? "failed with" : "refused:")} {ex.SqlState}: {ex.MessageText}");
+            return Outcome(expectRefusal, ex);
         }
     }
+
+    /// <summary>What a probe proved: allowed (<paramref name="error"/> null) or refused; an expected refusal must be SQLSTATE 42501 exactly.</summary>
+    private static (bool Ok, string Detail) Outcome(bool expectRefusal, PostgresException? error) => error switch
+    {
+        null => expectRefusal ? (false, "was allowed, but must be refused") : (true, "allowed"),
+        { SqlState: InsufficientPrivilege } when expectRefusal => (true, $"refused ({error.SqlState})"),
+        _ => (false, $"{(expectRefusal ? "failed with" : "refused:")} {error.SqlState}: {error.MessageText}"),
+    };
 
     /// <summary>
     /// Grants the master, inside the rolled-back transaction, the memberships it needs to SET ROLE: one query finds the
