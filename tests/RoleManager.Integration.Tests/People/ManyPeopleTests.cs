@@ -76,6 +76,7 @@ public class ManyPeopleTests
         { "GRANT INSERT ON app.t2 TO {p}", "table app.t2: INSERT allowed but not declared" },
         { "REVOKE SELECT ON app.t1 FROM {p}", "table app.t1: SELECT declared but refused" },
         { "GRANT CREATE ON SCHEMA app TO {p}", "schema: CREATE allowed but not declared" },
+        { "GRANT UPDATE (id) ON app.t2 TO {p}", "table app.t2: UPDATE on some columns allowed but not declared" },
     };
 
     [Theory]
