@@ -129,16 +129,11 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
     private async Task CheckSessionAsync(NpgsqlConnection connection, RoleSpec role, List<Assertion> assertions, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new($"SET LOCAL lock_timeout = {(long)_options.LockTimeout.TotalMilliseconds}"),
-                new($"SET LOCAL statement_timeout = {(long)_options.StatementTimeout.TotalMilliseconds}"),
-                new("SHOW search_path"),
-                new($"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)"),
-            },
-        };
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        // The run's transaction settings (timeouts, no JIT), from the one place that owns them.
+        foreach (var setting in PlanTransaction.Settings(_options)) batch.BatchCommands.Add(setting);
+        batch.BatchCommands.Add(new("SHOW search_path"));
+        batch.BatchCommands.Add(new($"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)"));
         string? searchPath = null;
         PostgresException? refusal = null;
         // The reader skips the SETs' empty results: it starts on the SHOW's row.
@@ -170,9 +165,8 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         var serverView = TimeSpan.Zero;
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var tx = await PlanTransaction.BeginAsync(connection, _options, TransactionMode.AlwaysRollback, _logger, cancellationToken, serialise: false);
-        // The server's view of 1,000 roles is a query the planner costs high enough to JIT-compile: ~0.5 s of compiling
-        // (more with optimisation at 5,000) for a query that then runs in ~0.3 s. Nothing here runs long enough to gain from it.
-        await ExecAsync(connection, "SET LOCAL jit = off", cancellationToken);
+        // PlanTransaction turns JIT off: the server's view of 1,000 roles is a query the planner costs high enough to
+        // JIT-compile (~0.5 s of compiling for a query that then runs in ~0.3 s).
 
         bool publicConnect = await ScalarAsync(connection, $"SELECT has_database_privilege('public', {Ident.Literal(desired.Database)}, 'CONNECT')::text", cancellationToken) == "true";
         assertions.Add(new("PUBLIC", $"cannot connect to database {desired.Database}", !publicConnect,

@@ -98,7 +98,8 @@ public sealed class PlanTransaction : IAsyncDisposable
     /// <c>pg_attribute</c> was handed to two parallel workers whose start-up (fork, catalog caches) cost ~200 ms on a
     /// fresh backend, against ~20 ms for the scan alone. Both settings are the user's to change, on RDS too.
     /// </summary>
-    private static NpgsqlBatchCommand[] Settings(ExecutionOptions options) =>
+    /// <remarks>The check's login sessions put these first in their own batch (they take no advisory lock).</remarks>
+    internal static NpgsqlBatchCommand[] Settings(ExecutionOptions options) =>
     [
         new($"SET LOCAL lock_timeout = {Milliseconds(options.LockTimeout)}"),
         new($"SET LOCAL statement_timeout = {Milliseconds(options.StatementTimeout)}"),
