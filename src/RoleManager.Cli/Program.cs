@@ -21,6 +21,8 @@ var statementTimeout = new Option<string>("--statement-timeout") { Description =
 var plan = new Command("plan", "Show the SQL that would converge the database, without changing anything.");
 options.AddTo(plan);
 plan.Options.Add(detailedExitCode);
+plan.Options.Add(lockTimeout);
+plan.Options.Add(statementTimeout);
 plan.SetAction((result, ct) => Run(result, RunAction.Plan, ct, report =>
 {
     Print(result, () => TextReport.WritePlan(Console.Out, report.Target, report.AsRunResult()), report);
@@ -40,6 +42,8 @@ apply.SetAction((result, ct) => Run(result, RunAction.Apply, ct, report =>
 
 var inspect = new Command("inspect", "Print the current roles, schemas and privileges of the managed scope as config YAML.");
 options.AddTo(inspect);
+inspect.Options.Add(lockTimeout);
+inspect.Options.Add(statementTimeout);
 inspect.SetAction((result, ct) => Run(result, RunAction.Inspect, ct, report =>
 {
     // The same config either way: YAML, or (--output json) a JSON document of it.
@@ -50,6 +54,8 @@ inspect.SetAction((result, ct) => Run(result, RunAction.Inspect, ct, report =>
 
 var check = new Command("check", "Prove that each role can do what it should and nothing more, and that nothing has drifted. Changes nothing.");
 options.AddTo(check);
+check.Options.Add(lockTimeout);
+check.Options.Add(statementTimeout);
 check.SetAction((result, ct) => Run(result, RunAction.Check, ct, report =>
 {
     Print(result, () => TextReport.WriteCheck(Console.Out, report.Target, report.Check!), report);
@@ -78,9 +84,8 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
     bool debug = environment("ROLE_MANAGER_DEBUG") == "1";
     try
     {
-        var execution = action == RunAction.Apply
-            ? new ExecutionOptions(Durations.Parse(result.GetValue(lockTimeout), "--lock-timeout"), Durations.Parse(result.GetValue(statementTimeout), "--statement-timeout"))
-            : ExecutionOptions.Default;
+        // Every command's transactions (apply's, plan's and inspect's reads, check's sessions) take these timeouts.
+        var execution = new ExecutionOptions(Durations.Parse(result.GetValue(lockTimeout), "--lock-timeout"), Durations.Parse(result.GetValue(statementTimeout), "--statement-timeout"));
         var request = new RunRequest(action, action == RunAction.Apply && result.GetValue(dryRun),
             options.LayoutInputs(result), options.ConnectionInputs(result), environment, execution,
             MasterSecret.FromEnvironment(environment), new RdsIamLoginCredentials(environment))

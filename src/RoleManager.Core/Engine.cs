@@ -33,20 +33,34 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
 
     public IConnectionFactory Connections => connections;
 
-    public async Task<CurrentState> InspectAsync(InspectionScope scope, CancellationToken cancellationToken)
+    /// <summary>Reads the managed scope with every object's name, in a rolled-back transaction with the run's settings.</summary>
+    public async Task<CurrentState> InspectAsync(InspectionScope scope, CancellationToken cancellationToken, ExecutionOptions? options = null)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await _inspector.InspectAsync(connection, scope, cancellationToken);
+        await using var transaction = await PlanTransaction.StartAsync(connection, options ?? ExecutionOptions.Default, TransactionMode.AlwaysRollback,
+            _logger, cancellationToken, serialise: false);
+        var current = await CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(
+            prelude => _inspector.InspectAsync(connection, scope, prelude, cancellationToken), cancellationToken), cancellationToken);
+        await transaction.FinishAsync(cancellationToken);
+        return current;
     }
 
-    /// <summary>Reads and plans; changes nothing and is not a dry run (<see cref="RunResult.DryRun"/> is false).</summary>
-    public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and plans; changes nothing and is not a dry run (<see cref="RunResult.DryRun"/> is false). The reads run in a
+    /// rolled-back transaction with the run's settings (timeouts, no JIT or parallel workers), as the apply's do, but take
+    /// no advisory lock: a plan waits for no other run.
+    /// </summary>
+    public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options = null)
     {
         var clock = Stopwatch.StartNew();
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await PlanTransaction.StartAsync(connection, options ?? ExecutionOptions.Default, TransactionMode.AlwaysRollback,
+            _logger, cancellationToken, serialise: false);
         var scope = InspectionScope.For(desired);
-        var summary = await _inspector.InspectAsync(connection, scope with { ObjectNames = false }, cancellationToken);
+        var summary = await CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(
+            prelude => _inspector.InspectAsync(connection, scope with { ObjectNames = false }, prelude, cancellationToken), cancellationToken), cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
+        await transaction.FinishAsync(cancellationToken);
         return new RunResult(plan, current, 0, Committed: false, DryRun: false, clock.Elapsed);
     }
 
@@ -61,7 +75,8 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     {
         if (summary.ColumnGrants.IsEmpty && TryPlan(desired, summary) is { IsConverged: true } converged)
             return (summary, converged);
-        var current = summary with { Objects = await _inspector.ReadObjectsAsync(connection, scope, cancellationToken), ObjectsSummarised = false };
+        var objects = await CatalogReads.GuardAsync(connection, () => _inspector.ReadObjectsAsync(connection, scope, cancellationToken), cancellationToken);
+        var current = summary with { Objects = objects, ObjectsSummarised = false };
         return (current, Planner.Plan(desired, current));
     }
 
@@ -81,7 +96,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken,
         ExecutionOptions? options = null)
     {
-        var plan = await PlanAsync(desired, cancellationToken);
+        var plan = await PlanAsync(desired, cancellationToken, options);
         var check = await new Checker(connections, credentials, target, options, _logger).CheckAsync(desired, plan.Plan, cancellationToken);
         return (plan, check);
     }
@@ -99,8 +114,8 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         // (and the rollback) after the login.
         await using var transaction = await PlanTransaction.StartAsync(connection, options, mode, _logger, cancellationToken);
         var scope = InspectionScope.For(desired);
-        var summary = await transaction.FirstBatchAsync(
-            prelude => _inspector.InspectAsync(connection, scope with { ObjectNames = false }, prelude, cancellationToken), cancellationToken);
+        var summary = await CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(
+            prelude => _inspector.InspectAsync(connection, scope with { ObjectNames = false }, prelude, cancellationToken), cancellationToken), cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
         if (plan.IsEmpty)
         {

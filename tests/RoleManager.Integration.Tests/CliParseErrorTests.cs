@@ -11,7 +11,7 @@ public sealed class CliParseErrorTests
 {
     [Theory]
     [InlineData("an unknown option", new[] { "plan", "--bogus" }, "role-manager plan has no option --bogus; 'role-manager plan --help' lists its options.")]
-    [InlineData("an option of another command", new[] { "check", "--lock-timeout", "1s" }, "role-manager check has no option --lock-timeout; 'role-manager check --help' lists its options.")]
+    [InlineData("an option of another command", new[] { "check", "--dry-run" }, "role-manager check has no option --dry-run; 'role-manager check --help' lists its options.")]
     [InlineData("a missing value", new[] { "plan", "--config" }, "--config needs a value after it; 'role-manager plan --help' says what it takes.")]
     [InlineData("a missing number", new[] { "plan", "--port" }, "--port needs a number after it, e.g. --port 5432.")]
     [InlineData("a missing choice", new[] { "apply", "--auth" }, "--auth needs a value after it: one of iam, none, password.")]

@@ -6,10 +6,11 @@ namespace RoleManager.Audit;
 public static class AuditReporter
 {
     public static async Task<AuditReport> ReportAsync(IConnectionFactory connections, DeclaredLayout declared, DateTimeOffset generatedAt,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Execute.ExecutionOptions? options = null)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var facts = await CatalogFactsReader.ReadAsync(connection, cancellationToken);
+        var facts = await Inspect.CatalogReads.GuardAsync(connection,
+            () => CatalogFactsReader.ReadAsync(connection, options ?? Execute.ExecutionOptions.Default, cancellationToken), cancellationToken);
         return ReportBuilder.Build(facts, declared, generatedAt);
     }
 }

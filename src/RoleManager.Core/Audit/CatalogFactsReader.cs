@@ -6,18 +6,21 @@ namespace RoleManager.Audit;
 
 /// <summary>
 /// Reads <see cref="CatalogFacts"/> with the seven queries of <c>Queries/</c>, sent as one batch (one round
-/// trip). Read-only: it runs in a READ ONLY transaction so a report can never change anything.
+/// trip). Read-only: it runs in a READ ONLY transaction so a report can never change anything, with the run's
+/// transaction settings (timeouts, no JIT or parallel workers: <see cref="Execute.PlanTransaction.Settings"/>).
 /// </summary>
 public static class CatalogFactsReader
 {
     private static readonly ImmutableArray<string> Queries = [.. AuditSql.Names.Select(AuditSql.Load)];
 
-    public static async Task<CatalogFacts> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public static async Task<CatalogFacts> ReadAsync(NpgsqlConnection connection, Execute.ExecutionOptions options, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
             await readOnly.ExecuteNonQueryAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
+        // The SETs return no result set: the reader starts on the first query's.
+        foreach (var setting in Execute.PlanTransaction.Settings(options)) batch.BatchCommands.Add(setting);
         foreach (string sql in Queries) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
 

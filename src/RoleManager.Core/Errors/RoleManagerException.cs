@@ -32,8 +32,8 @@ public sealed class ConnectionException(string message, Exception? inner = null)
     public override string ErrorType => "RoleManager.ConnectionFailed";
 }
 
-/// <summary>The live database cannot be converged to the desired state (e.g. it lacks <c>rds_iam</c>).</summary>
-public sealed class PlanException(string message) : RoleManagerException(message)
+/// <summary>The live database cannot be converged to the desired state (e.g. it lacks <c>rds_iam</c>), or its catalog could not be read within the run's timeouts.</summary>
+public sealed class PlanException(string message, Exception? inner = null) : RoleManagerException(message, inner)
 {
     public override string ErrorType => "RoleManager.PlanFailed";
 }

@@ -27,6 +27,8 @@ public sealed class PlanTransaction : IAsyncDisposable
     private bool _finished;
     /// <summary>The options of a transaction begun with <see cref="StartAsync"/> whose first batch was not sent yet.</summary>
     private ExecutionOptions? _pending;
+    /// <summary>Whether the first batch of a transaction begun with <see cref="StartAsync"/> takes the advisory lock.</summary>
+    private bool _serialise;
 
     private PlanTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, TransactionMode mode, ILogger logger)
     {
@@ -55,13 +57,14 @@ public sealed class PlanTransaction : IAsyncDisposable
     /// <c>SET LOCAL</c>s and the advisory lock to put first in that batch, so begin, timeouts, lock and inspection cost
     /// one round trip. Until <see cref="FirstBatchAsync{T}"/> has run, nothing was sent.
     /// </summary>
+    /// <param name="serialise">Take the advisory lock (apply); a plan, which only reads, gets the settings alone.</param>
     public static async Task<PlanTransaction> StartAsync(NpgsqlConnection connection, ExecutionOptions options, TransactionMode mode,
-        ILogger? logger, CancellationToken cancellationToken)
+        ILogger? logger, CancellationToken cancellationToken, bool serialise = true)
     {
         logger ??= NullLogger.Instance;
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         ExecutionLog.Began(logger, mode, Milliseconds(options.LockTimeout), Milliseconds(options.StatementTimeout));
-        return new PlanTransaction(connection, transaction, mode, logger) { _pending = options };
+        return new PlanTransaction(connection, transaction, mode, logger) { _pending = options, _serialise = serialise };
     }
 
     /// <summary>
@@ -74,18 +77,19 @@ public sealed class PlanTransaction : IAsyncDisposable
         var options = _pending ?? throw new InvalidOperationException("The first batch was already sent (or the transaction was begun with BeginAsync).");
         _pending = null;
         var lockCommand = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
-        var prelude = new BatchPrelude([.. Settings(options), lockCommand], ResultSets: 1);
+        var prelude = _serialise
+            ? new BatchPrelude([.. Settings(options), lockCommand], ResultSets: 1)
+            : new BatchPrelude(Settings(options), ResultSets: 0);
         try
         {
             var result = await run(prelude);
-            ExecutionLog.LockTaken(_logger, AdvisoryLockKey);
+            if (_serialise) ExecutionLog.LockTaken(_logger, AdvisoryLockKey);
             return result;
         }
-        // Only the lock's own failure is "another run holds the lock": a statement timeout in an inspector query is not.
-        // Npgsql does not always say which batch command failed; a lock timeout (55P03) in this batch can only be the
-        // advisory lock's, since the inspector's catalog reads take no lock that a run or a migration holds.
-        catch (PostgresException ex) when (IsLockTimeout(ex, cancellationToken)
-                                           && (ReferenceEquals(ex.BatchCommand, lockCommand) || ex.SqlState == PostgresErrorCodes.LockNotAvailable))
+        // Only the lock's own failure is "another run holds the lock": a timeout once the caller's reader got past the
+        // prelude (the lock was granted) is an inspector query's — a statement timeout, or a catalog table another
+        // session locked — and CatalogReads says so. (Npgsql leaves PostgresException.BatchCommand null here.)
+        catch (PostgresException ex) when (_serialise && !prelude.Passed && IsLockTimeout(ex, cancellationToken))
         {
             throw LockNotGranted(Connection, options, ex);
         }
@@ -220,5 +224,15 @@ public sealed class PlanTransaction : IAsyncDisposable
 /// </summary>
 public sealed record BatchPrelude(IReadOnlyList<NpgsqlBatchCommand> Commands, int ResultSets)
 {
-    public static readonly BatchPrelude None = new([], 0);
+    public static BatchPrelude None => new([], 0);
+
+    /// <summary>Whether the caller's reader got past the prelude's result sets, so that its statements (the lock) succeeded.</summary>
+    public bool Passed { get; private set; }
+
+    /// <summary>Moves <paramref name="reader"/> past the prelude's result sets; the SETs have none (the reader skips them).</summary>
+    public async Task SkipAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < ResultSets; i++) await reader.NextResultAsync(cancellationToken);
+        Passed = true;
+    }
 }

@@ -37,8 +37,7 @@ public sealed class CatalogInspector : ICatalogInspector
         batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        // Statements without a result set (SET LOCAL) are skipped by the reader; those with one (the lock) are skipped here.
-        for (int i = 0; i < prelude.ResultSets; i++) await reader.NextResultAsync(cancellationToken);
+        await prelude.SkipAsync(reader, cancellationToken);
         var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var currentRoles = await ReadRolesAsync(reader, cancellationToken);

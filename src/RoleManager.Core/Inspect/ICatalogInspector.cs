@@ -40,7 +40,7 @@ public interface ICatalogInspector
 
     /// <summary>
     /// Inspects with <paramref name="prelude"/>'s statements sent first in the same batch (a transaction's timeouts and
-    /// lock: one round trip for all of it); their result sets are skipped.
+    /// lock: one round trip for all of it); their result sets are skipped with <see cref="BatchPrelude.SkipAsync"/>.
     /// </summary>
     Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, BatchPrelude prelude, CancellationToken cancellationToken);
 

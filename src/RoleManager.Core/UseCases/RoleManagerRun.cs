@@ -45,11 +45,11 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
         switch (request.Action)
         {
             case RunAction.Inspect:
-                var current = await engine.InspectAsync(InspectionScope.For(desired), cancellationToken);
+                var current = await engine.InspectAsync(InspectionScope.For(desired), cancellationToken, request.Execution);
                 report = new RunReport(RunAction.Inspect, false, connections.Target, desired, current, Plan.Empty, 0, false, null, clock.Elapsed);
                 break;
             case RunAction.Plan:
-                var planned = await engine.PlanAsync(desired, cancellationToken);
+                var planned = await engine.PlanAsync(desired, cancellationToken, request.Execution);
                 report = From(RunAction.Plan, connections.Target, desired, planned, null, clock.Elapsed);
                 break;
             case RunAction.Check:

@@ -104,7 +104,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     private async Task<ReadOnlyMemory<byte>> ReportAsync(RunRequest request, CancellationToken cancellationToken)
     {
         var (desired, connections) = await new RoleManagerRun(_engineLogger).ConnectAsync(request, cancellationToken);
-        var report = await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken);
+        var report = await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution);
         return JsonSerializer.SerializeToUtf8Bytes(report, Audit.AuditJson.Readable.AuditReport);
     }
 

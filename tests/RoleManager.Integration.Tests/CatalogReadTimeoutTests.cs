@@ -1,0 +1,91 @@
+using Npgsql;
+using RoleManager.Audit;
+using RoleManager.Config;
+using RoleManager.Connect;
+using RoleManager.Errors;
+using RoleManager.Execute;
+using RoleManager.Model;
+using RoleManager.Testing;
+using RoleManager.UseCases;
+
+namespace RoleManager.Integration.Tests;
+
+/// <summary>
+/// Every command's catalog reads run with the run's timeouts. Before, only apply's did: plan, inspect, check and the
+/// audit report read outside any transaction, so a catalog table another session had locked made them wait forever
+/// (and a huge catalog ran without a statement timeout). A superuser's lock on <c>pg_default_acl</c>, which every one
+/// of them reads, stands in for such a session.
+/// </summary>
+public sealed class CatalogReadTimeoutTests
+{
+    private static readonly ExecutionOptions ShortLockTimeout = new(TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1));
+
+    private static RunRequest Request(TestDatabase db, RunAction action) => new(action, false,
+        new LayoutInputs(Auth: AuthMode.Password, AppUser: db.App, MigratorUser: db.Migrator),
+        new ConnectionInputs(Host: "127.0.0.1", Port: db.Server.Port, Username: PostgresServer.MasterUser, Database: db.Name, SslMode: "disable"),
+        name => name switch
+        {
+            "PGPASSWORD" => db.Server.MasterPassword,
+            "APP_PASSWORD" => TestDatabase.Password(db.App),
+            "MIGRATOR_PASSWORD" => TestDatabase.Password(db.Migrator),
+            _ => null,
+        },
+        ShortLockTimeout);
+
+    /// <summary>Holds ACCESS EXCLUSIVE on pg_default_acl in an open transaction until disposed.</summary>
+    private static async Task<NpgsqlConnection> LockDefaultAclsAsync(TestDatabase db)
+    {
+        var locker = await db.SuperuserAsync();
+        await TestDatabase.Exec(locker, "BEGIN; LOCK TABLE pg_catalog.pg_default_acl IN ACCESS EXCLUSIVE MODE");
+        return locker;
+    }
+
+    [Theory]
+    [InlineData(RunAction.Plan)]
+    [InlineData(RunAction.Inspect)]
+    [InlineData(RunAction.Check)]
+    [InlineData(RunAction.Apply)]
+    public async Task A_locked_catalog_stops_the_run_within_its_lock_timeout_with_a_message_that_says_so(RunAction action)
+    {
+        var db = await TestDatabase.CreateAsync();
+        await new RoleManagerRun().RunAsync(Request(db, RunAction.Apply), CancellationToken.None);
+        string before = await db.SnapshotAsync();
+
+        var error = await RunWhileLockedAsync(db, token => new RoleManagerRun().RunAsync(Request(db, action), token));
+
+        var planError = Assert.IsType<PlanException>(error);
+        Assert.Contains("lock timeout", planError.Message);
+        Assert.Contains(db.Name, planError.Message);
+        Assert.Contains("Nothing was changed", planError.Message);
+        Assert.Equal(before, await db.SnapshotAsync());
+        // With the lock gone the same run goes through.
+        await new RoleManagerRun().RunAsync(Request(db, action), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_audit_report_stops_within_the_lock_timeout_too()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var connections = new NpgsqlConnectionFactory(db.MasterSettings);
+
+        var error = await RunWhileLockedAsync(db, token =>
+            AuditReporter.ReportAsync(connections, DeclaredLayout.None, DateTimeOffset.UtcNow, token, ShortLockTimeout));
+
+        Assert.Contains("lock timeout", Assert.IsType<PlanException>(error).Message);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> while the catalog is locked; a run that still waits after 20 s (40 times its lock
+    /// timeout) is cancelled, and the test fails on that rather than hanging.
+    /// </summary>
+    private static async Task<Exception?> RunWhileLockedAsync<T>(TestDatabase db, Func<CancellationToken, Task<T>> run)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using (await LockDefaultAclsAsync(db))
+        {
+            var error = await Record.ExceptionAsync(() => run(patience.Token));
+            Assert.False(patience.IsCancellationRequested, "the run was still waiting for the locked catalog after 20 s");
+            return error;
+        }
+    }
+}
