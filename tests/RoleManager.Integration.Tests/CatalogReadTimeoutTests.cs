@@ -20,18 +20,6 @@ public sealed class CatalogReadTimeoutTests
 {
     private static readonly ExecutionOptions ShortLockTimeout = new(TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1));
 
-    private static RunRequest Request(TestDatabase db, RunAction action) => new(action, false,
-        new LayoutInputs(Auth: AuthMode.Password, AppUser: db.App, MigratorUser: db.Migrator),
-        new ConnectionInputs(Host: "127.0.0.1", Port: db.Server.Port, Username: PostgresServer.MasterUser, Database: db.Name, SslMode: "disable"),
-        name => name switch
-        {
-            "PGPASSWORD" => db.Server.MasterPassword,
-            "APP_PASSWORD" => TestDatabase.Password(db.App),
-            "MIGRATOR_PASSWORD" => TestDatabase.Password(db.Migrator),
-            _ => null,
-        },
-        ShortLockTimeout);
-
     /// <summary>Holds ACCESS EXCLUSIVE on pg_default_acl in an open transaction until disposed.</summary>
     private static async Task<NpgsqlConnection> LockDefaultAclsAsync(TestDatabase db)
     {
@@ -48,10 +36,10 @@ public sealed class CatalogReadTimeoutTests
     public async Task A_locked_catalog_stops_the_run_within_its_lock_timeout_with_a_message_that_says_so(RunAction action)
     {
         var db = await TestDatabase.CreateAsync();
-        await new RoleManagerRun().RunAsync(Request(db, RunAction.Apply), CancellationToken.None);
+        await new RoleManagerRun().RunAsync(db.Request(RunAction.Apply), CancellationToken.None);
         string before = await db.SnapshotAsync();
 
-        var error = await RunWhileLockedAsync(db, token => new RoleManagerRun().RunAsync(Request(db, action), token));
+        var error = await RunWhileLockedAsync(db, token => new RoleManagerRun().RunAsync(db.Request(action, options: ShortLockTimeout), token));
 
         var planError = Assert.IsType<PlanException>(error);
         Assert.Contains("lock timeout", planError.Message);
@@ -59,7 +47,7 @@ public sealed class CatalogReadTimeoutTests
         Assert.Contains("Nothing was changed", planError.Message);
         Assert.Equal(before, await db.SnapshotAsync());
         // With the lock gone the same run goes through.
-        await new RoleManagerRun().RunAsync(Request(db, action), CancellationToken.None);
+        await new RoleManagerRun().RunAsync(db.Request(action, options: ShortLockTimeout), CancellationToken.None);
     }
 
     [Fact]

@@ -19,17 +19,7 @@ public sealed class ExecutorTranscriptTests
     private static async Task<string> RunAsync(TestDatabase db, RunAction action, bool dryRun, DesiredState? config = null)
     {
         var log = new RecordingLogger();
-        var request = new RunRequest(action, dryRun, new LayoutInputs(Auth: AuthMode.Password, AppUser: db.App, MigratorUser: db.Migrator),
-            new ConnectionInputs(Host: "127.0.0.1", Port: db.Server.Port, Username: PostgresServer.MasterUser, Database: db.Name, SslMode: "disable"),
-            name => name switch
-            {
-                "PGPASSWORD" => db.Server.MasterPassword,
-                "APP_PASSWORD" => TestDatabase.Password(db.App),
-                "MIGRATOR_PASSWORD" => TestDatabase.Password(db.Migrator),
-                _ => null,
-            },
-            ExecutionOptions.Default);
-        await new RoleManagerRun(log).RunAsync(request, CancellationToken.None);
+        await new RoleManagerRun(log).RunAsync(db.Request(action, dryRun), CancellationToken.None);
         return log.Transcript((db.Name, "{database}"), (db.Prefix, "{prefix}"), ($":{db.Server.Port}/", ":{port}/"));
     }
 

@@ -14,13 +14,9 @@ namespace RoleManager.Reliability.Tests;
 /// </summary>
 public sealed class ClusterConcurrencyTests(ITestOutputHelper output)
 {
-    private static RunRequest Apply(TestDatabase db, int conflictAttempts) => new(
-        RunAction.Apply, false,
-        new LayoutInputs(ConfigText: db.RichConfigYaml),
-        new ConnectionInputs(Host: "127.0.0.1", Port: db.Server.Port, Username: PostgresServer.MasterUser, Database: db.Name, SslMode: "disable"),
-        name => name == "PGPASSWORD" ? db.Server.MasterPassword : db.Environment(name),
-        new ExecutionOptions(TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2)))
-    { ConflictAttempts = conflictAttempts };
+    private static RunRequest Apply(TestDatabase db, int conflictAttempts) =>
+        db.Request(RunAction.Apply, options: new ExecutionOptions(TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(2)),
+            layout: new LayoutInputs(ConfigText: db.RichConfigYaml)) with { ConflictAttempts = conflictAttempts };
 
     [Fact]
     public async Task Eight_applies_on_eight_databases_of_one_cluster_with_shared_role_names_all_succeed()

@@ -79,6 +79,17 @@ public sealed class TestDatabase
     public ConnectionSettings MasterSettings => new("127.0.0.1", Server.Port, Name, PostgresServer.MasterUser,
         new Secret(Server.MasterPassword), TlsMode.Disable);
 
+    /// <summary>
+    /// A request as a host makes it, over the master's own connection inputs and environment (<c>PGPASSWORD</c>, the
+    /// role passwords): what the use case gets from the CLI. The layout is the default one (app + migrator, password
+    /// logins) unless <paramref name="layout"/> says otherwise.
+    /// </summary>
+    public UseCases.RunRequest Request(UseCases.RunAction action, bool dryRun = false, ExecutionOptions? options = null, LayoutInputs? layout = null) => new(action, dryRun,
+        layout ?? new LayoutInputs(Auth: AuthMode.Password, AppUser: App, MigratorUser: Migrator),
+        new ConnectionInputs(Host: "127.0.0.1", Port: Server.Port, Username: PostgresServer.MasterUser, Database: Name, SslMode: "disable"),
+        name => name == "PGPASSWORD" ? Server.MasterPassword : Environment(name),
+        options ?? ExecutionOptions.Default);
+
     public Engine Engine(PlanExecutor? executor = null) => new(new NpgsqlConnectionFactory(MasterSettings), executor: executor);
 
     public DesiredState DefaultLayout(AuthMode auth = AuthMode.Password, string schema = "app") => Config.DefaultLayout.Build(new DefaultLayoutOptions(
