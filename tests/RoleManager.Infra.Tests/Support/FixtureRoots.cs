@@ -6,7 +6,7 @@ namespace RoleManager.Infra.Tests.Support;
 /// <summary>
 /// The test root modules of Fixtures/ as the tests run them: copied to a scratch folder beside copies of infra/ and
 /// Fixtures/moto-network, where their relative module sources (../infra/modules/role-manager, ../moto-network)
-/// resolve, and initialised offline. Terraform's working files stay out of the repository.
+/// resolve, with Fixtures/moto-provider.tf (the provider both configure the same way) copied in, and initialised offline. Terraform's working files stay out of the repository.
 /// </summary>
 public static class FixtureRoots
 {
@@ -18,6 +18,7 @@ public static class FixtureRoots
         Repo.CopyTree(Repo.Infra, temp.Combine("infra"));
         Repo.CopyTree(Path.Combine(Repo.Fixtures, "moto-network"), temp.Combine("moto-network"));
         Repo.CopyTree(Path.Combine(Repo.Fixtures, root), temp.Combine(root));
+        File.Copy(Path.Combine(Repo.Fixtures, "moto-provider.tf"), Path.Combine(temp.Combine(root), "moto-provider.tf"));
         var tf = new Terraform(temp.Combine(root), temp.Path);
         await tf.InitAsync();
         return tf;

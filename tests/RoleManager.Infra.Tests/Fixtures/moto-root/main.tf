@@ -1,21 +1,8 @@
 # Test root module: the role-manager module applied against moto_server on loopback, in the network of
 # ../moto-network. With password_roles it adds the role password secrets (secrets.tf): a created, rotated one
 # for "reporting" and an existing, unrotated one for "bi" (PasswordSecretsOnMotoTests); without, the module's
-# defaults (ModuleOnMotoFixture). The test copies infra/ and moto-network/ next to this folder.
-
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.40.0, < 6.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "moto_server URL on loopback, e.g. http://127.0.0.1:5123"
-  type        = string
-}
+# defaults (ModuleOnMotoFixture). The test copies infra/ and moto-network/ next to this folder, and the provider
+# (../moto-provider.tf) into it.
 
 variable "lambda_zip_path" {
   type = string
@@ -30,27 +17,6 @@ variable "password_roles" {
   description = "Whether to declare the reporting and bi password roles"
   type        = bool
   default     = false
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  s3_use_path_style           = true
-
-  endpoints {
-    ec2            = var.endpoint
-    iam            = var.endpoint
-    kms            = var.endpoint
-    lambda         = var.endpoint
-    logs           = var.endpoint
-    secretsmanager = var.endpoint
-    sts            = var.endpoint
-  }
 }
 
 module "network" {

@@ -1,25 +1,7 @@
 # Test root module: the role-manager module with its run on apply, against moto_server on loopback,
 # with Lambda calls sent to lambda_endpoint (a proxy that answers Invoke itself and forwards the rest).
-# The network is ../moto-network's; the test copies infra/ and moto-network/ next to this folder.
-
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.40.0, < 6.0.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  description = "moto_server URL on loopback"
-  type        = string
-}
-
-variable "lambda_endpoint" {
-  description = "Where Lambda API calls go"
-  type        = string
-}
+# The network is ../moto-network's; the test copies infra/ and moto-network/ next to this folder, and the
+# provider (../moto-provider.tf, lambda_endpoint set) into it.
 
 variable "lambda_zip_path" {
   type = string
@@ -38,26 +20,6 @@ variable "run_on_apply" {
 variable "run_check" {
   type    = bool
   default = false
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "testing"
-  secret_key                  = "testing"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-
-  endpoints {
-    ec2            = var.endpoint
-    iam            = var.endpoint
-    kms            = var.endpoint
-    lambda         = var.lambda_endpoint
-    logs           = var.endpoint
-    secretsmanager = var.endpoint
-    sts            = var.endpoint
-  }
 }
 
 module "network" {
