@@ -50,6 +50,29 @@ public sealed class CatalogReadTimeoutTests
         await new RoleManagerRun().RunAsync(db.Request(action, options: ShortLockTimeout), CancellationToken.None);
     }
 
+    /// <summary>
+    /// The read of the password roles' markers (before any plan) is a catalog read too: <c>pg_shdescription</c> is a
+    /// shared catalog, so the lock is taken on a server of this test's own (a shared one would stall every other test).
+    /// </summary>
+    [Fact]
+    public async Task The_password_roles_read_stops_within_the_lock_timeout_too()
+    {
+        await using var server = await PostgresServer.StartAsync(Environment.GetEnvironmentVariable("PG_BIN"));
+        var db = await TestDatabase.CreateAsync(server);
+        await new RoleManagerRun().RunAsync(db.Request(RunAction.Apply), CancellationToken.None);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Exception? error;
+        await using (var locker = await db.SuperuserAsync())
+        {
+            await TestDatabase.Exec(locker, "BEGIN; LOCK TABLE pg_catalog.pg_shdescription IN ACCESS EXCLUSIVE MODE");
+            error = await Record.ExceptionAsync(() => new RoleManagerRun().RunAsync(db.Request(RunAction.Plan, options: ShortLockTimeout), patience.Token));
+        }
+
+        Assert.False(patience.IsCancellationRequested, "the run was still waiting for the locked catalog after 20 s");
+        Assert.Contains("lock timeout", Assert.IsType<PlanException>(error).Message);
+    }
+
     [Fact]
     public async Task The_audit_report_stops_within_the_lock_timeout_too()
     {

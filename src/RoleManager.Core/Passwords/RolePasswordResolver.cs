@@ -18,7 +18,8 @@ namespace RoleManager.Passwords;
 /// <c>28P01</c> means it changed. Nothing is stored.</item>
 /// </list>
 /// </summary>
-public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePasswordSource? secrets, Action<Secret>? revealed = null)
+public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePasswordSource? secrets, Action<Secret>? revealed = null,
+    Execute.ExecutionOptions? options = null)
 {
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), Secret> _values = new();
@@ -36,7 +37,7 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
                 $"Role {needing.Name} takes its password from {needing.PasswordSource!.Describe()}, but this run has no access to Secrets Manager: " +
                 "set AWS_REGION (and credentials) so the secret can be read.");
 
-        var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), cancellationToken);
+        var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), options ?? Execute.ExecutionOptions.Default, cancellationToken);
         var resolved = new Dictionary<string, RoleSpec>(StringComparer.Ordinal);
         // password_env roles: one login each, on a bounded pool (1,000 roles one after another took minutes, on plan too).
         // Not for a check: it logs in as every role itself, and a password that changed fails that role's login

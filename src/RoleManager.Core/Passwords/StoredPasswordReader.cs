@@ -10,17 +10,25 @@ internal static class StoredPasswordReader
     private const string Query =
         "SELECT r.rolname::text, r.rolcanlogin, shobj_description(r.oid, 'pg_authid') FROM pg_roles r WHERE r.rolname = ANY($1)";
 
-    public static async Task<Dictionary<string, StoredPassword>> ReadAsync(IConnectionFactory connections, string[] roles, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, StoredPassword>> ReadAsync(IConnectionFactory connections, string[] roles,
+        Execute.ExecutionOptions options, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Query, connection) { Parameters = { new() { Value = roles } } };
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var stored = new Dictionary<string, StoredPassword>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
+        // In a rolled-back transaction with the run's settings, as every catalog read of the tool (PlanTransaction).
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var setting in Execute.PlanTransaction.Settings(options)) batch.BatchCommands.Add(setting);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Query) { Parameters = { new() { Value = roles } } });
+        return await Inspect.CatalogReads.GuardAsync(connection, async () =>
         {
-            var name = reader.GetString(0);
-            stored[name] = new StoredPassword(name, reader.GetBoolean(1), PasswordMarker.Read(reader.IsDBNull(2) ? null : reader.GetString(2)));
-        }
-        return stored;
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var stored = new Dictionary<string, StoredPassword>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var name = reader.GetString(0);
+                stored[name] = new StoredPassword(name, reader.GetBoolean(1), PasswordMarker.Read(reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+            return stored;
+        }, cancellationToken);
     }
 }

@@ -36,7 +36,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
             var secrets = RolePasswordResolver.NeedsSecrets(target.Desired) ? request.RolePasswordSecrets?.Invoke() : null;
             target = target with
             {
-                Desired = await new RolePasswordResolver(connections, secrets, request.SecretRead)
+                Desired = await new RolePasswordResolver(connections, secrets, request.SecretRead, request.Execution)
                     .ResolveAsync(target.Desired, forLogins: request.Action == RunAction.Check, cancellationToken),
             };
         }
