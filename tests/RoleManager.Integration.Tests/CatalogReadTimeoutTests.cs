@@ -15,9 +15,19 @@ namespace RoleManager.Integration.Tests;
 /// audit report read outside any transaction, so a catalog table another session had locked made them wait forever
 /// (and a huge catalog ran without a statement timeout). A superuser's lock on <c>pg_default_acl</c>, which every one
 /// of them reads, stands in for such a session.
+/// <para>On a server of the class's own: a new backend whose relation-cache init file was invalidated (autovacuum on a
+/// shared catalog, which the rest of the suite keeps busy) opens every cached catalog while it starts, so on the shared
+/// server a connection could wait for the test's own lock; and <c>pg_shdescription</c> is a cluster-wide catalog.</para>
 /// </summary>
-public sealed class CatalogReadTimeoutTests
+public sealed class CatalogReadTimeoutTests(CatalogReadTimeoutTests.OwnServer own) : IClassFixture<CatalogReadTimeoutTests.OwnServer>
 {
+    public sealed class OwnServer : IAsyncLifetime
+    {
+        public PostgresServer Server { get; private set; } = null!;
+        public async Task InitializeAsync() => Server = await PostgresServer.StartAsync(Environment.GetEnvironmentVariable("PG_BIN"));
+        public async Task DisposeAsync() => await Server.DisposeAsync();
+    }
+
     private static readonly ExecutionOptions ShortLockTimeout = new(TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1));
 
     /// <summary>Holds ACCESS EXCLUSIVE on pg_default_acl in an open transaction until disposed.</summary>
@@ -35,7 +45,7 @@ public sealed class CatalogReadTimeoutTests
     [InlineData(RunAction.Apply)]
     public async Task A_locked_catalog_stops_the_run_within_its_lock_timeout_with_a_message_that_says_so(RunAction action)
     {
-        var db = await TestDatabase.CreateAsync();
+        var db = await TestDatabase.CreateAsync(own.Server);
         await new RoleManagerRun().RunAsync(db.Request(RunAction.Apply), CancellationToken.None);
         string before = await db.SnapshotAsync();
 
@@ -51,14 +61,12 @@ public sealed class CatalogReadTimeoutTests
     }
 
     /// <summary>
-    /// The read of the password roles' markers (before any plan) is a catalog read too: <c>pg_shdescription</c> is a
-    /// shared catalog, so the lock is taken on a server of this test's own (a shared one would stall every other test).
+    /// The read of the password roles' markers (before any plan) is a catalog read too, of <c>pg_shdescription</c>.
     /// </summary>
     [Fact]
     public async Task The_password_roles_read_stops_within_the_lock_timeout_too()
     {
-        await using var server = await PostgresServer.StartAsync(Environment.GetEnvironmentVariable("PG_BIN"));
-        var db = await TestDatabase.CreateAsync(server);
+        var db = await TestDatabase.CreateAsync(own.Server);
         await new RoleManagerRun().RunAsync(db.Request(RunAction.Apply), CancellationToken.None);
 
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -76,7 +84,8 @@ public sealed class CatalogReadTimeoutTests
     [Fact]
     public async Task The_audit_report_stops_within_the_lock_timeout_too()
     {
-        var db = await TestDatabase.CreateAsync();
+        var db = await TestDatabase.CreateAsync(own.Server);
+        await new RoleManagerRun().RunAsync(db.Request(RunAction.Apply), CancellationToken.None);
         var connections = new NpgsqlConnectionFactory(db.MasterSettings);
 
         var error = await RunWhileLockedAsync(db, token =>
