@@ -37,10 +37,8 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<CurrentState> InspectAsync(InspectionScope scope, CancellationToken cancellationToken, ExecutionOptions? options = null)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await PlanTransaction.StartAsync(connection, options ?? ExecutionOptions.Default, TransactionMode.AlwaysRollback,
-            _logger, cancellationToken, serialise: false);
-        var current = await CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(
-            prelude => _inspector.InspectAsync(connection, scope, prelude, cancellationToken), cancellationToken), cancellationToken);
+        await using var transaction = await ReadTransactionAsync(connection, options, cancellationToken);
+        var current = await FirstInspectionAsync(transaction, scope, cancellationToken);
         await transaction.FinishAsync(cancellationToken);
         return current;
     }
@@ -54,11 +52,9 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     {
         var clock = Stopwatch.StartNew();
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await PlanTransaction.StartAsync(connection, options ?? ExecutionOptions.Default, TransactionMode.AlwaysRollback,
-            _logger, cancellationToken, serialise: false);
+        await using var transaction = await ReadTransactionAsync(connection, options, cancellationToken);
         var scope = InspectionScope.For(desired);
-        var summary = await CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(
-            prelude => _inspector.InspectAsync(connection, scope with { ObjectNames = false }, prelude, cancellationToken), cancellationToken), cancellationToken);
+        var summary = await FirstInspectionAsync(transaction, scope with { ObjectNames = false }, cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
         await transaction.FinishAsync(cancellationToken);
         return new RunResult(plan, current, 0, Committed: false, DryRun: false, clock.Elapsed);
@@ -79,6 +75,15 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         var current = summary with { Objects = objects, ObjectsSummarised = false };
         return (current, Planner.Plan(desired, current));
     }
+
+    /// <summary>A transaction for reads only (plan, inspect): the run's settings, always rolled back, no advisory lock.</summary>
+    private Task<PlanTransaction> ReadTransactionAsync(Npgsql.NpgsqlConnection connection, ExecutionOptions? options, CancellationToken cancellationToken) =>
+        PlanTransaction.StartAsync(connection, options ?? ExecutionOptions.Default, TransactionMode.AlwaysRollback, _logger, cancellationToken, serialise: false);
+
+    /// <summary>The inspection as the transaction's first batch (its settings and lock in front: one round trip), its timeouts mapped.</summary>
+    private Task<CurrentState> FirstInspectionAsync(PlanTransaction transaction, InspectionScope scope, CancellationToken cancellationToken) =>
+        CatalogReads.GuardAsync(transaction.Connection, () => transaction.FirstBatchAsync(
+            prelude => _inspector.InspectAsync(transaction.Connection, scope, prelude, cancellationToken), cancellationToken), cancellationToken);
 
     private static Plan? TryPlan(DesiredState desired, CurrentState summary)
     {
@@ -114,8 +119,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         // (and the rollback) after the login.
         await using var transaction = await PlanTransaction.StartAsync(connection, options, mode, _logger, cancellationToken);
         var scope = InspectionScope.For(desired);
-        var summary = await CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(
-            prelude => _inspector.InspectAsync(connection, scope with { ObjectNames = false }, prelude, cancellationToken), cancellationToken), cancellationToken);
+        var summary = await FirstInspectionAsync(transaction, scope with { ObjectNames = false }, cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
         if (plan.IsEmpty)
         {

@@ -30,14 +30,6 @@ public sealed class CatalogReadTimeoutTests(CatalogReadTimeoutTests.OwnServer ow
 
     private static readonly ExecutionOptions ShortLockTimeout = new(TimeSpan.FromMilliseconds(300), TimeSpan.FromMinutes(1));
 
-    /// <summary>Holds ACCESS EXCLUSIVE on pg_default_acl in an open transaction until disposed.</summary>
-    private static async Task<NpgsqlConnection> LockDefaultAclsAsync(TestDatabase db)
-    {
-        var locker = await db.SuperuserAsync();
-        await TestDatabase.Exec(locker, "BEGIN; LOCK TABLE pg_catalog.pg_default_acl IN ACCESS EXCLUSIVE MODE");
-        return locker;
-    }
-
     [Theory]
     [InlineData(RunAction.Plan)]
     [InlineData(RunAction.Inspect)]
@@ -69,15 +61,9 @@ public sealed class CatalogReadTimeoutTests(CatalogReadTimeoutTests.OwnServer ow
         var db = await TestDatabase.CreateAsync(own.Server);
         await new RoleManagerRun().RunAsync(db.Request(RunAction.Apply), CancellationToken.None);
 
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        Exception? error;
-        await using (var locker = await db.SuperuserAsync())
-        {
-            await TestDatabase.Exec(locker, "BEGIN; LOCK TABLE pg_catalog.pg_shdescription IN ACCESS EXCLUSIVE MODE");
-            error = await Record.ExceptionAsync(() => new RoleManagerRun().RunAsync(db.Request(RunAction.Plan, options: ShortLockTimeout), patience.Token));
-        }
+        var error = await RunWhileLockedAsync(db, token => new RoleManagerRun().RunAsync(db.Request(RunAction.Plan, options: ShortLockTimeout), token),
+            catalog: "pg_shdescription");
 
-        Assert.False(patience.IsCancellationRequested, "the run was still waiting for the locked catalog after 20 s");
         Assert.Contains("lock timeout", Assert.IsType<PlanException>(error).Message);
     }
 
@@ -95,14 +81,16 @@ public sealed class CatalogReadTimeoutTests(CatalogReadTimeoutTests.OwnServer ow
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> while the catalog is locked; a run that still waits after 20 s (40 times its lock
-    /// timeout) is cancelled, and the test fails on that rather than hanging.
+    /// Runs <paramref name="run"/> while a superuser holds ACCESS EXCLUSIVE on <paramref name="catalog"/> in an open
+    /// transaction; a run that still waits after 20 s (40 times its lock timeout) is cancelled, and the test fails on
+    /// that rather than hanging.
     /// </summary>
-    private static async Task<Exception?> RunWhileLockedAsync<T>(TestDatabase db, Func<CancellationToken, Task<T>> run)
+    private static async Task<Exception?> RunWhileLockedAsync<T>(TestDatabase db, Func<CancellationToken, Task<T>> run, string catalog = "pg_default_acl")
     {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using (await LockDefaultAclsAsync(db))
+        await using (var locker = await db.SuperuserAsync())
         {
+            await TestDatabase.Exec(locker, $"BEGIN; LOCK TABLE pg_catalog.{catalog} IN ACCESS EXCLUSIVE MODE");
             var error = await Record.ExceptionAsync(() => run(patience.Token));
             Assert.False(patience.IsCancellationRequested, "the run was still waiting for the locked catalog after 20 s");
             return error;
