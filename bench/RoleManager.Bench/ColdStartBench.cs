@@ -8,7 +8,8 @@ namespace RoleManager.Bench;
 /// <summary>
 /// Lambda cold starts: the <c>bootstrap</c> started as a new process against a loopback Runtime API with one event
 /// queued; measured from process start to the arrival of its first response, with the peak RSS (VmHWM) read from
-/// /proc at that moment. The master password comes from PGPASSWORD instead of Secrets Manager.
+/// /proc at that moment. The master password comes from PGPASSWORD instead of Secrets Manager. The environment is the
+/// Terraform module's where it matters for speed (SSL_CERT_FILE / SSL_CERT_DIR).
 /// </summary>
 internal sealed class ColdStartBench(PostgresServer server, BenchOptions options, Action<string> progress)
 {
@@ -78,9 +79,16 @@ internal sealed class ColdStartBench(PostgresServer server, BenchOptions options
             ["DB_USER"] = PostgresServer.MasterUser, ["PGPASSWORD"] = server.MasterPassword, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true",
             ["ROLE_MANAGER_AUTH"] = "none", ["APP_USER"] = AppUser, ["MIGRATOR_USER"] = MigratorUser,
             ["AWS_REGION"] = "eu-west-1",
+            // As the Terraform module deploys it: the zip's Amazon Trust Services roots as the CA store (assets/README.md).
+            ["SSL_CERT_FILE"] = Path.Combine(options.Repository, "assets", "aws-trust", "aws-roots.pem"),
+            ["SSL_CERT_DIR"] = Path.Combine(options.Repository, "assets", "aws-trust"),
         };
         foreach (var (k, v) in extra) environment[k] = v;
-        foreach (var (k, v) in environment) start.Environment[k] = v;
+        foreach (var (k, v) in environment)
+        {
+            if (v.Length == 0) start.Environment.Remove(k); // an empty value in extra unsets the variable
+            else start.Environment[k] = v;
+        }
 
         long started = Stopwatch.GetTimestamp();
         using var process = Process.Start(start)!;

@@ -27,6 +27,8 @@ internal sealed class TlsBench(PostgresServer server, TlsServer tls, ColdStartBe
             ("AOT function, TLS verify-full + SCRAM, RDS bundle + CA (88 certificates)",
                 () => lambda.OnceAsync(ColdStartBench.Build.Aot, database, Env("verify-full", tls.BundleFile), "\"manage\"", null)),
             ("AOT function, TLS verify-full + SCRAM, the CA alone", () => lambda.OnceAsync(ColdStartBench.Build.Aot, database, Env("verify-full", tls.CaFile), "\"manage\"", null)),
+            ("AOT function, TLS verify-full + SCRAM, RDS bundle + CA, the machine's CA store (no SSL_CERT_FILE / SSL_CERT_DIR)",
+                () => lambda.OnceAsync(ColdStartBench.Build.Aot, database, new Dictionary<string, string>(Env("verify-full", tls.BundleFile)) { ["SSL_CERT_FILE"] = "", ["SSL_CERT_DIR"] = "" }, "\"manage\"", null)),
             ("AOT function, no TLS, SCRAM", () => lambda.OnceAsync(ColdStartBench.Build.Aot, database, Env("disable", null), "\"manage\"", null)),
             ("psql -c 'select 1', no TLS, SCRAM", () => PsqlAsync(database, "disable")),
         };

@@ -35,7 +35,7 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
     }
 
     [Fact]
-    public void The_function_environment_names_the_database_the_master_secret_and_the_roles_and_nothing_else()
+    public void The_function_environment_names_the_database_the_master_secret_the_roles_and_the_AWS_trust_store_and_nothing_else()
     {
         var variables = applied.Function["Environment"]!["Variables"]!.AsObject()
             .ToDictionary(p => p.Key, p => p.Value!.ToString());
@@ -49,6 +49,9 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
             ["DB_SCHEMA"] = "app",
             ["APP_USER"] = "app",
             ["MIGRATOR_USER"] = "migrator",
+            // The zip's Amazon Trust Services roots, not the machine's CA store (assets/README.md).
+            ["SSL_CERT_FILE"] = "/var/task/aws-trust/aws-roots.pem",
+            ["SSL_CERT_DIR"] = "/var/task/aws-trust",
         };
         Assert.Equal(expected.OrderBy(p => p.Key), variables.OrderBy(p => p.Key));
     }

@@ -89,13 +89,32 @@ public sealed class PublishedBootstrapTests
     }
 
     [Fact]
-    public void The_zip_holds_an_executable_bootstrap_and_the_CA_bundle_at_its_root()
+    public void The_zip_holds_an_executable_bootstrap_the_CA_bundle_and_the_AWS_roots()
     {
         using var zip = ZipFile.OpenRead(RepositoryFiles.PublishedZip());
 
-        Assert.Equal(["bootstrap", "rds-ca-bundle.pem"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        // aws-trust/ is what the Terraform module's SSL_CERT_FILE / SSL_CERT_DIR name (/var/task/aws-trust).
+        Assert.Equal(["aws-trust/aws-roots.pem", "bootstrap", "rds-ca-bundle.pem"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
         var mode = (zip.GetEntry("bootstrap")!.ExternalAttributes >> 16) & 0x1FF;
         Assert.Equal(Convert.ToInt32("755", 8), mode);
+    }
+
+    [Fact]
+    public void The_AWS_roots_are_the_five_Amazon_Trust_Services_roots_and_nothing_else()
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPemFile(Path.Combine(RepositoryFiles.Root, "assets", "aws-trust", "aws-roots.pem"));
+
+        Assert.Equal(
+            ["Amazon Root CA 1", "Amazon Root CA 2", "Amazon Root CA 3", "Amazon Root CA 4", "Starfield Services Root Certificate Authority - G2"],
+            certificates.Select(c => c.GetNameInfo(X509NameType.SimpleName, forIssuer: false)).Order(StringComparer.Ordinal));
+        Assert.All(certificates, c =>
+        {
+            Assert.Equal(c.SubjectName.Name, c.IssuerName.Name);
+            Assert.True(c.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        });
+        // Every file in SSL_CERT_DIR is read as certificates: the folder holds this one.
+        Assert.Equal(["aws-roots.pem"], Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "assets", "aws-trust")).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -52,6 +52,34 @@ public static class ServerTls
         throw new InvalidOperationException($"the server did not turn ssl on; see {server.LogFile}");
     }
 
+    /// <summary>
+    /// Makes the server present <paramref name="certificateFile"/> (a PEM chain: the server certificate first, then any
+    /// intermediates it sends) with <paramref name="keyFile"/> to new sessions: ALTER SYSTEM and a reload, then waits until
+    /// a new session sees the file.
+    /// </summary>
+    public static async Task UseCertificateAsync(PostgresServer server, string certificateFile, string keyFile)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        Run("chmod", $"600 {keyFile}");
+        if (Environment.UserName == "root") Run("chown", $"postgres:postgres {certificateFile} {keyFile}");
+        await using (var su = await server.OpenSuperuserAsync("postgres"))
+        {
+            await PostgresServer.Exec(su, $"ALTER SYSTEM SET ssl_cert_file = '{certificateFile}'");
+            await PostgresServer.Exec(su, $"ALTER SYSTEM SET ssl_key_file = '{keyFile}'");
+            await PostgresServer.Exec(su, "SELECT pg_reload_conf()");
+        }
+        for (int i = 0; i < 100; i++)
+        {
+            await using var su = await server.OpenSuperuserAsync("postgres");
+            if (await PostgresServer.Scalar<string>(su, "SHOW ssl_cert_file") == certificateFile) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"the server did not switch to {certificateFile}; see {server.LogFile}");
+    }
+
+    /// <summary>Runs openssl with <paramref name="arguments"/>; a non-zero exit is an exception with its standard error.</summary>
+    public static void Openssl(string arguments) => Run("openssl", arguments);
+
     private static void Run(string file, string arguments)
     {
         using var p = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })

@@ -197,7 +197,7 @@ variable "role_manager_config" {
 }
 
 variable "environment_variables" {
-  description = "Extra environment variables for the function (e.g. a log level). The module's own variables (DB_*, APP_USER, MIGRATOR_USER, ROLE_MANAGER_CONFIG) take precedence."
+  description = "Extra environment variables for the function (e.g. a log level). The module's own variables (DB_*, APP_USER, MIGRATOR_USER, ROLE_MANAGER_CONFIG) take precedence; SSL_CERT_FILE / SSL_CERT_DIR given here replace the module's (the Amazon Trust Services roots in the zip), e.g. for a TLS-inspecting proxy."
   type        = map(string)
   default     = {}
 }

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 using RoleManager.Errors;
 
@@ -31,6 +30,11 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
 
     public async Task<NpgsqlConnection> OpenAsAsync(string username, Secret? password, CancellationToken cancellationToken)
     {
+        // With a CA bundle, the bundle validates the server itself (TrustBundle: it loads only the CAs the server's
+        // chain names, where Npgsql would load all 88 of the RDS bundle on every open). Npgsql lets a validation
+        // callback replace its own only in its Require mode, which encrypts; the callback then verifies as verify-ca /
+        // verify-full do, and a handshake it refuses is a TLS error before any password is sent.
+        var bundle = settings.Tls is TlsMode.VerifyFull or TlsMode.VerifyCA && settings.RootCertificatePath is { } path ? ReadBundle(path) : null;
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = settings.Host,
@@ -49,6 +53,7 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             // Npgsql 8+ has libpq's meanings: Require encrypts without verifying, VerifyCA skips the host name.
             SslMode = settings.Tls switch
             {
+                _ when bundle is not null => SslMode.Require,
                 TlsMode.VerifyFull => SslMode.VerifyFull,
                 TlsMode.VerifyCA => SslMode.VerifyCA,
                 TlsMode.Require => SslMode.Require,
@@ -59,26 +64,20 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         };
         if (string.Equals(username, settings.Username, StringComparison.Ordinal))
             builder.Options = SafeSearchPath;
-        if (settings.Tls is TlsMode.VerifyFull or TlsMode.VerifyCA && settings.RootCertificatePath is { } root)
-            builder.RootCertificate = root;
         if (password is not null) builder.Password = password.Reveal();
 
         // The engine reads only built-in types (text, name, bool, int and their arrays), so the driver need not
         // load pg_type on open: a row and an array type per table, 20,000 rows and ~150 ms at 10,000 tables.
         var source = new NpgsqlDataSourceBuilder(builder.ConnectionString);
         source.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
-        if (builder.RootCertificate is { } bundle)
+        if (bundle is not null)
         {
-            X509ChainPolicy policy;
-            try
+            bool verifyHostName = settings.Tls == TlsMode.VerifyFull;
+            source.UseSslClientAuthenticationOptionsCallback(options =>
             {
-                policy = TrustPolicy(bundle);
-            }
-            catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
-            {
-                throw new ConnectionException($"Cannot read the CA bundle {bundle} ({ex.Message}). Pass the RDS CA bundle with --sslrootcert / PGSSLROOTCERT.", ex);
-            }
-            source.UseSslClientAuthenticationOptionsCallback(options => options.CertificateChainPolicy = policy.Clone());
+                options.CertificateChainPolicy = TrustBundle.HandshakePolicy();
+                options.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => bundle.Validate(certificate, chain, errors, verifyHostName);
+            });
         }
         var connection = source.Build().CreateConnection();
         try
@@ -94,38 +93,18 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         }
     }
 
-    /// <summary>
-    /// The chain policy TLS validates the server with: the bundle as the only roots (and as intermediates), no
-    /// revocation check, no certificate downloads. Without it the handshake first builds the chain against the
-    /// system's CA store (loading it) and fails, then Npgsql parses the PEM bundle and builds it again: two chain
-    /// builds, a store load and a parse per connection. With it the first build succeeds and Npgsql's own check
-    /// (host name for verify-full, the same custom roots) accepts it at once. Revocation is not checked, as Npgsql
-    /// does not by default: the RDS CAs publish no CRL or OCSP responder that a Lambda function in a VPC without
-    /// internet access could reach, so an online check could only time out. Parsed once per bundle path and process
-    /// (a warm Lambda reuses it).
-    /// </summary>
-    internal static X509ChainPolicy TrustPolicy(string bundlePath)
+
+    private static TrustBundle ReadBundle(string path)
     {
-        lock (Policies)
+        try
         {
-            if (Policies.TryGetValue(bundlePath, out var cached)) return cached;
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(bundlePath);
-            if (roots.Count == 0) throw new System.Security.Cryptography.CryptographicException("it holds no PEM certificate");
-            var policy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                RevocationMode = X509RevocationMode.NoCheck,
-                DisableCertificateDownloads = true,
-            };
-            policy.CustomTrustStore.AddRange(roots);
-            policy.ExtraStore.AddRange(roots);
-            Policies[bundlePath] = policy;
-            return policy;
+            return TrustBundle.For(path);
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+        {
+            throw new ConnectionException($"Cannot read the CA bundle {path} ({ex.Message}). Pass the RDS CA bundle with --sslrootcert / PGSSLROOTCERT.", ex);
         }
     }
-
-    private static readonly Dictionary<string, X509ChainPolicy> Policies = new(StringComparer.Ordinal);
 
     private ConnectionException Describe(Exception ex, string username)
     {

@@ -1,0 +1,179 @@
+using System.Formats.Asn1;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace RoleManager.Connect;
+
+/// <summary>
+/// A PEM bundle of trusted CAs (the RDS bundle: 87 regional roots) that validates a server certificate while loading
+/// only the CAs its chain names. Loading a certificate costs ~0.5 ms in .NET on OpenSSL 3 (the public key's decoder),
+/// so loading the whole RDS bundle took ~45 ms of every cold start for the one or two roots a server chains to. The
+/// bundle is indexed instead by each CA's subject name (read from the DER with <see cref="AsnReader"/>, no key
+/// decoded), and a validation loads the CAs whose subject is the issuer of a certificate the server presented — and
+/// theirs, up the bundle — then builds the chain against those alone, with X509Chain as before. Matching is by the
+/// exact DER of the name, as the issuer field copies the CA's subject; a chain that names a CA in another encoding
+/// falls back to every CA of the bundle, so a mismatch costs time, never trust. Revocation is not checked and no
+/// certificate is downloaded: the RDS CAs publish no CRL or OCSP responder a function in a VPC without internet
+/// access could reach, so an online check could only time out (Npgsql does not check by default either).
+/// </summary>
+internal sealed class TrustBundle
+{
+    private readonly Dictionary<string, List<int>> _bySubject = new(StringComparer.Ordinal);
+    private readonly List<(byte[] Der, string Subject, string Issuer)> _entries = [];
+    private readonly X509Certificate2?[] _loaded;
+
+    private TrustBundle(string path, IReadOnlyList<byte[]> certificates)
+    {
+        Path = path;
+        foreach (var der in certificates)
+        {
+            var (subject, issuer) = Names(der);
+            if (!_bySubject.TryGetValue(subject, out var list)) _bySubject[subject] = list = [];
+            list.Add(_entries.Count);
+            _entries.Add((der, subject, issuer));
+        }
+        _loaded = new X509Certificate2?[_entries.Count];
+    }
+
+    public string Path { get; }
+
+    /// <summary>How many certificates the bundle holds.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>How many of them a validation has loaded so far (for tests and the debug log).</summary>
+    public int LoadedCount { get { lock (_loaded) return _loaded.Count(c => c is not null); } }
+
+    /// <summary>Reads and indexes the bundle, once per path and process (a warm Lambda and the check's logins reuse it).</summary>
+    /// <exception cref="CryptographicException">The file holds no certificate, or a block that is not one.</exception>
+    public static TrustBundle For(string path)
+    {
+        lock (Bundles)
+        {
+            if (Bundles.TryGetValue(path, out var cached)) return cached;
+            var bundle = Read(path);
+            Bundles[path] = bundle;
+            return bundle;
+        }
+    }
+
+    private static readonly Dictionary<string, TrustBundle> Bundles = new(StringComparer.Ordinal);
+
+    private static TrustBundle Read(string path)
+    {
+        string text = File.ReadAllText(path);
+        var certificates = new List<byte[]>();
+        var rest = text.AsSpan();
+        while (PemEncoding.TryFind(rest, out var fields))
+        {
+            if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                byte[] der = new byte[fields.DecodedDataLength];
+                if (!Convert.TryFromBase64Chars(rest[fields.Base64Data], der, out int written) || written != der.Length)
+                    throw new CryptographicException("a CERTIFICATE block is not valid base64");
+                certificates.Add(der);
+            }
+            rest = rest[fields.Location.End..];
+        }
+        if (certificates.Count == 0) throw new CryptographicException("it holds no PEM certificate");
+        return new TrustBundle(path, certificates);
+    }
+
+    /// <summary>
+    /// The server certificate check for a TLS handshake (<see cref="RemoteCertificateValidationCallback"/>): the
+    /// certificate chains to a CA of this bundle, and with <paramref name="verifyHostName"/> it names the host the
+    /// handshake asked for (SslStream compares the name: <see cref="SslPolicyErrors.RemoteCertificateNameMismatch"/>).
+    /// The chain SslStream built against no roots only lends the intermediates the server sent.
+    /// </summary>
+    public bool Validate(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, bool verifyHostName)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) return false;
+        if (verifyHostName && errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        var sent = new X509Certificate2Collection();
+        if (presented is not null)
+        {
+            sent.AddRange(presented.ChainPolicy.ExtraStore);
+            foreach (var element in presented.ChainElements) sent.Add(element.Certificate);
+        }
+        var cas = CasFor([leaf, .. sent]);
+        if (cas.Count > 0 && Build(leaf, sent, cas)) return true;
+        // No CA matched by the exact name (or the matched ones did not verify): every CA of the bundle decides.
+        return cas.Count < Count && Build(leaf, sent, All());
+    }
+
+    /// <summary>The CAs of the bundle whose subject is the issuer of one of <paramref name="certificates"/>, and theirs.</summary>
+    internal X509Certificate2Collection CasFor(IEnumerable<X509Certificate2> certificates)
+    {
+        var wanted = new Queue<string>(certificates.Select(c => Key(c.IssuerName.RawData)));
+        var picked = new SortedSet<int>();
+        while (wanted.TryDequeue(out var issuer))
+        {
+            if (!_bySubject.TryGetValue(issuer, out var matches)) continue;
+            foreach (int i in matches)
+                if (picked.Add(i) && _entries[i].Issuer != _entries[i].Subject) wanted.Enqueue(_entries[i].Issuer);
+        }
+        var result = new X509Certificate2Collection();
+        foreach (int i in picked) result.Add(Load(i));
+        return result;
+    }
+
+    private X509Certificate2Collection All()
+    {
+        var all = new X509Certificate2Collection();
+        for (int i = 0; i < _entries.Count; i++) all.Add(Load(i));
+        return all;
+    }
+
+    private X509Certificate2 Load(int i)
+    {
+        lock (_loaded) return _loaded[i] ??= X509CertificateLoader.LoadCertificate(_entries[i].Der);
+    }
+
+    private static bool Build(X509Certificate2 leaf, X509Certificate2Collection sent, X509Certificate2Collection cas)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        };
+        chain.ChainPolicy.CustomTrustStore.AddRange(cas);
+        // A bundle may hold intermediates too; the server's own intermediates come with the handshake.
+        chain.ChainPolicy.ExtraStore.AddRange(cas);
+        chain.ChainPolicy.ExtraStore.AddRange(sent);
+        return chain.Build(leaf);
+    }
+
+    /// <summary>The chain policy for the handshake's own build: no roots, no downloads, no revocation (see the class).</summary>
+    public static X509ChainPolicy HandshakePolicy() => new()
+    {
+        TrustMode = X509ChainTrustMode.CustomRootTrust,
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
+    };
+
+    /// <summary>The subject and issuer names of a DER certificate, as the hex of their DER, without decoding its key.</summary>
+    private static (string Subject, string Issuer) Names(byte[] der)
+    {
+        try
+        {
+            var certificate = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+            var tbs = certificate.ReadSequence();
+            if (tbs.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0))) tbs.ReadEncodedValue(); // version
+            tbs.ReadEncodedValue(); // serial number
+            tbs.ReadEncodedValue(); // signature algorithm
+            var issuer = tbs.ReadEncodedValue();
+            tbs.ReadEncodedValue(); // validity
+            var subject = tbs.ReadEncodedValue();
+            return (Key(subject.Span), Key(issuer.Span));
+        }
+        catch (AsnContentException ex)
+        {
+            throw new CryptographicException("a CERTIFICATE block is not an X.509 certificate", ex);
+        }
+    }
+
+    private static string Key(ReadOnlySpan<byte> name) => Convert.ToHexString(name);
+}
