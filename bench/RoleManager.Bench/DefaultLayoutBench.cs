@@ -70,10 +70,13 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
         await EnsureBuiltAsync();
         string script = Path.Combine(options.Output, "default-layout.sql");
         await File.WriteAllTextAsync(script, BaselineSql());
+        string inspection = Path.Combine(options.Output, "default-layout-inspection.sql");
+        await File.WriteAllTextAsync(inspection, InspectionFloor.Script(options.Repository, Migrator, App, Schema));
         await CliAsync(options.Cli, "plan"); // warm-up, not counted
         var after = new List<Sample>();
         var before = new List<Sample>();
         var psql = new List<Sample>();
+        var floor = new List<Sample>();
         for (int r = 1; r <= options.DefaultRepeats; r++)
         {
             var a = await CliAsync(options.Cli, "apply");
@@ -89,12 +92,18 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
             var p = await PsqlAsync(script);
             psql.Add(p);
             progress($"  [default] {r}/{options.DefaultRepeats} psql script: {p.Seconds:0.000} s ({p.Server.Total} statements)");
+            var f = await InspectionAsync(inspection);
+            floor.Add(f);
+            progress($"  [default] {r}/{options.DefaultRepeats} psql sending the inspection's queries: {f.Seconds:0.000} s ({f.Server.InspectorMs + f.Server.OtherReadsMs:0} ms of server time in reads)");
             await fixture.VacuumCatalogAsync(Database);
         }
         var check = await CliAsync(options.Cli, "plan");
         if (check.Changes != 0) throw new InvalidOperationException($"the psql script changed {Database} ({check.Changes} changes planned after it).");
         return new DefaultLayoutResult(options.DefaultTables, new Series("apply (converged)", after),
-            before.Count > 0 ? new Series("apply (converged), --cli-before", before) : null, new Series("psql script", psql));
+            before.Count > 0 ? new Series("apply (converged), --cli-before", before) : null, new Series("psql script", psql))
+        {
+            Floor = new Series("psql sending the inspection's queries (the floor)", floor),
+        };
     }
 
     /// <summary>
@@ -125,6 +134,17 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
         using var json = JsonDocument.Parse(run.Stdout);
         return new Sample(run.Seconds, run.PeakRssMiB, json.RootElement.GetProperty("statementsExecuted").GetInt32(),
             json.RootElement.GetProperty("changes").GetArrayLength(), server);
+    }
+
+    /// <summary>As the master, as the tool: <see cref="InspectionFloor"/>'s script, its rows thrown away.</summary>
+    private async Task<Sample> InspectionAsync(string script)
+    {
+        await counter.ResetAsync(Database);
+        var run = await ProcessMeter.RunAsync(options.Psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-h", "127.0.0.1", "-p", Server.Port.ToString(),
+            "-U", PostgresServer.MasterUser, "-d", Database, "-f", script], new Dictionary<string, string?> { ["PGPASSWORD"] = Server.MasterPassword }, Timeout);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"psql (the inspection's queries) exited {run.ExitCode}:\n{run.Stderr}");
+        var server = await counter.ReadAsync(Database);
+        return new Sample(run.Seconds, run.PeakRssMiB, (int)server.Total, 0, server);
     }
 
     /// <summary>As the superuser: the master is not a member of the migrator outside RoleManager's own transaction; a GRANT costs the same.</summary>

@@ -21,9 +21,13 @@ internal sealed class TlsBench(PostgresServer server, TlsServer tls, ColdStartBe
             if (root is not null) env["PGSSLROOTCERT"] = root;
             return env;
         }
+        string inspection = Path.Combine(options.Output, $"tls-inspection-{database}.sql");
+        await File.WriteAllTextAsync(inspection, InspectionFloor.Script(options.Repository,
+            layout.GetValueOrDefault("MIGRATOR_USER", ColdStartBench.MigratorUser), layout.GetValueOrDefault("APP_USER", ColdStartBench.AppUser), "app"));
         var rows = new List<(string Name, Func<Task<(double, double)>> Once)>
         {
             ("psql -c 'select 1', TLS verify-full + SCRAM", () => PsqlAsync(database, "verify-full")),
+            ("psql sending the inspection's queries, TLS verify-full + SCRAM (the floor)", () => PsqlAsync(database, "verify-full", inspection)),
             ("AOT function, TLS verify-full + SCRAM, RDS bundle + CA (88 certificates)",
                 () => lambda.OnceAsync(ColdStartBench.Build.Aot, database, Env("verify-full", tls.BundleFile), "\"manage\"", null)),
             ("AOT function, TLS verify-full + SCRAM, the CA alone", () => lambda.OnceAsync(ColdStartBench.Build.Aot, database, Env("verify-full", tls.CaFile), "\"manage\"", null)),
@@ -53,11 +57,13 @@ internal sealed class TlsBench(PostgresServer server, TlsServer tls, ColdStartBe
     }
 
     /// <summary>psql from process start to exit, like the cold start (no /usr/bin/time in between); its peak RSS is not read.</summary>
-    private async Task<(double, double)> PsqlAsync(string database, string sslMode)
+    /// <param name="script">A file to run (its rows thrown away) instead of <c>select 1</c>.</param>
+    private async Task<(double, double)> PsqlAsync(string database, string sslMode, string? script = null)
     {
         var start = new ProcessStartInfo(options.Psql) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-X", "-q", "-A", "-t", "-c", "select 1",
-                     $"host=127.0.0.1 port={server.Port} dbname={database} user={PostgresServer.MasterUser} sslmode={sslMode} sslrootcert={tls.CaFile}" })
+        string[] what = script is null ? ["-c", "select 1"] : ["-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-f", script];
+        foreach (var a in new[] { "-X", "-q", "-A", "-t" }.Concat(what).Append(
+                     $"host=127.0.0.1 port={server.Port} dbname={database} user={PostgresServer.MasterUser} sslmode={sslMode} sslrootcert={tls.CaFile}"))
             start.ArgumentList.Add(a);
         foreach (var name in new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSSLMODE", "PGSSLROOTCERT" }) start.Environment.Remove(name);
         start.Environment["PGPASSWORD"] = server.MasterPassword;
@@ -68,7 +74,7 @@ internal sealed class TlsBench(PostgresServer server, TlsServer tls, ColdStartBe
         using var cts = new CancellationTokenSource(Timeout);
         await p.WaitForExitAsync(cts.Token);
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        if (p.ExitCode != 0 || (await stdout).Trim() != "1") throw new InvalidOperationException($"psql ({sslMode}) failed: {await stderr}");
+        if (p.ExitCode != 0 || (script is null && (await stdout).Trim() != "1")) throw new InvalidOperationException($"psql ({sslMode}) failed: {await stderr}");
         return (seconds, 0);
     }
 }
