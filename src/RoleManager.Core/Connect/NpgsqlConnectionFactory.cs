@@ -42,7 +42,7 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             Database = settings.Database,
             Username = username,
             ApplicationName = applicationName,
-            Timeout = (int)(settings.ConnectTimeout ?? TimeSpan.FromSeconds(15)).TotalSeconds,
+            Timeout = ConnectTimeoutSeconds,
             Pooling = false,
             // Detail fields may quote data; keep them out of messages.
             IncludeErrorDetail = false,
@@ -80,9 +80,14 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             });
         }
         var connection = source.Build().CreateConnection();
+        // Npgsql's Timeout bounds the TCP connect but not the TLS handshake of an async open: a server (or anything
+        // on the path) that accepts and then stalls the handshake would hold the run forever. The open as a whole
+        // gets the connect timeout (and a second for the login); the cancellation below reports it as unreachable.
+        using var openTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (builder.Timeout > 0) openTimeout.CancelAfter(TimeSpan.FromSeconds(builder.Timeout + 1));
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            await connection.OpenAsync(openTimeout.Token);
             return connection;
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException or IOException
@@ -93,6 +98,7 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         }
     }
 
+    private int ConnectTimeoutSeconds => (int)(settings.ConnectTimeout ?? TimeSpan.FromSeconds(15)).TotalSeconds;
 
     private static TrustBundle ReadBundle(string path)
     {
@@ -121,6 +127,11 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
                 $"The server refused {target}: too many connections (53300). Retry later or raise the role's connection limit.",
             PostgresException pg =>
                 $"Could not log in as {target}: {pg.MessageText} ({pg.SqlState}).",
+            _ when Find<UnreadableBundleException>(ex) is { } bundle =>
+                $"Cannot read the CA bundle {bundle.Path} ({bundle.Message}). Pass the RDS CA bundle with --sslrootcert / PGSSLROOTCERT.",
+            OperationCanceledException =>
+                $"PostgreSQL at {settings.Host}:{settings.Port} did not complete the connection (TCP, TLS and login) within {ConnectTimeoutSeconds} s. " +
+                "Check that the server is running and reachable from here (host, port, security group, VPC routes) and that nothing between stalls TLS.",
             _ when IsTls(ex) =>
                 $"TLS to {settings.Host}:{settings.Port} failed: {ex.Message}. The server certificate must verify against the RDS CA bundle (--sslrootcert); for a local database without TLS pass --sslmode disable.",
             _ =>
@@ -133,4 +144,11 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         Root(ex) is System.Security.Authentication.AuthenticationException || ex.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase);
 
     private static Exception Root(Exception ex) => ex.InnerException is null ? ex : Root(ex.InnerException);
+
+    private static T? Find<T>(Exception? ex) where T : Exception => ex switch
+    {
+        null => null,
+        T found => found,
+        _ => Find<T>(ex.InnerException),
+    };
 }

@@ -36,6 +36,7 @@ internal sealed class TrustBundle
         _loaded = new X509Certificate2?[_entries.Count];
     }
 
+    /// <summary>The bundle's file, for messages.</summary>
     public string Path { get; }
 
     /// <summary>How many certificates the bundle holds.</summary>
@@ -125,9 +126,20 @@ internal sealed class TrustBundle
         return all;
     }
 
+    /// <summary>Loads a CA; one that cannot be loaded (only its names were read up front) is the bundle's fault, said as such.</summary>
     private X509Certificate2 Load(int i)
     {
-        lock (_loaded) return _loaded[i] ??= X509CertificateLoader.LoadCertificate(_entries[i].Der);
+        lock (_loaded)
+        {
+            try
+            {
+                return _loaded[i] ??= X509CertificateLoader.LoadCertificate(_entries[i].Der);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new UnreadableBundleException(Path, ex);
+            }
+        }
     }
 
     private static bool Build(X509Certificate2 leaf, X509Certificate2Collection sent, X509Certificate2Collection cas)
@@ -139,6 +151,9 @@ internal sealed class TrustBundle
             RevocationMode = X509RevocationMode.NoCheck,
             DisableCertificateDownloads = true,
         };
+        // A certificate for a TLS server (id-kp-serverAuth), as SslStream's own build and libpq require: a client
+        // certificate from a CA of the bundle must not pass for the server, least of all under verify-ca.
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
         chain.ChainPolicy.CustomTrustStore.AddRange(cas);
         // A bundle may hold intermediates too; the server's own intermediates come with the handshake.
         chain.ChainPolicy.ExtraStore.AddRange(cas);
@@ -176,4 +191,13 @@ internal sealed class TrustBundle
     }
 
     private static string Key(ReadOnlySpan<byte> name) => Convert.ToHexString(name);
+
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+}
+
+/// <summary>A CA of the bundle at <see cref="Path"/> could not be loaded when a handshake needed it.</summary>
+internal sealed class UnreadableBundleException(string path, Exception inner)
+    : Exception($"a certificate in it cannot be read ({inner.Message})", inner)
+{
+    public string Path { get; } = path;
 }
