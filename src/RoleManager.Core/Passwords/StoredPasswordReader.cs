@@ -14,21 +14,25 @@ internal static class StoredPasswordReader
         Execute.ExecutionOptions options, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // In a rolled-back transaction with the run's settings, as every catalog read of the tool (PlanTransaction).
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var setting in Execute.PlanTransaction.Settings(options)) batch.BatchCommands.Add(setting);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(Query) { Parameters = { new() { Value = roles } } });
-        return await Inspect.CatalogReads.GuardAsync(connection, async () =>
+        // A read-only transaction with the run's settings, as every catalog read of the tool (the engine's plan and inspect).
+        await using var transaction = await Execute.PlanTransaction.StartAsync(connection, options, Execute.TransactionMode.AlwaysRollback,
+            logger: null, cancellationToken, serialise: false);
+        var stored = await Inspect.CatalogReads.GuardAsync(connection, () => transaction.FirstBatchAsync(async prelude =>
         {
+            await using var batch = new NpgsqlBatch(connection, transaction.Transaction);
+            foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Query) { Parameters = { new() { Value = roles } } });
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-            var stored = new Dictionary<string, StoredPassword>(StringComparer.Ordinal);
+            await prelude.SkipAsync(reader, cancellationToken);
+            var found = new Dictionary<string, StoredPassword>(StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken))
             {
                 var name = reader.GetString(0);
-                stored[name] = new StoredPassword(name, reader.GetBoolean(1), PasswordMarker.Read(reader.IsDBNull(2) ? null : reader.GetString(2)));
+                found[name] = new StoredPassword(name, reader.GetBoolean(1), PasswordMarker.Read(reader.IsDBNull(2) ? null : reader.GetString(2)));
             }
-            return stored;
-        }, cancellationToken);
+            return found;
+        }, cancellationToken), cancellationToken);
+        await transaction.FinishAsync(cancellationToken);
+        return stored;
     }
 }
