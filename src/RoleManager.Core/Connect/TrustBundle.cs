@@ -145,12 +145,7 @@ internal sealed class TrustBundle
     private static bool Build(X509Certificate2 leaf, X509Certificate2Collection sent, X509Certificate2Collection cas)
     {
         using var chain = new X509Chain();
-        chain.ChainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-            DisableCertificateDownloads = true,
-        };
+        chain.ChainPolicy = HandshakePolicy();
         // A certificate for a TLS server (id-kp-serverAuth), as SslStream's own build and libpq require: a client
         // certificate from a CA of the bundle must not pass for the server, least of all under verify-ca.
         chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthentication));
@@ -161,7 +156,10 @@ internal sealed class TrustBundle
         return chain.Build(leaf);
     }
 
-    /// <summary>The chain policy for the handshake's own build: no roots, no downloads, no revocation (see the class).</summary>
+    /// <summary>
+    /// No roots, no certificate downloads, no revocation check (see the class): the policy of the handshake's own build,
+    /// and the base of <see cref="Build"/>'s, which adds the CAs.
+    /// </summary>
     public static X509ChainPolicy HandshakePolicy() => new()
     {
         TrustMode = X509ChainTrustMode.CustomRootTrust,
