@@ -137,23 +137,19 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
     }
 
     /// <summary>As the master, as the tool: <see cref="InspectionFloor"/>'s script, its rows thrown away.</summary>
-    private async Task<Sample> InspectionAsync(string script)
-    {
-        await counter.ResetAsync(Database);
-        var run = await ProcessMeter.RunAsync(options.Psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", "-h", "127.0.0.1", "-p", Server.Port.ToString(),
-            "-U", PostgresServer.MasterUser, "-d", Database, "-f", script], new Dictionary<string, string?> { ["PGPASSWORD"] = Server.MasterPassword }, Timeout);
-        if (run.ExitCode != 0) throw new InvalidOperationException($"psql (the inspection's queries) exited {run.ExitCode}:\n{run.Stderr}");
-        var server = await counter.ReadAsync(Database);
-        return new Sample(run.Seconds, run.PeakRssMiB, (int)server.Total, 0, server);
-    }
+    private Task<Sample> InspectionAsync(string script) =>
+        PsqlAsync(script, PostgresServer.MasterUser, Server.MasterPassword, "-o", "/dev/null");
 
     /// <summary>As the superuser: the master is not a member of the migrator outside RoleManager's own transaction; a GRANT costs the same.</summary>
-    private async Task<Sample> PsqlAsync(string script)
+    private Task<Sample> PsqlAsync(string script) => PsqlAsync(script, PostgresServer.SuperUser, Server.SuperPassword, "-1");
+
+    /// <summary>One measured <c>psql -f</c> on the database as <paramref name="user"/>, with what the server ran.</summary>
+    private async Task<Sample> PsqlAsync(string script, string user, string password, params string[] flags)
     {
         await counter.ResetAsync(Database);
-        var run = await ProcessMeter.RunAsync(options.Psql, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Server.Port.ToString(),
-            "-U", PostgresServer.SuperUser, "-d", Database, "-f", script], new Dictionary<string, string?> { ["PGPASSWORD"] = Server.SuperPassword }, Timeout);
-        if (run.ExitCode != 0) throw new InvalidOperationException($"psql exited {run.ExitCode}:\n{run.Stderr}");
+        var run = await ProcessMeter.RunAsync(options.Psql, ["-X", "-q", .. flags, "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Server.Port.ToString(),
+            "-U", user, "-d", Database, "-f", script], new Dictionary<string, string?> { ["PGPASSWORD"] = password }, Timeout);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"psql -f {Path.GetFileName(script)} exited {run.ExitCode}:\n{run.Stderr}");
         var server = await counter.ReadAsync(Database);
         return new Sample(run.Seconds, run.PeakRssMiB, (int)server.Total, 0, server);
     }
