@@ -86,4 +86,43 @@ public class ConnectionPolicyTests
         Assert.Equal((TlsMode.VerifyFull, bundle), (settings.Tls, settings.RootCertificatePath));
         Assert.Null(settings.TlsWarning);
     }
+
+    [Fact]
+    public void Without_a_root_certificate_given_verify_full_trusts_the_rds_bundle_built_into_the_program()
+    {
+        // The test host has no rds-ca-bundle.pem beside it, as a .NET tool or a plain build has none.
+        Assert.False(File.Exists(Path.Combine(AppContext.BaseDirectory, ConnectionResolver.CaBundleFileName)));
+
+        var settings = ConnectionResolver.Resolve(new ConnectionInputs(), Env(("PGHOST", "db")));
+
+        Assert.Equal((TlsMode.VerifyFull, ConnectionResolver.BuiltInBundle), (settings.Tls, settings.RootCertificatePath));
+    }
+
+    [Fact]
+    public void The_built_in_bundle_holds_exactly_the_certificates_of_the_rds_bundle_file()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "RoleManager.sln"))) repository = repository.Parent!;
+        var file = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        file.ImportFromPemFile(Path.Combine(repository.FullName, "assets", ConnectionResolver.CaBundleFileName));
+        var roots = file.Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData)).ToList();
+
+        var builtIn = TrustBundle.For(ConnectionResolver.BuiltInBundle);
+
+        Assert.Equal(file.Count, builtIn.Count);
+        // Each root of the file is found in the built-in bundle by its name, and is the same certificate.
+        Assert.NotEmpty(roots);
+        Assert.Equal(roots.Select(c => c.Thumbprint).Order(), builtIn.CasFor(roots).Select(c => c.Thumbprint).Order());
+    }
+
+    [Fact]
+    public void Sslrootcert_system_is_the_machines_ca_store_with_verify_full_as_in_libpq()
+    {
+        var settings = ConnectionResolver.Resolve(new ConnectionInputs(SslRootCert: "system"), Env());
+        Assert.Equal(TlsMode.VerifyFull, settings.Tls);
+        Assert.Null(settings.RootCertificatePath);
+
+        var error = Assert.Throws<ConfigException>(() => ConnectionResolver.Resolve(new ConnectionInputs(SslMode: "verify-ca", SslRootCert: "system"), Env()));
+        Assert.Contains("sslrootcert=system (the machine's CA store) needs sslmode verify-full", error.Message);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class GlobalOptions
     public Option<string?> Username { get; } = new("--username", "-U") { Description = "Master user to connect as; wins over PGUSER, DB_USER and the master secret's username." };
     public Option<string?> DbName { get; } = new("--dbname", "-d") { Description = "Database to manage (PGDATABASE, DB_NAME; default: the config's database)." };
     public Option<string?> SslMode { get; } = new("--sslmode") { Description = "verify-full (default, against the shipped RDS CA bundle), prefer, or disable (local only) (PGSSLMODE)." };
-    public Option<string?> SslRootCert { get; } = new("--sslrootcert") { Description = "Root certificate(s) for verify-full (PGSSLROOTCERT; default: the RDS CA bundle beside the program)." };
+    public Option<string?> SslRootCert { get; } = new("--sslrootcert") { Description = "Root certificate(s) for verify-full: a PEM file, or 'system' for the machine's CA store (PGSSLROOTCERT; default: the RDS CA bundle built into the program)." };
     public Option<string?> Schema { get; } = new("--schema") { Description = "Default layout: the application schema (DB_SCHEMA; default app)." };
     public Option<string?> AppUser { get; } = new("--app-user") { Description = "Default layout: the application role (APP_USER; default app)." };
     public Option<string?> MigratorUser { get; } = new("--migrator-user") { Description = "Default layout: the migrations role (MIGRATOR_USER; default migrator)." };

@@ -35,12 +35,24 @@ public enum HostKind
 /// <para><b>sslmode</b> has libpq's meaning: <c>disable</c> (plaintext), <c>allow</c> (plaintext first, TLS if the server
 /// insists), <c>prefer</c> (TLS if offered, else plaintext), <c>require</c> (TLS or nothing, unverified; with a root
 /// certificate given explicitly, verify-ca as in libpq), <c>verify-ca</c> (chain verified, host name not),
-/// <c>verify-full</c> (chain and host name verified; the default, against the RDS CA bundle shipped beside the program).
+/// <c>verify-full</c> (chain and host name verified; the default, against the RDS CA bundle: a file given with
+/// <c>--sslrootcert</c>/<c>PGSSLROOTCERT</c>, else <c>rds-ca-bundle.pem</c> beside the program, else the copy built into it;
+/// <c>system</c> means the machine's CA store, as in libpq 16).
 /// <c>require</c>, <c>verify-ca</c> and <c>verify-full</c> never send a byte in plaintext.</para>
 /// </summary>
 public static class ConnectionResolver
 {
     public const string CaBundleFileName = "rds-ca-bundle.pem";
+
+    /// <summary>
+    /// The root certificate "path" of the RDS CA bundle compiled into the program (<see cref="TrustBundle.For"/> reads
+    /// it from the assembly): the default when no file was given and none lies beside the program, so verify-full
+    /// against RDS works however the program was installed (a .NET tool, a release archive, a plain build).
+    /// </summary>
+    public const string BuiltInBundle = "(the built-in RDS CA bundle)";
+
+    /// <summary>libpq 16's <c>sslrootcert=system</c>: the machine's own CA store, with verify-full.</summary>
+    public const string SystemStore = "system";
 
     /// <summary>The Lambda's explicit opt-in to TLS below verify-full (<c>true</c> to allow); off by default.</summary>
     public const string AllowInsecureTlsVariable = "ROLE_MANAGER_ALLOW_INSECURE_TLS";
@@ -77,7 +89,14 @@ public static class ConnectionResolver
             _ => throw new ConfigException($"sslmode '{sslMode}' is not supported: use verify-full (the default), verify-ca, require, prefer, allow or disable (PGSSLMODE / --sslmode)."),
         };
         string? rootCert = givenRootCert ?? DefaultBundle();
-        if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && !File.Exists(rootCert))
+        if (rootCert == SystemStore)
+        {
+            // As libpq: the machine's store is for public CAs, so the host name must be checked too.
+            if (tls != TlsMode.VerifyFull)
+                throw new ConfigException($"sslrootcert=system (the machine's CA store) needs sslmode verify-full, not '{sslMode}' (PGSSLMODE / --sslmode).");
+            rootCert = null;
+        }
+        else if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && rootCert != BuiltInBundle && !File.Exists(rootCert))
             throw new ConfigException($"The root certificate file {rootCert} does not exist (PGSSLROOTCERT / --sslrootcert).");
         string? warning = lambda ? LambdaTlsWarning(tls, sslMode, environment) : null;
         return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning);
@@ -99,7 +118,7 @@ public static class ConnectionResolver
     private static string? DefaultBundle()
     {
         string path = Path.Combine(AppContext.BaseDirectory, CaBundleFileName);
-        return File.Exists(path) ? path : null;
+        return File.Exists(path) ? path : BuiltInBundle;
     }
 
     private sealed record Parsed(string? Host = null, string? Port = null, string? Username = null, string? Database = null,

@@ -98,6 +98,14 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         }
     }
 
+    /// <summary>What the server's certificate was checked against, in words.</summary>
+    private string TrustSource => settings.RootCertificatePath switch
+    {
+        null => "the machine's CA store",
+        ConnectionResolver.BuiltInBundle => "the built-in RDS CA bundle",
+        var path => $"the CA file {path}",
+    };
+
     private int ConnectTimeoutSeconds => (int)(settings.ConnectTimeout ?? TimeSpan.FromSeconds(15)).TotalSeconds;
 
     private static TrustBundle ReadBundle(string path)
@@ -133,7 +141,8 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
                 $"PostgreSQL at {settings.Host}:{settings.Port} did not complete the connection (TCP, TLS and login) within {ConnectTimeoutSeconds} s. " +
                 "Check that the server is running and reachable from here (host, port, security group, VPC routes) and that nothing between stalls TLS.",
             _ when IsTls(ex) =>
-                $"TLS to {settings.Host}:{settings.Port} failed: {ex.Message}. The server certificate must verify against the RDS CA bundle (--sslrootcert); for a local database without TLS pass --sslmode disable.",
+                $"TLS to {settings.Host}:{settings.Port} failed: {ex.Message}. The server certificate must verify against {TrustSource} " +
+                "(--sslrootcert FILE trusts another CA, --sslrootcert system the machine's CA store); for a local database without TLS pass --sslmode disable.",
             _ =>
                 $"Cannot reach PostgreSQL at {settings.Host}:{settings.Port} ({Root(ex).Message}). Check that the server is running and reachable from here: host, port, security group and VPC routes.",
         };

@@ -62,7 +62,7 @@ internal sealed class TrustBundle
 
     private static TrustBundle Read(string path)
     {
-        string text = File.ReadAllText(path);
+        string text = path == ConnectionResolver.BuiltInBundle ? BuiltInText() : File.ReadAllText(path);
         var certificates = new List<byte[]>();
         var rest = text.AsSpan();
         while (PemEncoding.TryFind(rest, out var fields))
@@ -78,6 +78,14 @@ internal sealed class TrustBundle
         }
         if (certificates.Count == 0) throw new CryptographicException("it holds no PEM certificate");
         return new TrustBundle(path, certificates);
+    }
+
+    private static string BuiltInText()
+    {
+        using var stream = typeof(TrustBundle).Assembly.GetManifestResourceStream("RoleManager.Connect.rds-ca-bundle.pem")
+            ?? throw new IOException("the program was built without its RDS CA bundle (assets/rds-ca-bundle.pem)");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>
