@@ -1,3 +1,4 @@
+using RoleManager.Connect;
 using RoleManager.UseCases;
 
 namespace RoleManager.Aws;
@@ -35,7 +36,7 @@ public sealed class MasterSecret : IMasterCredentialSource
         string? secretId = environment(Variable);
         if (string.IsNullOrEmpty(secretId)) return null;
         // One HttpClient for the life of the process (the Lambda keeps this source while warm).
-        var http = new HttpClient { Timeout = CallTimeout };
+        var http = new HttpClient(MachineTrust.CreateHttpHandler()) { Timeout = CallTimeout };
         return new MasterSecret(SecretsManagerClient.FromEnvironment(http, AwsEnvironment.From(environment), time), secretId, time);
     }
 

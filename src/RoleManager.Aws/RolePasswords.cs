@@ -26,5 +26,5 @@ public static class RolePasswords
         return new RolePasswordResolver(connections, source, revealed).ResolveAsync(desired, forLogins, cancellationToken);
     }
 
-    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(10) });
+    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient(MachineTrust.CreateHttpHandler()) { Timeout = TimeSpan.FromSeconds(10) });
 }

@@ -3,12 +3,17 @@ using System.Text.Json;
 using RoleManager.Aws;
 using RoleManager.Cli;
 using RoleManager.Cli.Commands;
+using RoleManager.Connect;
 using RoleManager.Errors;
 using RoleManager.Execute;
 using RoleManager.Reporting;
 using RoleManager.UseCases;
 
 // The CLI host: parse flags into a RunRequest, run it (RoleManagerRun), render the RunReport, map to an exit code.
+
+// First, before any TLS: the machine's CA store is read only by what needs it (AWS calls, --sslrootcert system), not by
+// every certificate chain .NET builds, the RDS bundle's included (Connect/MachineTrust.cs: ~50 ms of every run).
+MachineTrust.DetachFromProcess();
 
 var options = new GlobalOptions();
 Func<string, string?> environment = Environment.GetEnvironmentVariable;

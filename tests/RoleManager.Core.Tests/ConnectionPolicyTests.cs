@@ -120,7 +120,7 @@ public class ConnectionPolicyTests
     {
         var settings = ConnectionResolver.Resolve(new ConnectionInputs(SslRootCert: "system"), Env());
         Assert.Equal(TlsMode.VerifyFull, settings.Tls);
-        Assert.Null(settings.RootCertificatePath);
+        Assert.Equal(ConnectionResolver.SystemStore, settings.RootCertificatePath);
 
         var error = Assert.Throws<ConfigException>(() => ConnectionResolver.Resolve(new ConnectionInputs(SslMode: "verify-ca", SslRootCert: "system"), Env()));
         Assert.Contains("sslrootcert=system (the machine's CA store) needs sslmode verify-full", error.Message);

@@ -94,9 +94,8 @@ public static class ConnectionResolver
             // As libpq: the machine's store is for public CAs, so the host name must be checked too.
             if (tls != TlsMode.VerifyFull)
                 throw new ConfigException($"sslrootcert=system (the machine's CA store) needs sslmode verify-full, not '{sslMode}' (PGSSLMODE / --sslmode).");
-            rootCert = null;
         }
-        else if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && rootCert != BuiltInBundle && !File.Exists(rootCert))
+        else if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && rootCert is not BuiltInBundle and not SystemStore && !File.Exists(rootCert))
             throw new ConfigException($"The root certificate file {rootCert} does not exist (PGSSLROOTCERT / --sslrootcert).");
         string? warning = lambda ? LambdaTlsWarning(tls, sslMode, environment) : null;
         return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning);

@@ -34,7 +34,9 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         // chain names, where Npgsql would load all 88 of the RDS bundle on every open). Npgsql lets a validation
         // callback replace its own only in its Require mode, which encrypts; the callback then verifies as verify-ca /
         // verify-full do, and a handshake it refuses is a TLS error before any password is sent.
-        var bundle = settings.Tls is TlsMode.VerifyFull or TlsMode.VerifyCA && settings.RootCertificatePath is { } path ? ReadBundle(path) : null;
+        var bundle = settings.Tls is TlsMode.VerifyFull or TlsMode.VerifyCA && settings.RootCertificatePath is { } path
+            ? path == ConnectionResolver.SystemStore ? MachineTrust.Bundle : ReadBundle(path)
+            : null;
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = settings.Host,
@@ -101,7 +103,7 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
     /// <summary>What the server's certificate was checked against, in words.</summary>
     private string TrustSource => settings.RootCertificatePath switch
     {
-        null => "the machine's CA store",
+        null or ConnectionResolver.SystemStore => "the machine's CA store",
         ConnectionResolver.BuiltInBundle => "the built-in RDS CA bundle",
         var path => $"the CA file {path}",
     };

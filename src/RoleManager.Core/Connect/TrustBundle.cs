@@ -63,6 +63,42 @@ internal sealed class TrustBundle
     private static TrustBundle Read(string path)
     {
         string text = path == ConnectionResolver.BuiltInBundle ? BuiltInText() : File.ReadAllText(path);
+        var certificates = PemCertificates(text);
+        if (certificates.Count == 0) throw new CryptographicException("it holds no PEM certificate");
+        return new TrustBundle(path, certificates);
+    }
+
+    /// <summary>
+    /// A store of many files, as OpenSSL's certificate file and directory are (<see cref="MachineTrust"/>): each file
+    /// PEM (any number of certificates) or one DER certificate, duplicates once, files that are neither skipped — as
+    /// .NET reads the machine store.
+    /// </summary>
+    internal static TrustBundle FromFiles(string name, IEnumerable<string> files)
+    {
+        var certificates = new List<byte[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(file); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { continue; }
+            List<byte[]> found;
+            try { found = bytes.Length > 0 && bytes[0] == 0x30 ? [bytes] : PemCertificates(System.Text.Encoding.ASCII.GetString(bytes)); }
+            catch (CryptographicException) { continue; }
+            foreach (var der in found)
+                if (seen.Add(Convert.ToHexString(SHA256.HashData(der))) && TryNames(der)) certificates.Add(der);
+        }
+        return new TrustBundle(name, certificates);
+    }
+
+    private static bool TryNames(byte[] der)
+    {
+        try { Names(der); return true; }
+        catch (CryptographicException) { return false; }
+    }
+
+    private static List<byte[]> PemCertificates(string text)
+    {
         var certificates = new List<byte[]>();
         var rest = text.AsSpan();
         while (PemEncoding.TryFind(rest, out var fields))
@@ -76,8 +112,7 @@ internal sealed class TrustBundle
             }
             rest = rest[fields.Location.End..];
         }
-        if (certificates.Count == 0) throw new CryptographicException("it holds no PEM certificate");
-        return new TrustBundle(path, certificates);
+        return certificates;
     }
 
     private static string BuiltInText()
