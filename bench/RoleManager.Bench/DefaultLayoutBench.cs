@@ -10,7 +10,10 @@ namespace RoleManager.Bench;
 /// <c>apply</c> of the AOT CLI against the idempotent psql script a team would re-run for that layout, on the same
 /// database, interleaved run by run; with <c>--cli-before</c>, a second build interleaved too.
 /// </summary>
-internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter counter, BenchOptions options, Action<string> progress)
+/// <remarks>With a <see cref="TlsServer"/> (the cli-tls section) every program connects as a user on RDS does: TLS
+/// verify-full against a CA file, with the machine's own CA store in place (the CLI with <c>--sslrootcert</c>, psql with
+/// <c>PGSSLMODE</c>/<c>PGSSLROOTCERT</c>).</remarks>
+internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter counter, BenchOptions options, Action<string> progress, TlsServer? tls = null)
 {
     public const string Database = "bench_default";
     public const string App = "dl_app";
@@ -23,8 +26,17 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
 
     /// <summary>The CLI arguments of the default layout (auth none: the bench measures the master's run, not the logins).</summary>
     public string[] Arguments(string command) =>
-        [command, "--output", "json", "--sslmode", "disable", "--auth", "none", "--app-user", App, "--migrator-user", Migrator,
+        [command, "--output", "json", .. tls is null ? ["--sslmode", "disable"] : (string[])["--sslmode", "verify-full", "--sslrootcert", tls.CaFile],
+         "--auth", "none", "--app-user", App, "--migrator-user", Migrator,
          "-h", "127.0.0.1", "-p", Server.Port.ToString(), "-U", PostgresServer.MasterUser, "-d", Database];
+
+    /// <summary>The same bench over TLS verify-full, sharing the database this one built.</summary>
+    public DefaultLayoutBench WithTls(TlsServer server) => new(fixture, counter, options, progress, server) { _built = _built };
+
+    /// <summary>psql's libpq variables for the same connection (TLS as the CLI has it, or none).</summary>
+    private Dictionary<string, string?> PsqlVariables(string password) => tls is null
+        ? new() { ["PGPASSWORD"] = password, ["PGSSLMODE"] = "disable" }
+        : new() { ["PGPASSWORD"] = password, ["PGSSLMODE"] = "verify-full", ["PGSSLROOTCERT"] = tls.CaFile };
 
     /// <summary>Creates the database once: the layout applied, then the migrator's tables and functions, converged.</summary>
     public async Task EnsureBuiltAsync()
@@ -103,6 +115,7 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
             before.Count > 0 ? new Series("apply (converged), --cli-before", before) : null, new Series("psql script", psql))
         {
             Floor = new Series("psql sending the inspection's queries (the floor)", floor),
+            Tls = tls is not null,
         };
     }
 
@@ -148,7 +161,7 @@ internal sealed class DefaultLayoutBench(Fixture fixture, StatementCounter count
     {
         await counter.ResetAsync(Database);
         var run = await ProcessMeter.RunAsync(options.Psql, ["-X", "-q", .. flags, "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", Server.Port.ToString(),
-            "-U", user, "-d", Database, "-f", script], new Dictionary<string, string?> { ["PGPASSWORD"] = password }, Timeout);
+            "-U", user, "-d", Database, "-f", script], PsqlVariables(password), Timeout);
         if (run.ExitCode != 0) throw new InvalidOperationException($"psql -f {Path.GetFileName(script)} exited {run.ExitCode}:\n{run.Stderr}");
         var server = await counter.ReadAsync(Database);
         return new Sample(run.Seconds, run.PeakRssMiB, (int)server.Total, 0, server);

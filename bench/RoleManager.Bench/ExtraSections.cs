@@ -9,10 +9,11 @@ internal static class ExtraSections
 
     private static string Ms(double seconds) => F(seconds * 1000, "0");
 
-    public static void DefaultLayout(StringBuilder md, BenchResults r)
+    public static void DefaultLayout(StringBuilder md, DefaultLayoutResult? result)
     {
-        if (r.DefaultLayout is not { } d) return;
-        md.AppendLine($"### Default layout (app + migrator) over {d.Tables:N0} tables: converged apply vs the psql script");
+        if (result is not { } d) return;
+        md.AppendLine($"### Default layout (app + migrator) over {d.Tables:N0} tables: converged apply vs the psql script" +
+                      (d.Tls ? ", TLS verify-full (the CLI against a CA file with the machine's CA store in place, as on RDS)" : ""));
         md.AppendLine();
         md.AppendLine($"{d.Apply.Samples.Count} interleaved rounds on one database (`bench_default`); the script is `default-layout.sql`, run with `psql -X -1`.");
         md.AppendLine();

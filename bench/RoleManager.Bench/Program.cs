@@ -37,10 +37,12 @@ try
     ColdStartResult? coldAot = null, coldJit = null;
     var sizes = new List<SizeResult>();
     DefaultLayoutResult? defaultLayout = null;
+    DefaultLayoutResult? defaultLayoutTls = null;
     var tlsResults = new List<TlsResult>();
     var people = new List<PeopleResult>();
     async Task SaveAsync() => await Report.WriteAsync(
-        new BenchResults(started, machine, options, sizes, coldAot, coldJit, total.Elapsed.TotalSeconds, defaultLayout, tlsResults, people), options.Output);
+        new BenchResults(started, machine, options, sizes, coldAot, coldJit, total.Elapsed.TotalSeconds, defaultLayout, tlsResults, people)
+        { DefaultLayoutTls = defaultLayoutTls }, options.Output);
 
     if (lambda is not null && options.Lambda && options.Runs("lambda"))
     {
@@ -67,6 +69,16 @@ try
     {
         Progress($"[default] converged apply vs the psql script, default layout over {options.DefaultTables:N0} tables, {options.DefaultRepeats} interleaved runs");
         defaultLayout = await defaults.RunAsync();
+        await SaveAsync();
+    }
+
+    if (options.Runs("cli-tls"))
+    {
+        Progress($"[cli-tls] the same over TLS verify-full (CLI: --sslrootcert, machine CA store in place; psql: PGSSLMODE/PGSSLROOTCERT), {options.DefaultRepeats} interleaved runs");
+        var tlsServer = new TlsServer(server, options.Repository);
+        await tlsServer.EnableAsync();
+        await defaults.EnsureBuiltAsync();
+        defaultLayoutTls = await defaults.WithTls(tlsServer).RunAsync();
         await SaveAsync();
     }
 

@@ -11,7 +11,11 @@ internal sealed record MachineInfo(int Processors, string Cpu, string Memory, st
 internal sealed record BenchResults(
     DateTimeOffset Started, MachineInfo Machine, BenchOptions Options, IReadOnlyList<SizeResult> Sizes,
     ColdStartResult? ColdAot, ColdStartResult? ColdJit, double TotalSeconds,
-    DefaultLayoutResult? DefaultLayout, IReadOnlyList<TlsResult> Tls, IReadOnlyList<PeopleResult> People);
+    DefaultLayoutResult? DefaultLayout, IReadOnlyList<TlsResult> Tls, IReadOnlyList<PeopleResult> People)
+{
+    /// <summary>The cli-tls section: the default layout again, every program over TLS verify-full.</summary>
+    public DefaultLayoutResult? DefaultLayoutTls { get; init; }
+}
 
 /// <summary>Writes the results as JSON and as the Markdown tables that docs/performance.md quotes, with each target judged.</summary>
 internal static class Report
@@ -54,7 +58,8 @@ internal static class Report
             md.AppendLine($"psql baseline / converged apply: **{F(large.BaselineRatio, "0.0")}x**.");
             md.AppendLine();
         }
-        ExtraSections.DefaultLayout(md, r);
+        ExtraSections.DefaultLayout(md, r.DefaultLayout);
+        ExtraSections.DefaultLayout(md, r.DefaultLayoutTls);
         if (r.Sizes.Count > 0)
         {
         md.AppendLine("### Growth");

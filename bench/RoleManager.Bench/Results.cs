@@ -48,6 +48,9 @@ internal static class Stats
 /// <summary>The default layout's converged apply against the psql script that grants the same again.</summary>
 internal sealed record DefaultLayoutResult(int Tables, Series Apply, Series? ApplyBefore, Series Psql)
 {
+    /// <summary>True for the cli-tls section: every program over TLS verify-full.</summary>
+    public bool Tls { get; init; }
+
     /// <summary>psql sending the inspection's own queries (<see cref="InspectionFloor"/>): what a converged apply must at least do.</summary>
     public Series? Floor { get; init; }
 
