@@ -48,7 +48,7 @@ public sealed class ReleaseTests : IAsyncLifetime
     [Fact]
     public async Task Bin_release_builds_a_tool_that_installs_from_the_folder_and_verifies_tls_with_the_built_in_rds_bundle()
     {
-        var build = await ProcessRunner.RunAsync("/bin/bash", [Repo.Script("release"), "--version", "0.9.1"], Repo.Root, timeout: TimeSpan.FromMinutes(15));
+        var build = await ProcessRunner.RunAsync("/bin/bash", [Repo.Script("release"), "--version", "0.9.1"], Repo.Root, timeout: TimeSpan.FromMinutes(40));
         Assert.True(build.ExitCode == 0, build.ToString());
 
         // What the release holds, and that each file is what SHA256SUMS says.
