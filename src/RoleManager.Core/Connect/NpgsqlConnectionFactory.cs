@@ -148,8 +148,13 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             _ =>
                 $"Cannot reach PostgreSQL at {settings.Host}:{settings.Port} ({Root(ex).Message}). Check that the server is running and reachable from here: host, port, security group and VPC routes.",
         };
-        return new ConnectionException(message, ex);
+        return new ConnectionException(message, ex) { MayBeResuming = MayBeResuming(ex) };
     }
+
+    /// <summary>A wait that ran out or a server starting up: a cluster that may be resuming (never a refusal).</summary>
+    private static bool MayBeResuming(Exception ex) =>
+        ex is OperationCanceledException or PostgresException { SqlState: PostgresErrorCodes.CannotConnectNow }
+        || Root(ex) is TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut };
 
     private static bool IsTls(Exception ex) =>
         Root(ex) is System.Security.Authentication.AuthenticationException || ex.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase);

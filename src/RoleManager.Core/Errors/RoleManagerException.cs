@@ -30,6 +30,13 @@ public sealed class ConfigException : RoleManagerException
 public sealed class ConnectionException(string message, Exception? inner = null) : RoleManagerException(message, inner)
 {
     public override string ErrorType => "RoleManager.ConnectionFailed";
+
+    /// <summary>
+    /// The server did not answer in time or said it is starting up (57P03): what a paused Aurora Serverless v2 cluster
+    /// looks like while the first connection attempt resumes it, so a later attempt may succeed. Never set for a
+    /// refused login, a missing database or a TLS failure.
+    /// </summary>
+    public bool MayBeResuming { get; init; }
 }
 
 /// <summary>The live database cannot be converged to the desired state (e.g. it lacks <c>rds_iam</c>), or its catalog could not be read within the run's timeouts.</summary>

@@ -47,6 +47,9 @@ public static partial class ExecutionLog
     [LoggerMessage(209, LogLevel.Warning, "The master password from {secretId} was refused (28P01); reading the secret again")]
     public static partial void MasterSecretRefreshed(ILogger logger, string secretId);
 
+    [LoggerMessage(212, LogLevel.Warning, "{target} did not answer in time (attempt {attempt}): the cluster may be paused and resuming (Aurora Serverless v2 resumes on a connection attempt); trying again in {delaySeconds} s, for up to {leftSeconds} s more")]
+    public static partial void ConnectRetried(ILogger logger, string target, int attempt, int delaySeconds, int leftSeconds);
+
     [LoggerMessage(210, LogLevel.Information, "{action} of {database}: {changes} changes planned, {executed} executed, committed {committed}")]
     public static partial void RunFinished(ILogger logger, string action, string database, int changes, int executed, bool committed);
 }

@@ -50,7 +50,7 @@ public sealed class MasterSecretConnections : IConnectionFactory
     {
         try
         {
-            return await _inner.OpenAsync(cancellationToken);
+            return await OpenPatientlyAsync(cancellationToken);
         }
         catch (ConnectionException ex) when (IsPasswordRefused(ex) && _secret is not null && !_refreshed)
         {
@@ -74,6 +74,39 @@ public sealed class MasterSecretConnections : IConnectionFactory
             throw new ConnectionException(
                 $"The server at {Settings.Host}:{Settings.Port} asks for a password for {Settings.Username}, and none was given. " +
                 "Set PGPASSWORD, put the password in the connection string, or name the RDS master secret in DB_PASSWORD_SECRET_ARN.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens a master connection, trying again with backoff (1, 2, 4, then 5 s) while the server does not answer in time,
+    /// for up to <see cref="RunRequest.ConnectPatience"/>: the first attempt on a paused Aurora Serverless v2 cluster
+    /// starts its resume and usually times out. A refused login, a missing database or a TLS failure is never retried.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenPatientlyAsync(CancellationToken cancellationToken)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _inner.OpenAsync(cancellationToken);
+            }
+            catch (ConnectionException ex) when (ex.MayBeResuming)
+            {
+                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                var delay = TimeSpan.FromSeconds(Math.Min(5, 1 << Math.Min(attempt - 1, 3)));
+                var left = _request.ConnectPatience - elapsed - delay;
+                if (left <= TimeSpan.Zero)
+                {
+                    if (attempt == 1) throw;
+                    throw new ConnectionException(
+                        $"{ex.Message} Tried {attempt} times over {elapsed.TotalSeconds:0} s: a paused Aurora Serverless v2 cluster resumes on a " +
+                        "connection attempt (usually within 15-30 s, longer after a day paused), so retry; if it still does not answer, it is not reachable from here.",
+                        ex.InnerException) { MayBeResuming = true };
+                }
+                ExecutionLog.ConnectRetried(_logger, _inner.Target, attempt, (int)delay.TotalSeconds, (int)left.TotalSeconds);
+                await Task.Delay(delay, cancellationToken);
+            }
         }
     }
 

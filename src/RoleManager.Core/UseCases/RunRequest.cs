@@ -33,6 +33,13 @@ public sealed record RunRequest(
     /// <summary>How long to wait for a connection; the Lambda shortens it near the invocation's deadline.</summary>
     public TimeSpan? ConnectTimeout { get; init; }
 
+    /// <summary>
+    /// How long the master's first connection keeps being tried while the server does not answer in time (a paused Aurora
+    /// Serverless v2 cluster resumes on a connection attempt, usually within ~15 s, longer after a day paused): the CLI's
+    /// default; the Lambda uses what is left of the invocation.
+    /// </summary>
+    public TimeSpan ConnectPatience { get; init; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Called with every secret the run reads (master password, role passwords) so a host can mask it in its logs.</summary>
     public Action<Secret>? SecretRead { get; init; }
 

@@ -94,6 +94,8 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             LayoutEnvironment = eventConfig is null ? null : EventConfigGate.NoEnvironment,
             ApplicationName = "role-manager-lambda",
             ConnectTimeout = ConnectTimeout(invocation),
+            // A paused Aurora cluster resumes on the first attempt: keep trying for what is left of the invocation.
+            ConnectPatience = invocation.Deadline - _services.Time.GetUtcNow() - TimeSpan.FromSeconds(3),
             SecretRead = _services.Redactor.Register,
         };
 

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace RoleManager.Integration.Tests;
+
+/// <summary>
+/// A paused Aurora Serverless v2 cluster resumes on the first connection attempt, "usually around 15 seconds": the
+/// attempts that arrive meanwhile wait. A loopback proxy in front of the test server plays it: connections that arrive
+/// in the first <c>hold</c> seconds are held, then forwarded.
+/// </summary>
+public sealed class ResumingClusterTests
+{
+    [Fact]
+    public async Task A_cluster_that_holds_connections_for_20_seconds_is_waited_for_and_the_run_says_it_may_be_resuming()
+    {
+        var db = await TestDatabase.CreateAsync();
+        using var proxy = new HoldingProxy(db.Server.Port, TimeSpan.FromSeconds(20));
+        var env = CliEnvironment.Master(db);
+        env["PGPORT"] = proxy.Port.ToString();
+
+        var run = await CliRunner.RunAsync(env, ["plan", "--auth", "none"], TimeSpan.FromMinutes(2));
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Contains("Plan for", run.StdOut);
+        Assert.Contains("may be paused and resuming", run.StdErr);
+        Assert.True(proxy.Connections >= 2, $"{proxy.Connections} connections");
+        Assert.DoesNotContain(db.Server.MasterPassword, run.All);
+    }
+
+    [Fact]
+    public async Task A_refused_password_is_never_tried_again()
+    {
+        var db = await TestDatabase.CreateAsync();
+        using var proxy = new HoldingProxy(db.Server.Port, TimeSpan.Zero);
+        var env = CliEnvironment.Master(db);
+        env["PGPORT"] = proxy.Port.ToString();
+        env["PGPASSWORD"] = "not-the-master-password";
+
+        var run = await CliRunner.RunAsync(env, "plan", "--auth", "none");
+
+        Assert.True(run.ExitCode == 1, run.All);
+        Assert.Contains("28P01", run.StdErr);
+        Assert.DoesNotContain("resuming", run.StdErr);
+        Assert.Equal(1, proxy.Connections);
+    }
+
+    /// <summary>Forwards loopback connections to a server; those that arrive before the hold ends wait until it does.</summary>
+    private sealed class HoldingProxy : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly int _target;
+        private readonly DateTime _holdUntil;
+        private int _connections;
+
+        public HoldingProxy(int target, TimeSpan hold)
+        {
+            _target = target;
+            _holdUntil = DateTime.UtcNow + hold;
+            _listener.Start();
+            _ = Task.Run(AcceptAsync);
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        public void Dispose() => _listener.Stop();
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(); }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException) { return; }
+                Interlocked.Increment(ref _connections);
+                _ = Task.Run(() => ForwardAsync(client));
+            }
+        }
+
+        private async Task ForwardAsync(TcpClient client)
+        {
+            using (client)
+            {
+                var wait = _holdUntil - DateTime.UtcNow;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                try
+                {
+                    using var server = new TcpClient();
+                    await server.ConnectAsync(IPAddress.Loopback, _target);
+                    var up = client.GetStream().CopyToAsync(server.GetStream());
+                    var down = server.GetStream().CopyToAsync(client.GetStream());
+                    await Task.WhenAny(up, down);
+                }
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+                {
+                    // The client gave up while held: what a timed-out attempt on a resuming cluster does.
+                }
+            }
+        }
+    }
+}
