@@ -72,7 +72,8 @@ public sealed class SeparateRunsTests
 
         var plan = (await db1.PlanAsync(SharedReaders(db1))).Plan;
 
-        Assert.Contains(plan.Changes, c => c.Sql == $"REVOKE \"{impostor}\" FROM \"{db1.Prefix}_alice\"");
+        // A change where the master may revoke it; on 16+ a superuser's grant is the master's to report, not to revoke.
+        Assert.Contains($"REVOKE \"{impostor}\" FROM \"{db1.Prefix}_alice\"", plan.Changes.Select(c => c.Sql).Concat(plan.Findings.Select(f => f.FixSql)));
     }
 
     [Fact]
