@@ -158,6 +158,29 @@ public sealed class RoleSettingsTests
         Assert.Contains($"{other.Name} search_path=elsewhere", settings);
     }
 
+    [Fact]
+    public async Task Inspect_prints_each_setting_in_the_scope_it_read_and_its_output_plans_nothing()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var other = await NeighbourAsync(db);
+        var layout = Declared(db);
+        await db.ApplyAsync(layout);
+        await SuperuserAsync(db, $"ALTER ROLE {{app}} IN DATABASE \"{other.Name}\" SET work_mem = '2MB'");
+
+        var current = await db.Engine().InspectAsync(Inspect.InspectionScope.For(layout), CancellationToken.None);
+        string yaml = Reporting.InspectYaml.Write(layout, current);
+
+        // inspect proposes <ROLE>_PASSWORD variables: give each the role's own password.
+        var imported = Config.ConfigLoader.Load(yaml, "inspected.yaml",
+            name => TestDatabase.Password(name == Reporting.InspectYaml.EnvName(db.App) ? db.App : db.Migrator), new());
+        var app = imported.FindRole(db.App)!;
+        Assert.Equal(layout.FindRole(db.App)!.Settings, app.Settings);
+        Assert.Equal(layout.FindRole(db.App)!.DatabaseSettings, app.DatabaseSettings);
+        Assert.Equal(["app"], app.SearchPath!.Value.ToArray());
+        var plan = (await db.PlanAsync(imported)).Plan;
+        Assert.True(plan.IsEmpty, yaml + "\n---\n" + string.Join("\n", plan.Changes.Select(c => c.Sql)));
+    }
+
     [Theory]
     [InlineData("settings: { role: postgres }", "settings.role: setting role is refused")]
     [InlineData("settings: { session_authorization: postgres }", "settings.session_authorization: setting session_authorization is refused")]
