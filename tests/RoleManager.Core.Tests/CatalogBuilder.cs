@@ -21,8 +21,10 @@ internal sealed class CatalogBuilder
 
     public CatalogBuilder Role(string name, bool actedAs = false, ImmutableArray<string>? searchPath = null, params string[] memberOf)
     {
-        _roles[name] = new CurrentRole(name, true, false, false, false, true, false, false, -1, searchPath,
-            memberOf.ToImmutableHashSet(), actedAs, actedAs);
+        // The search_path a run writes is the one for this database (ALTER ROLE ... IN DATABASE ... SET).
+        _roles[name] = new CurrentRole(name, true, false, false, false, true, false, false, -1, SearchPath: null,
+            memberOf.ToImmutableHashSet(), actedAs, actedAs)
+        { DatabaseSettings = searchPath is { } path ? ["search_path=" + string.Join(", ", path)] : [] };
         return this;
     }
 

@@ -50,8 +50,8 @@ public class ConvergenceTests
     [Fact]
     public void Settings_made_for_a_role_in_this_database_are_reset()
     {
-        var current = WithRole(CatalogBuilder.Converged().Build(), "app", r => r with { DatabaseSettings = ["search_path=public"] });
-        Assert.Equal(["""ALTER ROLE "app" IN DATABASE "appdb" RESET ALL"""], Sql(Planner.Plan(Layout(), current)));
+        var current = WithRole(CatalogBuilder.Converged().Build(), "app", r => r with { DatabaseSettings = ["search_path=app", "work_mem=1GB"] });
+        Assert.Equal(["""ALTER ROLE "app" IN DATABASE "appdb" RESET "work_mem" """.TrimEnd()], Sql(Planner.Plan(Layout(), current)));
     }
 
     [Fact]

@@ -34,8 +34,8 @@ public class PlannerTests
         [
             """CREATE ROLE "migrator" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT -1""",
             """CREATE ROLE "app" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT -1""",
-            """ALTER ROLE "migrator" SET search_path TO "app" """.TrimEnd(),
-            """ALTER ROLE "app" SET search_path TO "app" """.TrimEnd(),
+            """ALTER ROLE "migrator" IN DATABASE "appdb" SET search_path TO "app" """.TrimEnd(),
+            """ALTER ROLE "app" IN DATABASE "appdb" SET search_path TO "app" """.TrimEnd(),
             """GRANT "migrator" TO CURRENT_USER""",
             """GRANT "rds_iam" TO "migrator" """.TrimEnd(),
             """GRANT "rds_iam" TO "app" """.TrimEnd(),
@@ -184,7 +184,7 @@ public class PlannerTests
     public void A_changed_search_path_and_connection_limit_are_corrected()
     {
         var current = CatalogBuilder.Converged().Role("app", searchPath: ["public"], memberOf: ["rds_iam"]).Build();
-        Assert.Equal(["""ALTER ROLE "app" SET search_path TO "app" """.TrimEnd()], Sql(Planner.Plan(Layout(), current)));
+        Assert.Equal(["""ALTER ROLE "app" IN DATABASE "appdb" SET search_path TO "app" """.TrimEnd()], Sql(Planner.Plan(Layout(), current)));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class CheckTests
         { "ALTER DEFAULT PRIVILEGES FOR ROLE {migrator} IN SCHEMA app REVOKE INSERT ON TABLES FROM {app}", "app", "inserts into a table in schema app" },
         { "GRANT CREATE ON SCHEMA app TO {app}", "app", "cannot create in schema app" },
         { "GRANT CONNECT ON DATABASE \"{db}\" TO PUBLIC", "PUBLIC", "cannot connect to database {db}" },
-        { "ALTER ROLE {migrator} SET search_path TO public", "migrator", "search_path is app" },
+        { "ALTER ROLE {migrator} IN DATABASE \"{db}\" SET search_path TO public", "migrator", "search_path is app" },
         { "ALTER DEFAULT PRIVILEGES FOR ROLE {migrator} IN SCHEMA app REVOKE ALL ON SEQUENCES FROM {app}", "app", "uses a sequence in schema app" },
         { "ALTER DEFAULT PRIVILEGES FOR ROLE {migrator} IN SCHEMA app GRANT TRUNCATE ON TABLES TO {app}", "app", "cannot truncate a table in schema app" },
         { "GRANT CREATE ON SCHEMA public TO {app}", "app", "cannot create in schema public" },

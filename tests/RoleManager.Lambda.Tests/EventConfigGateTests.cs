@@ -43,6 +43,8 @@ public sealed class EventConfigGateTests
     [InlineData("""{"name":"x","auth":"none","createdb":true}""", "roles[0].createdb is not allowed")]
     [InlineData("""{"name":"x","auth":"none","member_of":["y"]},{"name":"y","login":false}""", "roles[0].member_of is not allowed")]
     [InlineData("""{"name":"x","auth":"none","drop":true}""", "roles[0].drop is not allowed")]
+    [InlineData("""{"name":"x","auth":"none","settings":{"work_mem":"4GB"}}""", "roles[0].settings is not allowed")]
+    [InlineData("""{"name":"x","auth":"none","database_settings":{"work_mem":"4GB"}}""", "roles[0].database_settings is not allowed")]
     [InlineData("""{"name":"x","auth":"none","database_privileges":["connect","CREATE"]}""", "database_privileges: create is not allowed")]
     [InlineData("""{"name":"x","auth":"password","password_env":"SET_BUT_SECRET"}""", "roles[0].password_env is not allowed")]
     public async Task Even_when_opted_in_an_event_config_cannot_grant_privileged_attributes(string role, string expected)

@@ -149,7 +149,9 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
                 refusal = ex;
             }
         }
-        if (role.SearchPath is { } wanted)
+        // The session's own search_path: the one the config writes for this database outranks the cluster-wide one, so this
+        // is what the plan manages. An empty list declares no search_path here (the session then has another's: not ours).
+        if (role.SearchPath is { IsEmpty: false } wanted)
         {
             bool same = Ident.ParseIdentifierList(searchPath ?? "").SequenceEqual(wanted, StringComparer.Ordinal);
             assertions.Add(new(role.Name, $"search_path is {string.Join(", ", wanted)}", same, $"search_path = {searchPath}"));

@@ -119,7 +119,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 {
     private static readonly string[] TopKeys = ["database", "auth", "grant_mode", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner", "grant_mode"];
-    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
+    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt", "settings", "database_settings"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
 
@@ -248,8 +248,32 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         var grants = ReadList(map, "grants", ReadGrant).Select(g => g.Spec).ToImmutableArray();
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
-        { Adopt = Bool(map, "adopt", path, false) };
+        {
+            Adopt = Bool(map, "adopt", path, false),
+            Settings = ReadSettings(map, "settings", path),
+            DatabaseSettings = ReadSettings(map, "database_settings", path),
+        };
         return name is null ? null : new Located<RoleSpec>(spec, map, path, Child(map, "grants"));
+    }
+
+    /// <summary>A role's <c>settings</c> or <c>database_settings</c>: a mapping of setting name to value (RoleSettings' rules).</summary>
+    private ImmutableSortedDictionary<string, string> ReadSettings(YamlMappingNode map, string key, string path)
+    {
+        var result = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var node = Child(map, key);
+        if (node is null) return result.ToImmutable();
+        if (node is not YamlMappingNode settings) { Problem(node, Join(path, key), "must be a mapping of setting name to value, e.g. { statement_timeout: 30s }"); return result.ToImmutable(); }
+        foreach (var (nameNode, valueNode) in settings.Children)
+        {
+            string name = (nameNode as YamlScalarNode)?.Value ?? "";
+            string at = Join(path, key) + "." + name;
+            if (RoleSettings.NameProblem(name) is { } nameProblem) { Problem(nameNode, at, nameProblem); continue; }
+            if (valueNode is not YamlScalarNode { Value: { } value } || (value.Length == 0 && ((YamlScalarNode)valueNode).Style == ScalarStyle.Plain))
+            { Problem(valueNode, at, "must be a single value (quote an empty one: '')"); continue; }
+            if (RoleSettings.ValueProblem(value) is { } valueProblem) { Problem(valueNode, at, valueProblem); continue; }
+            result[name] = value;
+        }
+        return result.ToImmutable();
     }
 
     private Located<GrantSpec>? ReadGrant(YamlNode node, string path)

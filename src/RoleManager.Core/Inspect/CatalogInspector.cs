@@ -114,11 +114,20 @@ public sealed class CatalogInspector : ICatalogInspector
                 DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
                 Comment = reader.IsDBNull(18) ? null : reader.GetString(18),
+                SettingKinds = SettingKindsOf(reader.GetFieldValue<string[]>(19)),
+                MarkedGroups = reader.GetFieldValue<string[]>(20).Zip(reader.GetFieldValue<string[]>(21))
+                    .ToImmutableDictionary(p => p.First, p => p.Second, StringComparer.Ordinal),
             };
             roles[role.Name] = role;
         }
         return roles.ToImmutable();
     }
+
+    /// <summary>The <c>name|type|unit|master may set</c> rows of 2_roles.sql's setting_kinds, by name (type empty: a custom setting).</summary>
+    private static ImmutableDictionary<string, SettingKind> SettingKindsOf(string[] rows) =>
+        rows.Where(row => row is not null).Select(row => row.Split('|')).Where(parts => parts.Length == 4)
+            .ToImmutableDictionary(parts => parts[0], parts => new SettingKind(parts[1], parts[2].Length == 0 ? null : parts[2]) { MasterMaySet = parts[3] == "true" },
+                StringComparer.OrdinalIgnoreCase);
 
     private static async Task<ImmutableDictionary<string, CurrentSchema>> ReadSchemasAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {

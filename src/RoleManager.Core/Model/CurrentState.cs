@@ -68,6 +68,32 @@ public sealed record CurrentRole(
 
     /// <summary>The role's comment (<c>COMMENT ON ROLE</c>): how a generated group role is recognised as RoleManager's.</summary>
     public string? Comment { get; init; }
+
+    /// <summary>
+    /// How the server reads the value of each setting in <see cref="Settings"/> and <see cref="DatabaseSettings"/>, by
+    /// lower-case name (<c>pg_settings</c>' type and unit), so that <c>30s</c> and <c>30000</c> compare equal. A custom
+    /// setting (<c>app.tenant</c>) has none: its text is compared as it is.
+    /// </summary>
+    public ImmutableDictionary<string, SettingKind> SettingKinds { get; init; } = ImmutableDictionary<string, SettingKind>.Empty;
+
+    /// <summary>
+    /// The groups this role is a member of that carry RoleManager's group-role mark and hold nothing themselves (no
+    /// attribute, membership, object or privilege in this database), with their mark: candidates for another database's
+    /// group roles, which a run on this database leaves alone (<see cref="Planning.GroupRoleGuard"/>).
+    /// </summary>
+    public ImmutableDictionary<string, string> MarkedGroups { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The <c>search_path</c> set for this role in this database (<c>ALTER ROLE ... IN DATABASE ... SET</c>), or null.</summary>
+    public ImmutableArray<string>? DatabaseSearchPath =>
+        DatabaseSettings.FirstOrDefault(s => s.StartsWith("search_path=", StringComparison.OrdinalIgnoreCase)) is { } setting
+            ? Sql.Ident.ParseIdentifierList(setting["search_path=".Length..]).ToImmutableArray() : null;
+}
+
+/// <summary>A setting's type (<c>bool</c>, <c>integer</c>, <c>real</c>, <c>enum</c>, <c>string</c>) and base unit (<c>ms</c>, <c>kB</c>, <c>8kB</c>...), as <c>pg_settings</c> gives them.</summary>
+public sealed record SettingKind(string Type, string? Unit)
+{
+    /// <summary>Whether the master may set or reset it on a role (a user-level setting, or the master is a superuser).</summary>
+    public bool MasterMaySet { get; init; } = true;
 }
 
 public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl);

@@ -81,6 +81,18 @@ public sealed record RoleSpec(
     /// <see cref="GroupRoleOrigin.Comment"/> when it creates it, and refuses a role of that name that does not carry the mark.
     /// </summary>
     public GroupRoleOrigin? GeneratedGroup { get; init; }
+
+    /// <summary>
+    /// <c>settings:</c> the role's cluster-wide settings (<c>ALTER ROLE ... SET</c>), by lower-case name, values as the
+    /// config writes them. Any other cluster-wide setting on the role is drift (search_path aside: docs/architecture.md).
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> Settings { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// <c>database_settings:</c> the role's settings in this database only (<c>ALTER ROLE ... IN DATABASE ... SET</c>);
+    /// <see cref="SearchPath"/> is written in the same scope. Any other per-database setting on the role is drift.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> DatabaseSettings { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
 
 /// <summary>

@@ -19,9 +19,8 @@ internal static class RolePlanner
             else
                 PlanNewRole(context, role);
             PasswordPlanner.PlanPassword(context, role, current);
-            PlanSearchPath(context, role, current);
+            SettingsPlanner.Plan(context, role, current);
             PlanMemberships(context, role, current);
-            PlanDatabaseSettings(context, role, current);
         }
     }
 
@@ -70,18 +69,6 @@ internal static class RolePlanner
             $"ALTER ROLE {Ident.Quote(role.Name)} WITH {string.Join(" ", clauses)}") { Log = new(Role: role.Name) });
     }
 
-    private static void PlanSearchPath(PlanContext context, RoleSpec role, CurrentRole? current)
-    {
-        if (role.SearchPath is not { } wanted) return;
-        var have = current?.SearchPath ?? ImmutableArray<string>.Empty;
-        if (have.SequenceEqual(wanted, StringComparer.Ordinal) && (current?.SearchPath is not null || wanted.IsEmpty)) return;
-        var change = wanted.IsEmpty
-            ? new Change(ChangeKind.AlterRole, $"reset search_path of role {role.Name}", $"ALTER ROLE {Ident.Quote(role.Name)} RESET search_path") { Log = new(Role: role.Name) }
-            : new Change(ChangeKind.AlterRole, $"set search_path of role {role.Name} to {string.Join(", ", wanted)}",
-                $"ALTER ROLE {Ident.Quote(role.Name)} SET search_path TO {Ident.QuoteList(wanted)}") { Log = new(Role: role.Name) };
-        context.Builder.Add(Phase.AlterRoles, change);
-    }
-
     /// <summary>
     /// Exactly the declared memberships (and rds_iam for IAM roles): any other direct membership — a predefined
     /// pg_* role, an rds_* role, an undeclared group — carries privileges the layout does not declare, so it is
@@ -102,6 +89,8 @@ internal static class RolePlanner
         // The connected master's own memberships (rds_superuser, the roles it created, acting-as grants) are what the tool
         // runs on: even with adopt: true they are never revoked, or the run would saw off the branch it sits on.
         if (role.Name == context.Master) return;
+        // Another database's group role (its mark, never its name alone) is that database's run's to grant and revoke.
+        have = have.Where(m => current is null || wanted.Contains(m.Group) || !GroupRoleGuard.IsOtherDatabasesGroup(m.Group, current, context.Desired.Database)).ToImmutableArray();
         foreach (var membership in have.Where(m => !wanted.Contains(m.Group) || m.AdminOption).OrderBy(m => m.Group, StringComparer.Ordinal))
         {
             bool whole = !wanted.Contains(membership.Group);
@@ -129,16 +118,6 @@ internal static class RolePlanner
     /// </summary>
     private static string InheritOption(PlanContext context, string group) =>
         context.Version >= 160000 && context.Desired.FindRole(group)?.GeneratedGroup is not null ? " WITH INHERIT TRUE" : "";
-
-    /// <summary>Settings made for a declared role in this database only override the declared ones: none is declared, so all go.</summary>
-    private static void PlanDatabaseSettings(PlanContext context, RoleSpec role, CurrentRole? current)
-    {
-        if (current is null || current.DatabaseSettings.IsEmpty) return;
-        context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
-            $"reset the settings of role {role.Name} in database {context.Desired.Database} ({string.Join(", ", current.DatabaseSettings)})",
-            $"ALTER ROLE {Ident.Quote(role.Name)} IN DATABASE {Ident.Quote(context.Desired.Database)} RESET ALL")
-            { Log = new(Role: role.Name, Object: $"database {context.Desired.Database}") });
-    }
 
     /// <summary>Roles per DROP/REASSIGN/DROP OWNED statement: long enough that 5,000 drops are 30 statements, short enough to read.</summary>
     internal const int DropChunk = 500;

@@ -33,7 +33,9 @@ public static class InspectYaml
         {
             var r = current.Roles[spec.Name];
             string auth = r.MemberOf.Contains("rds_iam") ? "iam" : r.Login && spec.Auth == AuthMode.Password ? "password" : "none";
-            var searchPath = r.SearchPath?.Where(s => schemaNames.Contains(s) || s is "public" or "$user").ToList();
+            // The search_path set in this database, never the cluster-wide one: a config's search_path is written per database,
+            // so printing the cluster-wide one (or dropping names) would have its apply change what other databases rely on.
+            var searchPath = r.DatabaseSearchPath?.Where(s => schemaNames.Contains(s) || s is "public" or "$user").ToList();
             var memberOf = r.MemberOf.Where(m => m != "rds_iam" && declared.Contains(m)).Order(StringComparer.Ordinal).ToList();
             var database = DatabasePrivileges(AclOf(current.DatabaseAcl, r.Name));
             var defaults = r.Login ? new[] { "connect", "temporary" } : [];
@@ -46,7 +48,11 @@ public static class InspectYaml
                 Createdb: r.CreateDb ? true : null, Createrole: r.CreateRole ? true : null,
                 MemberOf: memberOf.Count > 0 ? memberOf : null,
                 DatabasePrivileges: database.SequenceEqual(defaults) ? null : database,
-                Grants: grants.Count > 0 ? grants : null));
+                Grants: grants.Count > 0 ? grants : null)
+            {
+                Settings = SettingsOf(r.Settings, r),
+                DatabaseSettings = SettingsOf(r.DatabaseSettings, r),
+            });
         }
         var extensions = current.Extensions.Where(e => e != "plpgsql").Order(StringComparer.Ordinal).ToList();
         // Auto mode would route a grant that several roles hold through a group role: say the roles hold them directly.
@@ -56,6 +62,24 @@ public static class InspectYaml
         {
             GrantMode = shared ? "direct" : null,
         };
+    }
+
+    /// <summary>
+    /// The settings a config can declare, as stored (<c>name=value</c>); null when none. search_path has its own key, and a
+    /// setting the config refuses (<c>role</c>, ...: <see cref="RoleSettings"/>) is left out, so applying the output resets it.
+    /// </summary>
+    private static SortedDictionary<string, string>? SettingsOf(System.Collections.Immutable.ImmutableArray<string> stored, CurrentRole role)
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in stored.IsDefault ? [] : stored)
+        {
+            int at = entry.IndexOf('=');
+            if (at <= 0) continue;
+            // The server stores its own settings in its spelling (DateStyle); the config writes them in lower case.
+            string name = role.SettingKinds.ContainsKey(entry[..at]) ? entry[..at].ToLowerInvariant() : entry[..at];
+            if (name != "search_path" && RoleSettings.NameProblem(name) is null) settings[name] = entry[(at + 1)..];
+        }
+        return settings.Count > 0 ? settings : null;
     }
 
     /// <summary>The environment variable inspect proposes for a password role: its name in capitals, then _PASSWORD.</summary>
@@ -106,6 +130,8 @@ public static class InspectYaml
             if (r.Createrole is true) node.Add("createrole", "true");
             if (r.MemberOf is { } memberOf) node.Add("member_of", List(memberOf));
             if (r.DatabasePrivileges is { } db) node.Add("database_privileges", List(db));
+            if (r.Settings is { } settings) node.Add("settings", Map(settings));
+            if (r.DatabaseSettings is { } local) node.Add("database_settings", Map(local));
             if (r.Grants is { } grants)
             {
                 var list = new YamlSequenceNode();
@@ -127,6 +153,14 @@ public static class InspectYaml
     }
 
     private static string Bool(bool value) => value ? "true" : "false";
+
+    /// <summary>A mapping whose values are always quoted: a setting's value is text (<c>'on'</c>, <c>'30s'</c>), never a YAML boolean or number.</summary>
+    private static YamlMappingNode Map(IReadOnlyDictionary<string, string> items)
+    {
+        var map = new YamlMappingNode();
+        foreach (var (key, value) in items) map.Add(key, new YamlScalarNode(value) { Style = YamlDotNet.Core.ScalarStyle.SingleQuoted });
+        return map;
+    }
 
     private static YamlSequenceNode List(IEnumerable<string> items) => new(items.Select(i => new YamlScalarNode(i)));
 }

@@ -32,7 +32,14 @@ public sealed record InspectedRole(
     bool? Createrole,
     IReadOnlyList<string>? MemberOf,
     IReadOnlyList<string>? DatabasePrivileges,
-    IReadOnlyList<InspectedGrant>? Grants);
+    IReadOnlyList<InspectedGrant>? Grants)
+{
+    /// <summary>The role's cluster-wide settings (<c>settings:</c>), search_path aside (never managed cluster-wide).</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
+    /// <summary>The role's settings in the inspected database (<c>database_settings:</c>); its search_path there is <see cref="SearchPath"/>.</summary>
+    public IReadOnlyDictionary<string, string>? DatabaseSettings { get; init; }
+}
 
 public sealed record InspectedGrant(string Schema, string Profile, bool? Execute);
 

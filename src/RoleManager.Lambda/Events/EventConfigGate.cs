@@ -12,7 +12,7 @@ namespace RoleManager.Lambda.Events;
 /// <item>even then an event config never reads the function's environment (no <c>password_env</c>; the layout is
 /// resolved with <see cref="NoEnvironment"/>, so no variable's existence or value can be learned), and may not
 /// grant what needs the function's own configuration: <c>createrole</c>, <c>createdb</c>, <c>member_of</c>,
-/// <c>drop</c>, <c>extensions</c>, <c>auth: password</c>, the database privilege <c>create</c>, or another
+/// <c>drop</c>, role <c>settings</c>/<c>database_settings</c> (resource limits such as work_mem reach the whole server), <c>extensions</c>, <c>auth: password</c>, the database privilege <c>create</c>, or another
 /// database than the function's.</item>
 /// </list>
 /// A refusal is a <see cref="ConfigException"/> (<c>RoleManager.ConfigInvalid</c>) raised before anything is connected to.
@@ -22,7 +22,7 @@ public static class EventConfigGate
     /// <summary>The deployment's opt-in to event configs: <c>true</c> to accept them; anything else refuses them.</summary>
     public const string AllowVariable = "ROLE_MANAGER_ALLOW_EVENT_CONFIG";
 
-    private static readonly string[] ForbiddenRoleKeys = ["password_env", "createrole", "createdb", "member_of", "drop"];
+    private static readonly string[] ForbiddenRoleKeys = ["password_env", "createrole", "createdb", "member_of", "drop", "settings", "database_settings"];
 
     /// <summary>The environment an event config is resolved with: nothing is set.</summary>
     public static string? NoEnvironment(string name) => null;

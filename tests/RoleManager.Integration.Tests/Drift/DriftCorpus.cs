@@ -43,7 +43,7 @@ public static class DriftCorpus
         ("schema default privileges granting PUBLIC", "ALTER DEFAULT PRIVILEGES FOR ROLE {migrator} IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC", DriftOutcome.Corrected),
         ("schema default privileges set by app", "ALTER DEFAULT PRIVILEGES FOR ROLE {app} IN SCHEMA app GRANT SELECT ON TABLES TO {reporting}", DriftOutcome.Corrected),
         ("search_path set for app in this database", "ALTER ROLE {app} IN DATABASE \"{db}\" SET search_path TO public", DriftOutcome.Corrected),
-        ("search_path changed globally", "ALTER ROLE {app} SET search_path TO public", DriftOutcome.Corrected),
+        ("a read-only default set globally", "ALTER ROLE {app} SET default_transaction_read_only = on", DriftOutcome.Corrected),
         ("PUBLIC EXECUTE on existing functions", "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA app TO PUBLIC", DriftOutcome.Corrected),
         ("the readonly role executes a SECURITY DEFINER function", "GRANT EXECUTE ON FUNCTION app.wipe_orders() TO {reporting}", DriftOutcome.Corrected),
         ("the readonly role executes a procedure", "GRANT EXECUTE ON PROCEDURE app.touch() TO {reporting}", DriftOutcome.Corrected),

@@ -115,8 +115,9 @@ internal sealed class DriftLayout
                WHERE has_database_privilege(r, current_database(), priv) AND NOT (r = '{Db.App}' AND priv = 'TEMPORARY') AND NOT (r = '{Reporting}' AND priv = 'TEMPORARY')
               UNION ALL SELECT 'attribute drift on ' || rolname FROM pg_roles WHERE rolname IN ({roles})
                AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls OR rolconnlimit <> -1 OR NOT rolinherit)
-              UNION ALL SELECT 'setting in this database for ' || setrole::regrole FROM pg_db_role_setting
+              UNION ALL SELECT 'setting in this database for ' || setrole::regrole || ': ' || c FROM pg_db_role_setting, unnest(setconfig) c
                WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND setrole::regrole::text IN ({roles})
+                 AND c NOT LIKE 'search_path=%' -- the declared search_path is written in this database
               UNION ALL SELECT 'grant option of ' || a.grantee::regrole || ' on ' || c.oid::regclass FROM pg_class c, aclexplode(c.relacl) a
                WHERE c.relnamespace = 'app'::regnamespace AND a.is_grantable AND a.grantee <> c.relowner
             ) s

@@ -7,6 +7,14 @@
 -- (ALTER ROLE ... IN DATABASE ... SET) come next, as name=value strings; last the role's comment, the mark
 -- of a generated group role (docs/group-roles.md), read from pg_shdescription directly: shobj_description() is a
 -- SQL function, whose inner query pg_stat_statements (track = all) counts as more statements on 13.
+-- setting_kinds: the type and base unit (pg_settings) of each setting the role has, so that values compare as the server
+-- reads them (30s = 30000 ms), and whether the master may set or reset it on a role: a user-context setting, or any as a
+-- superuser; a custom (placeholder) setting only before 15. role and session_authorization are not in pg_settings
+-- (GUC_NO_SHOW_ALL) but known to current_setting, and user-level. Only for roles that have settings (the CASE keeps
+-- pg_settings from being read per role). has_parameter_privilege (15+) is not asked: the function does not exist on 13.
+-- marked_groups/marked_group_comments: the groups the role is a member of that carry RoleManager's group-role mark and
+-- hold nothing of their own — no attribute, no membership, nothing owned or granted in this database (pg_shdepend, the
+-- database's own ACL included) — the candidates for another database's group roles (Planning/GroupRoleGuard.cs).
 SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolinherit,
        r.rolreplication, r.rolbypassrls, r.rolconnlimit,
        (SELECT substr(s, length('search_path=') + 1) FROM unnest(r.rolconfig) s WHERE s LIKE 'search_path=%') AS search_path,
@@ -26,6 +34,33 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
              WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS database_settings,
        coalesce(r.rolconfig, ARRAY[]::text[]) AS settings,
        (SELECT d.description FROM pg_catalog.pg_shdescription d
-        WHERE d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass) AS comment
+        WHERE d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass) AS comment,
+       CASE WHEN r.rolconfig IS NULL AND NOT EXISTS (SELECT 1 FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = this.oid)
+            THEN ARRAY[]::text[]
+            ELSE ARRAY(SELECT n.name || '|' || coalesce(p.vartype, '') || '|' || coalesce(p.unit, '') || '|'
+                              || coalesce((SELECT me.rolsuper FROM pg_roles me WHERE me.rolname = current_user) OR p.context = 'user'
+                                          OR (p.name IS NULL AND (current_setting(n.name, true) IS NOT NULL
+                                                                  OR current_setting('server_version_num')::int < 150000)), false)::text
+                       FROM (SELECT DISTINCT lower(split_part(c, '=', 1)) AS name
+                             FROM unnest(coalesce(r.rolconfig, ARRAY[]::text[])
+                                         || coalesce((SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = this.oid), ARRAY[]::text[])) c) n
+                       LEFT JOIN pg_settings p ON p.name = n.name)
+       END AS setting_kinds,
+       coalesce(marked.groups, ARRAY[]::text[]) AS marked_groups,
+       coalesce(marked.comments, ARRAY[]::text[]) AS marked_group_comments
 FROM pg_roles r
+CROSS JOIN (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) this
+LEFT JOIN LATERAL (
+    SELECT array_agg(g.rolname::text ORDER BY g.rolname) AS groups, array_agg(d.description ORDER BY g.rolname) AS comments
+    FROM pg_auth_members m
+    JOIN pg_roles g ON g.oid = m.roleid
+    JOIN pg_catalog.pg_shdescription d ON d.objoid = g.oid AND d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass
+    WHERE m.member = r.oid
+      AND d.description LIKE 'RoleManager group role: %'
+      AND NOT (g.rolsuper OR g.rolcreaterole OR g.rolcreatedb OR g.rolcanlogin OR g.rolreplication OR g.rolbypassrls)
+      AND NOT EXISTS (SELECT 1 FROM pg_auth_members gm WHERE gm.member = g.oid)
+      AND NOT EXISTS (SELECT 1 FROM pg_shdepend sd
+                      WHERE sd.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND sd.refobjid = g.oid
+                        AND (sd.dbid = this.oid OR (sd.classid = 'pg_catalog.pg_database'::pg_catalog.regclass AND sd.objid = this.oid)))
+) marked ON true
 WHERE r.rolname = ANY($1);
