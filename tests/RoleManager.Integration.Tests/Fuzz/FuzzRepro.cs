@@ -36,7 +36,8 @@ public static class FuzzRepro
         return text.ToString();
     }
 
-    private static IEnumerable<string> Wrap(string detail) => detail.Split("; ").Take(20);
+    /// <summary>The detail as comment lines: one per "; " part or line of it (an apply error spans lines), at most 30.</summary>
+    private static IEnumerable<string> Wrap(string detail) => detail.Split(["; ", "\n"], StringSplitOptions.TrimEntries).Take(30);
 
     /// <summary>
     /// Replays fewer statements while the same assertion still fails: first without every statement that failed, then
