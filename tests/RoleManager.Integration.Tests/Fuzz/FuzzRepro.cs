@@ -36,12 +36,25 @@ public static class FuzzRepro
         return text.ToString();
     }
 
+    /// <summary>
+    /// What makes two failures the same for shrinking: the assertion and the start of what it saw, with the run's names
+    /// and every number taken out (a seed that fails "plan sees what check sees" through a protected role must not shrink
+    /// to one that fails it through a password).
+    /// </summary>
+    public static string Signature(FuzzOutcome outcome)
+    {
+        string detail = outcome.Failure!.Detail.Replace(outcome.Names.Prefix, "{p}").Replace(outcome.Names.Database, "{db}");
+        detail = new string(detail.Where(c => !char.IsAsciiDigit(c)).ToArray());
+        return outcome.Failure.Assertion + ": " + detail[..Math.Min(60, detail.Length)];
+    }
+
     /// <summary>The detail as comment lines: one per "; " part or line of it (an apply error spans lines), at most 30.</summary>
     private static IEnumerable<string> Wrap(string detail) => detail.Split(["; ", "\n"], StringSplitOptions.TrimEntries).Take(30);
 
     /// <summary>
-    /// Replays fewer statements while the same assertion still fails: first without every statement that failed, then
-    /// without each remaining one in turn (the setup stays). Each try is a fresh database, so this costs a few seconds a statement.
+    /// Replays fewer statements while the same failure remains (<see cref="Signature"/>): first without every statement
+    /// that failed, then without each remaining one in turn (the setup stays). Each try is a fresh database, so this
+    /// costs a few seconds a statement.
     /// </summary>
     public static async Task<FuzzOutcome> ShrinkAsync(FuzzOutcome failed, TimeSpan budget, PostgresServer? server = null)
     {
@@ -50,7 +63,7 @@ public static class FuzzRepro
         async Task<bool> TryAsync(List<FuzzStatement> candidate)
         {
             var outcome = await DriftFuzzer.ReplayAsync(failed.Seed, candidate, server);
-            if (outcome.Failure?.Assertion != failed.Failure!.Assertion) return false;
+            if (outcome.Failure is null || Signature(outcome) != Signature(failed)) return false;
             best = outcome;
             return true;
         }
