@@ -32,7 +32,7 @@ public class FuzzDriftRunner
                 outcomes.Add(outcome);
                 drawn[seed] = statements;
             }
-            await File.AppendAllTextAsync(report + ".progress", $"seed {seed}: {(outcome.Passed ? "passed" : "FAILED " + outcome.Failure!.Assertion)} ({outcome.Elapsed.TotalSeconds:F1} s)\n");
+            await File.AppendAllTextAsync(report + ".progress", $"seed {seed}: {(outcome.Passed ? "passed" : "FAILED " + FuzzRepro.Signature(outcome))} ({outcome.Elapsed.TotalSeconds:F1} s)\n");
         });
 
         var failed = outcomes.Where(o => !o.Passed).OrderBy(o => o.Seed).ToList();
