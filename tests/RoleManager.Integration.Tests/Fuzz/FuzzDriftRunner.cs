@@ -27,12 +27,13 @@ public class FuzzDriftRunner
             var outcome = await DriftFuzzer.RunSeedAsync(seed);
             int statements = outcome.Steps.Count;
             if (!outcome.Passed && shrink > TimeSpan.Zero) outcome = await FuzzRepro.ShrinkAsync(outcome, shrink);
-            lock (outcomes)
+            string line = $"seed {seed}: {(outcome.Passed ? "passed" : "FAILED " + FuzzRepro.Signature(outcome))} ({outcome.Elapsed.TotalSeconds:F1} s)\n";
+            lock (outcomes) // seeds end at once with --jobs: one writer at a time, or lines are lost
             {
                 outcomes.Add(outcome);
                 drawn[seed] = statements;
+                File.AppendAllText(report + ".progress", line);
             }
-            await File.AppendAllTextAsync(report + ".progress", $"seed {seed}: {(outcome.Passed ? "passed" : "FAILED " + FuzzRepro.Signature(outcome))} ({outcome.Elapsed.TotalSeconds:F1} s)\n");
         });
 
         var failed = outcomes.Where(o => !o.Passed).OrderBy(o => o.Seed).ToList();
