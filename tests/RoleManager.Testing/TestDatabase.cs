@@ -176,6 +176,21 @@ public sealed class TestDatabase
     /// <summary>Everything a run could change in this database and in this test's roles (<see cref="CatalogSnapshot"/>).</summary>
     public Task<string> SnapshotAsync() => CatalogSnapshot.TakeAsync(Server, Name, Prefix);
 
+    /// <summary>
+    /// Drops this database (ending its sessions) and every role of this test's prefix, for tests that make many
+    /// databases (the drift fuzzer: one per seed). Best effort for the roles: one that still holds something elsewhere stays.
+    /// </summary>
+    public async Task DropAsync()
+    {
+        await using var conn = await Server.OpenSuperuserAsync("postgres");
+        await Exec(conn, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        string roles = await Scalar<string>(conn,
+            $"SELECT coalesce(string_agg(quote_ident(rolname), ', '), '') FROM pg_roles WHERE starts_with(rolname, '{Prefix}_')");
+        if (roles == "") return;
+        try { await Exec(conn, $"DROP OWNED BY {roles}; DROP ROLE {roles}"); }
+        catch (PostgresException) { }
+    }
+
     /// <summary>Ends every session of the master user on this database from a second (superuser) connection.</summary>
     public async Task<int> TerminateMasterSessionsAsync()
     {

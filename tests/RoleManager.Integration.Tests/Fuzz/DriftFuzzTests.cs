@@ -1,0 +1,73 @@
+namespace RoleManager.Integration.Tests.Fuzz;
+
+/// <summary>
+/// The differential drift fuzzer in the normal suite: a fixed set of seeds on whichever PostgreSQL the suite runs
+/// (bin/test: 15, 13 and 17). Each seed builds a random drifted database with plain SQL, applies the config and
+/// asserts that plan is empty, check passes and has_*_privilege equals the config (<see cref="DriftFuzzer"/>).
+/// A failing seed's message is its reproduction (<see cref="FuzzRepro"/>). More seeds: <c>bin/fuzz-drift --seeds N</c>.
+/// </summary>
+public class DriftFuzzTests
+{
+    [Fact]
+    public void The_grammar_has_at_least_40_statement_kinds_and_draws_the_same_statements_for_the_same_seed()
+    {
+        Assert.True(DriftGrammar.Kinds.Count >= 40, $"only {DriftGrammar.Kinds.Count} statement kinds");
+        Assert.Equal(DriftGrammar.Kinds.Count, DriftGrammar.Kinds.Select(k => k.Name).Distinct().Count());
+        static List<string> Draw(int seed) => [.. DriftGrammar.Statements(seed, SetUpModel()).Select(s => s.ToString())];
+        Assert.Equal(Draw(7), Draw(7));
+        Assert.NotEqual(Draw(7), Draw(8));
+        // Given what the setup made, every kind writes a real statement: none is dead weight.
+        var context = new GrammarContext(new Random(1), SetUpModel());
+        foreach (var kind in DriftGrammar.Kinds)
+            Assert.False(kind.Make(context).Sql == "SELECT 1", $"{kind.Name} wrote nothing");
+    }
+
+    private static FuzzModel SetUpModel()
+    {
+        var model = new FuzzModel(170000);
+        foreach (var s in FuzzRoles.Setup(model)) s.OnSuccess?.Invoke(model);
+        return model;
+    }
+
+    /// <summary>
+    /// Seeds 1 to 30, every one listed. A seed that fails today because of a bug the fuzzer found is skipped with the
+    /// finding's number (docs/reliability.md, "The differential drift fuzzer") and the majors it fails on: re-enable it
+    /// once that bug is fixed. Each seed draws different statements on 16+ (membership options, MAINTAIN).
+    /// </summary>
+    [Theory]
+    [InlineData(1, Skip = "finding 6: ALTER DATABASE SET default_transaction_read_only = on makes plan/check/apply stop with 25006 (exit 1)")]
+    [InlineData(2, Skip = "finding 1: a hand-granted predefined role, membership in the master or CREATEROLE stops plan with \"is protected\" (exit 1) instead of drift (on 13, 15)")]
+    [InlineData(3, Skip = "finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails (on 17)")]
+    [InlineData(4, Skip = "finding 1: a hand-granted predefined role, membership in the master or CREATEROLE stops plan with \"is protected\" (exit 1) instead of drift (on 13, 15); finding 2: a password changed by hand is not seen by plan nor reset by apply; check fails the login (on 17)")]
+    [InlineData(5)]
+    [InlineData(6, Skip = "finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails")]
+    [InlineData(7, Skip = "finding 3: a grant option on a schema, database or column privilege is never revoked (on 13, 15); finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails (on 17)")]
+    [InlineData(8, Skip = "finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails (on 17)")]
+    [InlineData(9)]
+    [InlineData(10, Skip = "finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails (on 17)")]
+    [InlineData(11, Skip = "finding 6: ALTER DATABASE SET default_transaction_read_only = on makes plan/check/apply stop with 25006 (exit 1)")]
+    [InlineData(12)]
+    [InlineData(13, Skip = "finding 3: a grant option on a schema, database or column privilege is never revoked")]
+    [InlineData(14)]
+    [InlineData(15, Skip = "finding 2: a password changed by hand is not seen by plan nor reset by apply; check fails the login")]
+    [InlineData(16, Skip = "finding 2: a password changed by hand is not seen by plan nor reset by apply; check fails the login")]
+    [InlineData(17, Skip = "finding 3: a grant option on a schema, database or column privilege is never revoked (on 13, 15)")]
+    [InlineData(18)]
+    [InlineData(19, Skip = "finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails (on 17)")]
+    [InlineData(20)]
+    [InlineData(21, Skip = "finding 1: a hand-granted predefined role, membership in the master or CREATEROLE stops plan with \"is protected\" (exit 1) instead of drift")]
+    [InlineData(22, Skip = "finding 5: extension members (pg_trgm created by the master) are findings the master cannot fix (on 13, 15)")]
+    [InlineData(23, Skip = "finding 7: a declared role's default_transaction_read_only in this database fails check while plan says no changes (on 17)")]
+    [InlineData(24, Skip = "finding 6: ALTER DATABASE SET default_transaction_read_only = on makes plan/check/apply stop with 25006 (exit 1) (on 17)")]
+    [InlineData(25)]
+    [InlineData(26)]
+    [InlineData(27)]
+    [InlineData(28, Skip = "finding 4: a privilege the schema owner revoked from itself on its own object is never restored; check fails (on 17)")]
+    [InlineData(29, Skip = "finding 1: a hand-granted predefined role, membership in the master or CREATEROLE stops plan with \"is protected\" (exit 1) instead of drift (on 13, 15); finding 8: on 16+ a managed schema given to a role the master has no ADMIN on fails apply with 42501 instead of a finding (on 17)")]
+    [InlineData(30)]
+    public async Task A_random_drift_from_a_fixed_seed_is_converged_by_apply_with_an_empty_plan_a_passing_check_and_exactly_the_declared_privileges(int seed)
+    {
+        var outcome = await DriftFuzzer.RunSeedAsync(seed);
+        if (!outcome.Passed) Assert.Fail(FuzzRepro.Script(outcome));
+    }
+}
