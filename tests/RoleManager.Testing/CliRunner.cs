@@ -19,9 +19,10 @@ public static class CliRunner
     ];
 
     /// <summary>Starts the program; the task completes when it exits (killed after <paramref name="timeout"/>, default 2 minutes).</summary>
-    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "role-manager.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var name in Cleared) psi.Environment.Remove(name);

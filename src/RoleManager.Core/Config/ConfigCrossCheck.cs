@@ -9,8 +9,8 @@ namespace RoleManager.Config;
 /// </summary>
 internal static class ConfigCrossCheck
 {
-    /// <summary>References between roles and schemas; the owner profile folded into the schema's owner.</summary>
-    public static DesiredState? Check(ConfigProblems problems, DesiredState state, List<Located<SchemaSpec>> schemas, List<Located<RoleSpec>> roles)
+    /// <summary>References between roles and schemas, each problem added to <paramref name="problems"/>; returns the state with the owner profile folded into the schema's owner.</summary>
+    public static DesiredState Check(ConfigProblems problems, DesiredState state, List<Located<SchemaSpec>> schemas, List<LocatedRole> roles)
     {
         foreach (var dup in roles.GroupBy(r => r.Spec.Name).Where(g => g.Count() > 1))
             problems.At(dup.Skip(1).First().Node, dup.Skip(1).First().Path, $"role \"{dup.Key}\" is declared {dup.Count()} times");
@@ -22,16 +22,14 @@ internal static class ConfigCrossCheck
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var role in roles)
         {
-            for (int i = 0; i < role.Spec.Grants.Length; i++)
+            foreach (var (grant, node, gpath) in role.Grants)
             {
-                var grant = role.Spec.Grants[i];
-                string gpath = $"{role.Path}.grants[{i}]";
                 if (!schemaNames.Contains(grant.Schema))
-                    problems.At(role.Extra ?? role.Node, gpath, $"schema \"{grant.Schema}\" is not declared under 'schemas'");
+                    problems.At(node, gpath, $"schema \"{grant.Schema}\" is not declared under 'schemas'");
                 if (grant.Profile == Profile.Owner)
                 {
                     if (owners.TryGetValue(grant.Schema, out var other) && other != role.Spec.Name)
-                        problems.At(role.Extra ?? role.Node, gpath, $"schema \"{grant.Schema}\" already has owner \"{other}\"");
+                        problems.At(node, gpath, $"schema \"{grant.Schema}\" already has owner \"{other}\"");
                     owners[grant.Schema] = role.Spec.Name;
                 }
             }
@@ -65,7 +63,6 @@ internal static class ConfigCrossCheck
             else if (ownerRole.Spec.Drop) problems.At(schema.Node, schema.Path + ".owner", $"role \"{owner}\" is marked drop: true and cannot own a schema");
             resolved.Add(schema.Spec with { Owner = owner });
         }
-        if (problems.Count > 0) return null;
         return state with
         {
             Schemas = resolved.ToImmutableArray(),

@@ -86,14 +86,16 @@ internal abstract class ConfigNodeReader(ConfigProblems problems)
         return parsed;
     }
 
-    protected List<Located<T>> ReadList<T>(YamlMappingNode map, string key, Func<YamlNode, string, Located<T>?> read)
+    /// <summary>The list under <paramref name="key"/> of the mapping at <paramref name="path"/>; each item read with its path from the root.</summary>
+    protected List<T> ReadList<T>(YamlMappingNode map, string key, string path, Func<YamlNode, string, T?> read) where T : class
     {
-        var result = new List<Located<T>>();
+        var result = new List<T>();
         var node = Child(map, key);
         if (node is null) return result;
-        if (node is not YamlSequenceNode list) { Problem(node, key, "must be a list"); return result; }
+        string listPath = Join(path, key);
+        if (node is not YamlSequenceNode list) { Problem(node, listPath, "must be a list"); return result; }
         for (int i = 0; i < list.Children.Count; i++)
-            if (read(list.Children[i], $"{key}[{i}]") is { } item) result.Add(item);
+            if (read(list.Children[i], $"{listPath}[{i}]") is { } item) result.Add(item);
         return result;
     }
 

@@ -25,12 +25,12 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 
         var defaultAuth = Enum(root, "auth", "", ParseAuth) ?? defaults.Auth;
         var grantMode = Enum(root, "grant_mode", "", GroupRoles.ParseMode) ?? defaults.GrantMode;
-        var schemas = ReadList(root, "schemas", ReadSchema);
-        var roles = ReadList(root, "roles", (node, path) => ReadRole(node, path, defaultAuth));
+        var schemas = ReadList(root, "schemas", "", ReadSchema);
+        var roles = ReadList(root, "roles", "", (node, path) => ReadRole(node, path, defaultAuth));
         var extensions = ReadExtensions(root);
 
-        if (Problems.Count > 0) return null;
-        var state = new DesiredState(database!, schemas.Select(s => s.Spec).ToImmutableArray(), roles.Select(r => r.Spec).ToImmutableArray(),
+        // The checks between sections run on whatever could be read, so one run reports every problem.
+        var state = new DesiredState(database ?? "", schemas.Select(s => s.Spec).ToImmutableArray(), roles.Select(r => r.Spec).ToImmutableArray(),
             extensions.Select(e => e.Name).ToImmutableArray())
         {
             ExtensionSchemas = extensions.Where(e => e.Schema is not null).ToImmutableDictionary(e => e.Name, e => e.Schema!),
@@ -39,9 +39,20 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         foreach (var (name, schema, node, path) in extensions.Where(e => e.Schema is not null && !schemaNames.Contains(e.Schema)))
             Problem(node, path + ".schema", $"schema \"{schema}\" of extension \"{name}\" is not declared under 'schemas' (nor public)");
         var checkedState = ConfigCrossCheck.Check(Problems, state, schemas, roles);
-        if (checkedState is null) return null;
-        // The group roles are generated after every reference is checked, so problems name what the user wrote.
-        var grouped = GroupRoles.Apply(checkedState, grantMode, _schemaModes, (role, message) =>
+        // The group roles are generated after every reference is checked, so problems name what the user wrote. On a
+        // config with problems they are checked on its sound part: a name declared twice counts once, and a grant on
+        // an undeclared schema (already a problem) has no group to go through.
+        if (Problems.Count > 0)
+        {
+            var declared = checkedState.Schemas.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            checkedState = checkedState with
+            {
+                Schemas = checkedState.Schemas.DistinctBy(s => s.Name).ToImmutableArray(),
+                Roles = checkedState.Roles.DistinctBy(r => r.Name)
+                    .Select(r => r with { Grants = r.Grants.Where(g => declared.Contains(g.Schema)).ToImmutableArray() }).ToImmutableArray(),
+            };
+        }
+        var grouped = database is null ? checkedState : GroupRoles.Apply(checkedState, grantMode, _schemaModes, (role, message) =>
         {
             var declared = roles.FirstOrDefault(r => r.Spec.Name == role);
             if (declared is null) Problems.Whole("grant_mode", message);
@@ -92,7 +103,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         return name is null ? null : new Located<SchemaSpec>(new SchemaSpec(name, owner), map, path);
     }
 
-    private Located<RoleSpec>? ReadRole(YamlNode node, string path, AuthMode defaultAuth)
+    private LocatedRole? ReadRole(YamlNode node, string path, AuthMode defaultAuth)
     {
         if (node is not YamlMappingNode map) { Problem(node, path, "each role is a mapping with at least 'name'"); return null; }
         CheckKeys(map, path, RoleKeys);
@@ -128,11 +139,11 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
             ? (login ? ImmutableArray.Create(DatabasePrivilege.Connect, DatabasePrivilege.Temporary) : ImmutableArray<DatabasePrivilege>.Empty)
             : ReadScalarList(map, "database_privileges", path + ".database_privileges", v => ParseDatabasePrivilege(v) is null ? $"'{v}' is not a database privilege: use connect, temporary or create" : null)
                 .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
-        var grants = ReadList(map, "grants", ReadGrant).Select(g => g.Spec).ToImmutableArray();
-        var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
+        var grants = ReadList(map, "grants", path, ReadGrant);
+        var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants.Select(g => g.Spec).ToImmutableArray(), memberOf, databasePrivileges, connectionLimit,
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
         { Adopt = Bool(map, "adopt", path, false) };
-        return name is null ? null : new Located<RoleSpec>(spec, map, path, Child(map, "grants"));
+        return name is null ? null : new LocatedRole(spec, map, path, grants);
     }
 
     private Located<GrantSpec>? ReadGrant(YamlNode node, string path)
@@ -142,7 +153,9 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         string? schema = Required(map, "schema", path);
         var profile = Enum(map, "profile", path, ParseProfile);
         if (Child(map, "profile") is null) Problem(map, path, "'profile' is missing: use owner, readwrite, readonly or all");
-        return schema is null || profile is null ? null : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), map, path);
+        // Located at its schema: what the checks between sections say of a grant is about the schema it names.
+        return schema is null || profile is null ? null
+            : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), Child(map, "schema")!, path + ".schema");
     }
 
     internal static AuthMode? ParseAuth(string value) => value.ToLowerInvariant() switch
