@@ -205,6 +205,24 @@ public sealed class CliConventionsTests
         Assert.True(stopped < TimeSpan.FromSeconds(2), $"the server kept waiting {stopped.TotalMilliseconds:F0} ms after Ctrl-C");
     }
 
+    [Fact]
+    public async Task An_unreachable_Secrets_Manager_from_the_command_line_is_not_blamed_on_a_function()
+    {
+        using var counter = new ConnectionCounter();
+        var env = Unreachable(counter);
+        env.Remove("PGPASSWORD");
+        env["DB_PASSWORD_SECRET_ARN"] = "arn:aws:secretsmanager:us-east-1:123456789012:secret:master-AbCdEf";
+        env["AWS_REGION"] = "us-east-1";
+        env["AWS_ACCESS_KEY_ID"] = "AKIAEXAMPLE";
+        env["AWS_SECRET_ACCESS_KEY"] = "example-secret-key";
+        env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = "http://127.0.0.1:1";
+        var result = await CliRunner.RunAsync(env, "plan", "--auth", "none");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Secrets Manager", result.StdErr);
+        Assert.Contains("network path from here", result.StdErr);
+        Assert.DoesNotContain("function", result.StdErr);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
