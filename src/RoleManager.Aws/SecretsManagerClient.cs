@@ -82,13 +82,13 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         {
             throw new AwsException(
                 $"Secrets Manager at {endpoint} did not answer in time (HttpClient.Timeout {http.Timeout}) while {Doing(operation)} secret {secretId}: "
-                + "check the function's network path to Secrets Manager (a VPC endpoint or NAT) and try again.");
+                + "check the network path from here to Secrets Manager (inside a VPC: a Secrets Manager VPC endpoint or a NAT gateway) and try again.");
         }
         catch (HttpRequestException e)
         {
             throw new AwsException(
                 $"could not reach Secrets Manager at {endpoint} to {Verb(operation)} secret {secretId} ({e.HttpRequestError}): "
-                + "check the function's network path to Secrets Manager (a VPC endpoint or NAT), or AWS_ENDPOINT_URL_SECRETS_MANAGER.",
+                + "check the network path from here to Secrets Manager (inside a VPC: a Secrets Manager VPC endpoint or a NAT gateway), or AWS_ENDPOINT_URL_SECRETS_MANAGER.",
                 e);
         }
 
@@ -162,11 +162,11 @@ public sealed partial class SecretsManagerClient(HttpClient http, ImmutableCrede
         return type switch
         {
             "ResourceNotFoundException" => new AwsException(
-                $"secret {secretId} not found in region {region}: check DB_PASSWORD_SECRET_ARN or the role's password_secret (and that the function runs in the secret's region)."),
+                $"secret {secretId} not found in region {region}: check DB_PASSWORD_SECRET_ARN or the role's password_secret (and that AWS_REGION is the secret's region)."),
             "AccessDeniedException" or "AccessDenied" => new AwsException(
                 $"the function's role lacks secretsmanager:{operation} on {secretId}: add it to the role's policy.{said}"),
             "DecryptionFailure" => new AwsException(
-                $"Secrets Manager could not decrypt secret {secretId} with its KMS key: grant kms:Decrypt on that key to the function's role.{said}"),
+                $"Secrets Manager could not decrypt secret {secretId} with its KMS key: grant kms:Decrypt on that key to the IAM identity in use (the function's execution role, or your own).{said}"),
             "UnrecognizedClientException" or "InvalidSignatureException" or "IncompleteSignature"
                 or "SignatureDoesNotMatch" or "InvalidClientTokenId" or "MissingAuthenticationToken" => new AwsException(
                 $"Secrets Manager rejected the AWS credentials ({type}) while {Doing(operation)} secret {secretId}: "

@@ -59,6 +59,8 @@ public static class ParseErrors
         var allowed = option.GetCompletions(CompletionContext.Empty).Select(c => c.Label).ToList();
         if (tokens.Count == 0)
         {
+            // psql's -h: the host, never the help (which is --help or -?).
+            if (option.Name == "--host") return $"--host (-h) needs a value after it: the database host, as in psql; help is {name} --help or -?.";
             if (allowed.Count > 0) return $"{option.Name} needs a value after it: one of {string.Join(", ", allowed)}.";
             if (option.ValueType == typeof(int?) || option.ValueType == typeof(int)) return $"{option.Name} needs a number after it, e.g. {option.Name} 5432.";
             return $"{option.Name} needs a value after it; '{name} --help' says what it takes.";
@@ -66,6 +68,9 @@ public static class ParseErrors
         // Our own parsers (--port, durations) already write sentences ending in a full stop; keep them.
         if (message.EndsWith('.') && message.StartsWith(option.Name, StringComparison.Ordinal)) return message;
         string value = Shown(option, tokens[0].Value);
+        // The report's formats are --format's; --output there only says json (or text) as on the other commands.
+        if (option.Name == "--output" && name == "role-manager report" && !allowed.Contains(value))
+            return $"--output '{value}' is not one of {string.Join(", ", allowed)}: the report's format is chosen with --format (table, json, markdown, html), e.g. --format {value}.";
         if (allowed.Count > 0 && !allowed.Contains(value))
             return $"{option.Name} '{value}' is not one of {string.Join(", ", allowed)}.";
         if (tokens.Count > 1)

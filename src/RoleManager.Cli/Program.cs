@@ -75,6 +75,12 @@ root.Subcommands.Add(apply);
 root.Subcommands.Add(inspect);
 root.Subcommands.Add(check);
 root.Subcommands.Add(ReportCommand.Create(options, environment)); // issue #17: role-manager report
+// psql's conventions: -h is the host (GlobalOptions); help is --help or -? only.
+foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+{
+    help.Aliases.Remove("-h");
+    help.Aliases.Remove("/h");
+}
 var parsed = root.Parse(args);
 // Parse errors are ours to word (ParseErrors): one sentence each, then where to read more, instead of the help page.
 if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
@@ -82,41 +88,58 @@ if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.Help
     foreach (string sentence in ParseErrors.Sentences(parsed)) Console.Error.WriteLine($"error: {sentence}");
     return ExitCodes.Error;
 }
-return await parsed.InvokeAsync();
+// Ctrl-C (SIGINT) and SIGTERM cancel the run's token: Npgsql then sends PostgreSQL a cancel request for the statement
+// in flight (a lock wait stops at once), the transaction rolls back, and Run says what happened. System.CommandLine's
+// own handler would exit after 2 s without a word; a second Ctrl-C still ends the process at once.
+using var interrupt = new CancellationTokenSource();
+Action<System.Runtime.InteropServices.PosixSignalContext> OnSignal = context =>
+{
+    if (interrupt.IsCancellationRequested) return;
+    context.Cancel = true;
+    interrupt.Cancel();
+};
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
 
 async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, Func<RunReport, int> render)
 {
     bool debug = environment("ROLE_MANAGER_DEBUG") == "1";
+    // Progress on stderr (stdout stays the report, JSON or text): an apply on a terminal shows its steps.
+    var progress = new ProgressLogger(Console.Error, ProgressLogger.Choose(debug, result.GetValue(options.Quiet), options.Json(result),
+        action == RunAction.Apply, !Console.IsErrorRedirected));
     try
     {
         // Every command's transactions (apply's, plan's and inspect's reads, check's sessions) take these timeouts.
-        var execution = new ExecutionOptions(Durations.Parse(result.GetValue(lockTimeout), "--lock-timeout"), Durations.Parse(result.GetValue(statementTimeout), "--statement-timeout"));
+        var execution = new ExecutionOptions(Durations.Parse(result.GetValue(lockTimeout), "--lock-timeout", unitRequired: true),
+            Durations.Parse(result.GetValue(statementTimeout), "--statement-timeout", unitRequired: true));
         var request = new RunRequest(action, action == RunAction.Apply && result.GetValue(dryRun),
             options.LayoutInputs(result), options.ConnectionInputs(result), environment, execution,
             MasterSecret.FromEnvironment(environment), new RdsIamLoginCredentials(environment))
         {
             RolePasswordSecrets = RolePasswords.SecretsFrom(environment),
         };
-        // Long applies report progress on stderr (stdout stays the report, JSON or text).
-        var progress = options.Json(result) && !debug ? null : new ProgressLogger(Console.Error, debug);
         var report = await new RoleManagerRun(progress).RunAsync(request, ct);
         return render(report);
     }
+    // A cancelled run may surface as the cancellation, or as the error the cancelled statement became (57014).
+    catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or RoleManagerException or Npgsql.NpgsqlException)
+    {
+        Console.Error.WriteLine(progress.Committed
+            ? "interrupted after the commit: the changes were committed (the report was not printed; run plan to see the state)."
+            : "interrupted: rolled back, nothing changed.");
+        return ExitCodes.Cancelled;
+    }
     catch (RoleManagerException ex)
     {
-        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary(ex.ErrorType, ex.Message), ReportJson.Default.ErrorSummary));
+        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary(ex.ErrorType, ex.Message), ReportJson.Readable.ErrorSummary));
         Console.Error.WriteLine($"error: {ex.Message}");
         return ExitCodes.Error;
-    }
-    catch (OperationCanceledException) when (ct.IsCancellationRequested)
-    {
-        Console.Error.WriteLine("error: cancelled; the transaction was rolled back and nothing was changed.");
-        return ExitCodes.Cancelled;
     }
     catch (Exception ex) when (ex is not OutOfMemoryException)
     {
         // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
-        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Default.ErrorSummary));
+        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Readable.ErrorSummary));
         Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {ex.Message}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
         if (debug) Console.Error.WriteLine(ex);
         return ExitCodes.Error;
@@ -125,6 +148,6 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
 
 void Print(ParseResult result, Action text, RunReport report)
 {
-    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Default.RunSummary));
+    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Readable.RunSummary));
     else text();
 }

@@ -77,8 +77,49 @@ public class ConfigTests
               - name: pg_thing
             """));
         Assert.Contains("test.yaml:4:11: roles[0].auth: 'kerberos' is not valid", ex.Message);
+        Assert.Contains("test.yaml:5:24: roles[0].grants[0].schema: schema \"nowhere\" is not declared under 'schemas'", ex.Message);
         Assert.Contains("roles[1].name: role name \"pg_thing\" is reserved", ex.Message);
-        Assert.Equal(2, ex.Problems.Count);
+        Assert.Equal(3, ex.Problems.Count);
+    }
+
+    [Fact]
+    public void Every_path_starts_at_the_document_root_and_counts_the_grants_as_written()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load("""
+            database: app
+            schemas: [{ name: app, owner: mig }]
+            roles:
+              - name: mig
+                search_paht: [app]
+              - name: app
+                grants:
+                  - { schema: app, profil: readwrite }
+                  - { schema: other, profile: readonly }
+            """));
+        Assert.Equal(
+        [
+            "test.yaml:5:5: roles[0].search_paht: unknown key 'search_paht'; allowed here: " + string.Join(", ", ex.Problems[0].Split("allowed here: ")[1].Split(", ")),
+            "test.yaml:8:9: roles[1].grants[0]: 'profile' is missing: use owner, readwrite, readonly or all",
+            "test.yaml:8:24: roles[1].grants[0].profil: unknown key 'profil'; allowed here: schema, profile, execute",
+            "test.yaml:9:19: roles[1].grants[1].schema: schema \"other\" is not declared under 'schemas'",
+        ], ex.Problems);
+    }
+
+    [Fact]
+    public void Problems_of_references_are_reported_together_with_the_rest_in_line_order()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load("""
+            database: app
+            schemas: [{ name: app, owner: nobody }]
+            roles:
+              - { name: a, member_of: [ghost], connection_limit: many }
+              - { name: a }
+            """));
+        Assert.Collection(ex.Problems,
+            p => Assert.Contains("schemas[0].owner: role \"nobody\" is not declared under 'roles'", p),
+            p => Assert.Contains("roles[0].member_of: role \"ghost\" is not declared under 'roles'", p),
+            p => Assert.Contains("roles[0].connection_limit: 'many' is not a whole number", p),
+            p => Assert.Contains("roles[1]: role \"a\" is declared 2 times", p));
     }
 
     [Fact]

@@ -19,9 +19,10 @@ public static class CliRunner
     ];
 
     /// <summary>Starts the program; the task completes when it exits (killed after <paramref name="timeout"/>, default 2 minutes).</summary>
-    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null)
+    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "role-manager.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var name in Cleared) psi.Environment.Remove(name);
@@ -43,4 +44,39 @@ public static class CliRunner
     }
 
     public static Task<Result> RunAsync(IDictionary<string, string?> environment, params string[] args) => RunAsync(environment, args, null);
+
+    /// <summary>A program started by <see cref="Start"/>: its process id (to send it a signal) and its result once it exits.</summary>
+    public sealed record Running(int ProcessId, Task<Result> Exited);
+
+    /// <summary>Starts the program and returns at once, for tests that act on it while it runs (e.g. interrupt it).</summary>
+    public static Running Start(IDictionary<string, string?> environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "role-manager.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var name in Cleared) psi.Environment.Remove(name);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        return new Running(process.Id, Exit());
+
+        async Task<Result> Exit()
+        {
+            using (process)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+                try { await process.WaitForExitAsync(cts.Token); }
+                catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw new TimeoutException($"role-manager {string.Join(' ', args)} did not exit within 2 minutes"); }
+                return new Result(process.ExitCode, await stdout, await stderr);
+            }
+        }
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C in a terminal does.</summary>
+    public static void Interrupt(int processId)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", processId.ToString()]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
 }

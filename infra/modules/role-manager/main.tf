@@ -306,7 +306,7 @@ resource "aws_lambda_function" "this" {
   role          = aws_iam_role.this.arn
 
   filename         = var.lambda_zip_path
-  source_code_hash = filebase64sha256(var.lambda_zip_path)
+  source_code_hash = fileexists(var.lambda_zip_path) ? filebase64sha256(var.lambda_zip_path) : null # a missing zip is the variable's error
   runtime          = "provided.al2023"
   handler          = "bootstrap"
   architectures    = [var.architecture]

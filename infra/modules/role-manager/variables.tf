@@ -14,8 +14,14 @@ variable "function_name" {
 }
 
 variable "lambda_zip_path" {
-  description = "Path to the deployment zip built by bin/build-lambda-zip (it holds the Native AOT binary named bootstrap), e.g. artifacts/lambda/role-manager-lambda-x86_64.zip."
+  description = "Path to the deployment zip built by bin/build-lambda-zip (it holds bootstrap, rds-ca-bundle.pem and aws-trust/aws-roots.pem), e.g. artifacts/lambda/role-manager-lambda-x86_64.zip."
   type        = string
+
+  # Without it, a plan before the build stops at Terraform's raw "filebase64sha256 ... no such file".
+  validation {
+    condition     = fileexists(var.lambda_zip_path)
+    error_message = "The deployment zip does not exist yet (lambda_zip_path): run bin/build-lambda-zip (add --arch arm64 for Graviton) from the repository root, then plan again."
+  }
 }
 
 variable "architecture" {

@@ -14,7 +14,7 @@ public sealed class GlobalOptions
     public Option<int?> Port { get; } = new("--port", "-p") { Description = "Database port (PGPORT, DB_PORT; default 5432).", CustomParser = ParsePort };
     public Option<string?> Username { get; } = new("--username", "-U") { Description = "Master user to connect as; wins over PGUSER, DB_USER and the master secret's username." };
     public Option<string?> DbName { get; } = new("--dbname", "-d") { Description = "Database to manage (PGDATABASE, DB_NAME; default: the config's database)." };
-    public Option<string?> SslMode { get; } = new("--sslmode") { Description = "verify-full (default, against the shipped RDS CA bundle), prefer, or disable (local only) (PGSSLMODE)." };
+    public Option<string?> SslMode { get; } = new("--sslmode") { Description = "TLS, with libpq's six meanings (PGSSLMODE): verify-full (default, against the RDS CA bundle built in), verify-ca, require, prefer, allow, or disable (local only)." };
     public Option<string?> SslRootCert { get; } = new("--sslrootcert") { Description = "Root certificate(s) for verify-full: a PEM file, or 'system' for the machine's CA store (PGSSLROOTCERT; default: the RDS CA bundle built into the program)." };
     public Option<string?> Schema { get; } = new("--schema") { Description = "Default layout: the application schema (DB_SCHEMA; default app)." };
     public Option<string?> AppUser { get; } = new("--app-user") { Description = "Default layout: the application role (APP_USER; default app)." };
@@ -22,18 +22,19 @@ public sealed class GlobalOptions
     public Option<string?> Auth { get; } = new("--auth") { Description = "How login roles authenticate: iam (default; RDS IAM via rds_iam), password (APP_PASSWORD / MIGRATOR_PASSWORD, or password_env in the config) or none." };
     public Option<string?> AppProfile { get; } = new("--app-profile") { Description = "Default layout: the app role's privileges: readwrite (default), readonly, or all (parity with the reference implementation)." };
     public Option<string> Output { get; } = new("--output", "-o") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress on standard error (apply shows its steps there when it is a terminal); errors still print." };
 
     public GlobalOptions()
     {
         Output.AcceptOnlyFromAmong("text", "json");
         Auth.AcceptOnlyFromAmong("iam", "password", "none");
         AppProfile.AcceptOnlyFromAmong("readwrite", "readonly", "all");
-        SslMode.AcceptOnlyFromAmong("verify-full", "prefer", "require", "disable");
+        SslMode.AcceptOnlyFromAmong([.. TlsModes.Names]);
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Connection, Host, Port, Username, DbName, SslMode, SslRootCert, Schema, AppUser, MigratorUser, Auth, AppProfile, Output })
+        foreach (var option in new Option[] { Config, Connection, Host, Port, Username, DbName, SslMode, SslRootCert, Schema, AppUser, MigratorUser, Auth, AppProfile, Output, Quiet })
             command.Options.Add(option);
     }
 

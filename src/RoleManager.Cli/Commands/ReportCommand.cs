@@ -30,6 +30,7 @@ public static class ReportCommand
         command.Options.Add(outputFile);
         command.Options.Add(diff);
         command.Options.Add(against);
+        ReportFormat.RefuseConflicts(command, format, options.Output);
         command.SetAction(async (result, ct) =>
         {
             string chosen = result.GetValue(format) ?? (options.Json(result) ? "json" : "table");

@@ -10,11 +10,5 @@ namespace RoleManager.Audit;
 public sealed partial class AuditJson : JsonSerializerContext
 {
     /// <summary>The same, writing → and non-ASCII names as themselves rather than \u escapes: a report is a file, never embedded in HTML.</summary>
-    public static AuditJson Readable { get; } = new(new System.Text.Json.JsonSerializerOptions
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public static AuditJson Readable { get; } = new(Reporting.ReadableJsonOptions.Create());
 }

@@ -63,6 +63,11 @@ public static class ConnectionResolver
         bool lambda = host == HostKind.Lambda;
         string? Pick(string? explicitValue, string? fromConnectionString, params string[] variables) =>
             explicitValue ?? fromConnectionString ?? variables.Select(environment).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        // Where a value came from, for messages that say what to fix: the flag, the connection string or the variable.
+        string Origin(string? explicitValue, string explicitName, string? fromConnectionString, params string[] variables) =>
+            explicitValue is not null ? (lambda ? $"the request's {explicitName.TrimStart('-')}" : explicitName)
+            : fromConnectionString is not null ? (lambda ? "the connection string" : "--connection")
+            : variables.FirstOrDefault(v => !string.IsNullOrEmpty(environment(v))) ?? "the default";
         string[] Order(string pg, string db) => lambda ? [db, pg] : [pg, db];
 
         string hostName = Pick(inputs.Host, fromString.Host, Order("PGHOST", "DB_HOST")) ?? "localhost";
@@ -72,6 +77,8 @@ public static class ConnectionResolver
             throw new ConfigException($"Port '{portText}' is not a valid TCP port (PGPORT / DB_PORT / --port).");
         string username = Pick(inputs.Username, fromString.Username, Order("PGUSER", "DB_USER")) ?? Environment.UserName;
         string database = Pick(inputs.Database, fromString.Database, Order("PGDATABASE", "DB_NAME")) ?? username;
+        string databaseOrigin = Origin(inputs.Database, "--dbname", fromString.Database, Order("PGDATABASE", "DB_NAME"));
+        if (databaseOrigin == "the default") databaseOrigin = lambda ? "DB_NAME (none was given, so the user name was used)" : "--dbname (none was given, so the user name was used)";
         string? password = fromString.Password ?? environment("PGPASSWORD");
         var secret = !string.IsNullOrEmpty(password) ? new Secret(password) : fallbackPassword;
 
@@ -86,7 +93,7 @@ public static class ConnectionResolver
             "prefer" => TlsMode.Prefer,
             "allow" => TlsMode.Allow,
             "disable" => TlsMode.Disable,
-            _ => throw new ConfigException($"sslmode '{sslMode}' is not supported: use verify-full (the default), verify-ca, require, prefer, allow or disable (PGSSLMODE / --sslmode)."),
+            _ => throw new ConfigException($"sslmode '{sslMode}' (from {Origin(inputs.SslMode, "--sslmode", fromString.SslMode, "PGSSLMODE")}) is not one of libpq's: use {TlsModes.Listed}."),
         };
         string? rootCert = givenRootCert ?? DefaultBundle();
         if (rootCert == SystemStore)
@@ -98,7 +105,7 @@ public static class ConnectionResolver
         else if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && rootCert is not BuiltInBundle and not SystemStore && !File.Exists(rootCert))
             throw new ConfigException($"The root certificate file {rootCert} does not exist (PGSSLROOTCERT / --sslrootcert).");
         string? warning = lambda ? LambdaTlsWarning(tls, sslMode, environment) : null;
-        return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning);
+        return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning) { DatabaseOrigin = databaseOrigin };
     }
 
     private static string? LambdaTlsWarning(TlsMode tls, string sslMode, Func<string, string?> environment)

@@ -15,6 +15,9 @@ public sealed record ConnectionSettings(
     string? TlsWarning = null)
 {
     /// <summary>True when the mode may talk to the server in plaintext (disable, allow, prefer).</summary>
+    /// <summary>Where <see cref="Database"/> came from (<c>--dbname</c>, <c>PGDATABASE</c>, ...), for the message when it does not exist.</summary>
+    public string? DatabaseOrigin { get; init; }
+
     public bool PlaintextPossible => Tls is TlsMode.Disable or TlsMode.Allow or TlsMode.Prefer;
 
     public string Describe() => $"{Username}@{Host}:{Port}/{Database}";

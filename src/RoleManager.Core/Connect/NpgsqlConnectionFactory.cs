@@ -132,7 +132,7 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } pg =>
                 $"The server refused the login {target} (28000: {pg.MessageText}). Check pg_hba.conf, that the role has LOGIN, and for IAM that it is a member of rds_iam.",
             PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
-                $"Database \"{settings.Database}\" does not exist on {settings.Host}:{settings.Port} (3D000). Create it first or fix PGDATABASE / DB_NAME.",
+                $"Database \"{settings.Database}\" does not exist on {settings.Host}:{settings.Port} (3D000). Create it first or fix {settings.DatabaseOrigin ?? "PGDATABASE / DB_NAME"}.",
             PostgresException { SqlState: PostgresErrorCodes.TooManyConnections } =>
                 $"The server refused {target}: too many connections (53300). Retry later or raise the role's connection limit.",
             PostgresException pg =>
@@ -142,6 +142,9 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
             OperationCanceledException =>
                 $"PostgreSQL at {settings.Host}:{settings.Port} did not complete the connection (TCP, TLS and login) within {ConnectTimeoutSeconds} s. " +
                 "Check that the server is running and reachable from here (host, port, security group, VPC routes) and that nothing between stalls TLS.",
+            _ when IsNotPostgres(ex) =>
+                $"What listens at {settings.Host}:{settings.Port} is not a PostgreSQL server: it answered the opening message with something " +
+                "else (an HTTP or other service on that port?). Check the host and port (--host/--port, PGHOST/PGPORT, DB_HOST/DB_PORT).",
             _ when IsTls(ex) =>
                 $"TLS to {settings.Host}:{settings.Port} failed: {ex.Message}. The server certificate must verify against {TrustSource} " +
                 "(--sslrootcert FILE trusts another CA, --sslrootcert system the machine's CA store); for a local database without TLS pass --sslmode disable.",
@@ -155,6 +158,15 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
     private static bool MayBeResuming(Exception ex) =>
         ex is OperationCanceledException or PostgresException { SqlState: PostgresErrorCodes.CannotConnectNow }
         || Root(ex) is TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut };
+
+    /// <summary>
+    /// The peer answered PostgreSQL's first message (SSLRequest, or the startup message without TLS) with bytes no
+    /// PostgreSQL server sends. Npgsql raises these as plain <see cref="NpgsqlException"/>s with no SQLSTATE, so its own
+    /// wording is all there is to tell them from a TLS failure; they must not be read as a certificate problem.
+    /// </summary>
+    private static bool IsNotPostgres(Exception ex) =>
+        ex is NpgsqlException { InnerException: null } and not PostgresException
+        && (ex.Message.Contains("for SSLRequest", StringComparison.Ordinal) || ex.Message.Contains("nknown message code", StringComparison.Ordinal));
 
     private static bool IsTls(Exception ex) =>
         Root(ex) is System.Security.Authentication.AuthenticationException || ex.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase);

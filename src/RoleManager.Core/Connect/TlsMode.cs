@@ -20,3 +20,13 @@ public enum TlsMode
     /// <summary><c>verify-ca</c>: TLS, the certificate chain verified, the host name not checked.</summary>
     VerifyCA,
 }
+
+/// <summary>libpq's <c>sslmode</c> names: the one list the flag, the variable and every message share.</summary>
+public static class TlsModes
+{
+    /// <summary>The six names, strongest (the default) first.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["verify-full", "verify-ca", "require", "prefer", "allow", "disable"];
+
+    /// <summary>The names as a sentence lists them: "verify-full (the default), verify-ca, ..., or disable".</summary>
+    public static string Listed => $"{Names[0]} (the default), {string.Join(", ", Names.Skip(1).SkipLast(1))} or {Names[^1]}";
+}

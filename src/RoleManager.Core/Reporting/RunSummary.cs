@@ -81,7 +81,11 @@ public sealed record SchemaGrantSummary(string Role, string Profile);
 [JsonSerializable(typeof(RunSummary))]
 [JsonSerializable(typeof(ErrorSummary))]
 [JsonSerializable(typeof(string))]
-public sealed partial class ReportJson : JsonSerializerContext;
+public sealed partial class ReportJson : JsonSerializerContext
+{
+    /// <summary>The same, with <c>+</c> and non-ASCII written as themselves (<see cref="ReadableJsonOptions"/>): what both hosts print.</summary>
+    public static ReportJson Readable { get; } = new(ReadableJsonOptions.Create());
+}
 
 /// <summary>How a failure is reported in JSON: the stable type and the actionable message.</summary>
 public sealed record ErrorSummary(string ErrorType, string ErrorMessage);

@@ -82,7 +82,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
         };
         var report = await new RoleManagerRun(_engineLogger).RunAsync(request, cancellationToken);
-        return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Default.RunSummary);
+        return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
     }
 
     /// <summary>What every run of the function shares: the Lambda's policy, the connection resolved for the gate, the event's layout if admitted.</summary>

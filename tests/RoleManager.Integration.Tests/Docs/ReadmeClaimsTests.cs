@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using RoleManager.Testing;
+
+namespace RoleManager.Integration.Tests.Docs;
+
+/// <summary>The README's examples, run as a reader would run them: what it prints is what the program prints.</summary>
+public sealed partial class ReadmeClaimsTests
+{
+    [Fact]
+    public async Task The_readmes_two_error_config_reports_both_problems_as_the_readme_prints_them()
+    {
+        var blocks = Readme.CodeBlocks();
+        int example = blocks.FindIndex(b => b.Info == "yaml" && b.Text.Contains("rds_admin"));
+        Assert.True(example >= 0, "the README's config-error example is gone");
+        string expected = blocks[example + 1].Text.TrimEnd();
+        string dir = Directory.CreateTempSubdirectory("rm-readme-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "roles.yaml"), blocks[example].Text);
+
+        // No database is reachable: the config is read before any connection is opened.
+        var env = new Dictionary<string, string?> { ["PGHOST"] = "127.0.0.1", ["PGPORT"] = "1", ["PGSSLMODE"] = "disable" };
+        var result = await CliRunner.RunAsync(env, ["plan", "--config", "roles.yaml"], workingDirectory: dir);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(expected, result.StdErr.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Every_command_and_flag_of_the_readmes_command_line_block_is_in_that_commands_help()
+    {
+        var block = Readme.CodeBlocks().First(b => b.Text.StartsWith("role-manager plan", StringComparison.Ordinal));
+        var lines = block.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("role-manager report", StringComparison.Ordinal));
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+        // "Every command takes `--help` (or `-?`; ...), `--config FILE`, ...": the flags every command must list.
+        string shared = readme[readme.IndexOf("Every command takes", StringComparison.Ordinal)..];
+        shared = shared[..shared.IndexOf("\n\n", StringComparison.Ordinal)];
+        var everyCommand = Flag().Matches(shared).Select(m => m.Value).Distinct().ToList();
+        Assert.Contains("--quiet", everyCommand);
+
+        foreach (string line in lines)
+        {
+            string command = line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            var help = await CliRunner.RunAsync(new Dictionary<string, string?>(), command, "--help");
+            Assert.True(help.ExitCode == 0, $"role-manager {command} --help: {help.All}");
+            foreach (string flag in Flag().Matches(line).Select(m => m.Value).Concat(everyCommand.Where(f => f != "--format")))
+                Assert.True(help.StdOut.Contains(flag, StringComparison.Ordinal), $"role-manager {command} --help does not list {flag}, which the README gives it");
+        }
+    }
+
+    [Fact]
+    public void The_aws_setup_steps_are_numbered_without_gaps_and_name_the_zips_three_files()
+    {
+        string text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "aws-setup.md"));
+        var steps = Regex.Matches(text, @"^## (\d+)\.", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(Enumerable.Range(1, steps.Count), steps);
+
+        string script = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "bin", "build-lambda-zip"));
+        var packed = Regex.Matches(script, @"cp ""\$\w+"" ""\$stage/([^""]+)""").Select(m => m.Groups[1].Value).Append("bootstrap").ToList();
+        Assert.Equal(3, packed.Distinct().Count());
+        string build = text[text.IndexOf("## 3.", StringComparison.Ordinal)..text.IndexOf("## 4.", StringComparison.Ordinal)];
+        Assert.Contains("three files", build);
+        foreach (string file in packed) Assert.Contains($"`{file}`", build);
+    }
+
+    [GeneratedRegex(@"--[a-z][a-z-]+")]
+    private static partial Regex Flag();
+}
