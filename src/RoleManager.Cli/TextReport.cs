@@ -49,12 +49,13 @@ public static class TextReport
         output.WriteLine();
         output.WriteLine($"  {"ROLE".PadRight(roleWidth)}  {"ASSERTION".PadRight(nameWidth)}  RESULT  DETAIL");
         foreach (var a in rows)
-            output.WriteLine($"  {a.Role.PadRight(roleWidth)}  {a.Name.PadRight(nameWidth)}  {(a.Passed ? "pass" : "FAIL"),-6}  {a.Detail}");
+            output.WriteLine($"  {a.Role.PadRight(roleWidth)}  {a.Name.PadRight(nameWidth)}  {a.Outcome,-6}  {a.Detail}");
         output.WriteLine();
         int failed = check.Failures.Count();
         output.WriteLine(failed == 0
             ? $"Check passed: all {rows.Count} assertions hold ({check.Elapsed.TotalSeconds:0.00} s)."
-            : $"Check FAILED: {failed} of {rows.Count} assertions do not hold.");
+            : $"Check FAILED: {failed} of {rows.Count} assertions do not hold" +
+              (rows.Count(a => a.Unproven) is > 0 and var unproven ? $" ({unproven} unproven: the probe succeeded but proves nothing)." : "."));
     }
 
     private static void WriteChanges(TextWriter output, Plan plan)

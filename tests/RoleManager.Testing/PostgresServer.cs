@@ -260,6 +260,42 @@ public sealed class PostgresServer : IAsyncDisposable
         return name;
     }
 
+    private static readonly SemaphoreSlim HbaGate = new(1, 1);
+
+    /// <summary>
+    /// Makes the server let <paramref name="roles"/> into <paramref name="database"/> over TCP without asking for a
+    /// password (a <c>trust</c> line in front of the others in pg_hba.conf), as a local server set up for development
+    /// may: only that database and those roles, so other tests on the shared server keep their password logins. The
+    /// roles must exist (the first one's login is how the reload is awaited).
+    /// </summary>
+    public async Task TrustAsync(string database, params string[] roles)
+    {
+        string hba = Path.Combine(_directory, "data", "pg_hba.conf");
+        await HbaGate.WaitAsync();
+        try
+        {
+            string lines = string.Concat(roles.Select(role => $"host \"{database}\" \"{role}\" 127.0.0.1/32 trust\n"));
+            await File.WriteAllTextAsync(hba, lines + await File.ReadAllTextAsync(hba));
+            await using var conn = await OpenSuperuserAsync("postgres");
+            await Exec(conn, "SELECT pg_reload_conf()");
+            // The postmaster reloads on a signal, a moment later: wait until a wrong password lets the first role in.
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(50))
+            {
+                try
+                {
+                    await using var trusted = new NpgsqlConnection(ConnectionString(database, roles[0], "not-its-password"));
+                    await trusted.OpenAsync();
+                    return;
+                }
+                catch (PostgresException ex) when (ex.SqlState == "28P01" && DateTime.UtcNow < deadline) { }
+            }
+        }
+        finally
+        {
+            HbaGate.Release();
+        }
+    }
+
     public string ConnectionString(string database, string user, string? password) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1", Port = Port, Database = database, Username = user, Password = password, Pooling = false, SslMode = SslMode.Disable,

@@ -6,6 +6,7 @@ using RoleManager.Connect;
 using RoleManager.Errors;
 using RoleManager.Execute;
 using RoleManager.Model;
+using RoleManager.Passwords;
 using RoleManager.Planning;
 using RoleManager.Sql;
 
@@ -51,16 +52,24 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
     {
         var clock = Stopwatch.StartNew();
         var findings = pendingChanges.Findings.IsDefault ? [] : pendingChanges.Findings;
+        var unmanaged = pendingChanges.Unmanaged.IsDefault ? [] : pendingChanges.Unmanaged;
         var assertions = new List<Assertion>
         {
             new("*", "database matches the configuration (plan is empty)", pendingChanges.IsEmpty,
                 (pendingChanges.IsEmpty ? "no pending changes" : $"{pendingChanges.Changes.Length} pending: " + string.Join("; ", pendingChanges.Changes.Take(10).Select(c => c.Description)))
                 + (findings.IsEmpty ? "" : $"; {findings.Length} finding(s): " + string.Join("; ", findings.Select(f => $"{f.Subject}: {f.Problem}")))),
         };
+        // A declared administrator the plan leaves alone fails as itself, with both ways out; nothing is probed as it
+        // (acting as an administrator, or as a superuser the master may not become, is not the check's to do).
+        foreach (var role in unmanaged)
+            assertions.Add(new(role, "is not an administrator the configuration does not declare", false,
+                string.Join("; ", findings.Where(f => f.Subject == $"role {role}").Select(f => $"{f.Problem}: {f.FixSql}"))));
         // A finding is a difference the master cannot fix: the database is not as declared until a superuser acts.
-        if (!findings.IsEmpty)
+        var others = findings.Where(f => !unmanaged.Any(role => f.Subject == $"role {role}")).ToList();
+        if (others.Count > 0)
             assertions.Add(new("*", "nothing needs a superuser (no findings)", false,
-                string.Join("; ", findings.Select(f => $"{f.Subject}: run {f.FixSql}"))));
+                string.Join("; ", others.Select(f => $"{f.Subject}: run {f.FixSql}"))));
+        desired = new Refusals(unmanaged, []).Without(desired);
         // The logins and the master's probes use separate connections: run them side by side, report in a fixed order.
         var logins = CheckLoginsAsync(desired.PresentRoles.Where(r => r.Login).ToList(), cancellationToken);
         var privileges = new List<Assertion>();
@@ -104,7 +113,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         }
         catch (RoleManagerException ex)
         {
-            assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", false, ex.Message));
+            assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", false, Refused(role, ex)));
             return;
         }
         finally
@@ -114,10 +123,37 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         started = Stopwatch.GetTimestamp();
         await using (connection)
         {
-            assertions.Add(new(role.Name, $"logs in ({Describe(role.Auth)})", true, $"connected as {role.Name}"));
+            assertions.Add(await ProvesPasswordAsync(role, cancellationToken)
+                ? new(role.Name, $"logs in ({Describe(role.Auth)})", true, $"connected as {role.Name}")
+                : new(role.Name, $"logs in ({Describe(role.Auth)})", false, $"connected as {role.Name}, but {LoginProbe.NotAsked}: {LoginProbe.NotAskedHint}") { Unproven = true });
             await CheckSessionAsync(connection, role, assertions, cancellationToken);
         }
         Interlocked.Add(ref _sessionTicks, Stopwatch.GetTimestamp() - started);
+    }
+
+    /// <summary>
+    /// Whether a password login proved the password: only where the server asks for one. The resolver already knows for a
+    /// <c>password_env</c> role; otherwise one more login, with a value that must fail, tells.
+    /// </summary>
+    private async Task<bool> ProvesPasswordAsync(RoleSpec role, CancellationToken cancellationToken) =>
+        role.Auth != AuthMode.Password
+        || (role.PasswordSource?.ServerAsks ?? await LoginProbe.ServerAsksForPasswordAsync(connections, role.Name, cancellationToken)) != false;
+
+    /// <summary>
+    /// Why the role's login was refused, in the role's terms: a refused password is the role's (its source, which apply
+    /// sets), a refused IAM token is the role's rds_iam membership or the token, never the master's password.
+    /// </summary>
+    private static string Refused(RoleSpec role, RoleManagerException ex)
+    {
+        if (!LoginProbe.IsPasswordRefused(ex)) return ex.Message;
+        return role.Auth switch
+        {
+            AuthMode.Password => $"the server refused the password of {role.Name} (28P01): the role's password is not the one in " +
+                                 $"{role.PasswordSource?.Describe() ?? "the configuration"}; apply sets it",
+            AuthMode.Iam => $"the server refused the IAM token of {role.Name} (28P01): check that {role.Name} is a member of rds_iam and that the " +
+                            "token was made for this user, host and region",
+            _ => $"the server asked {role.Name} for a password (28P01), but the role has auth: none: allow it in pg_hba.conf (trust) or declare auth: password",
+        };
     }
 
     /// <summary>

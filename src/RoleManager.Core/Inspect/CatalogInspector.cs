@@ -108,9 +108,10 @@ public sealed class CatalogInspector : ICatalogInspector
             var groups = reader.GetFieldValue<string[]>(13);
             var admin = reader.GetFieldValue<bool[]>(14);
             var revocable = reader.GetFieldValue<bool?[]>(15);
+            var grantors = reader.GetFieldValue<string[]>(22);
             role = role with
             {
-                Memberships = groups.Select((g, i) => new Membership(g, admin[i], revocable[i] == true)).ToImmutableArray(),
+                Memberships = groups.Select((g, i) => new Membership(g, admin[i], revocable[i] == true) { Grantor = grantors[i] is { Length: > 0 } by ? by : null }).ToImmutableArray(),
                 DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
                 Comment = reader.IsDBNull(18) ? null : reader.GetString(18),

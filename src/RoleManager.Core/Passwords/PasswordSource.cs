@@ -26,6 +26,12 @@ public sealed record PasswordSource(PasswordOrigin Origin, string Reference)
     /// <summary>Why the password must be set on an existing role (shown in the plan); null when it is current.</summary>
     public string? SetReason { get; init; }
 
+    /// <summary>
+    /// Whether the server asks the role for a password: false where a login with a value that must fail was let in
+    /// (pg_hba trust), so no login can tell whether the password is current; null when not probed.
+    /// </summary>
+    public bool? ServerAsks { get; init; }
+
     /// <summary>What the plan says the password comes from, e.g. <c>secret reporting/password</c>.</summary>
     public string Describe() => Origin == PasswordOrigin.Secret ? $"secret {Reference}" : $"environment variable {Reference}";
 }

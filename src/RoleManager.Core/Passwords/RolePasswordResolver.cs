@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Npgsql;
 using RoleManager.Connect;
 using RoleManager.Errors;
 using RoleManager.Model;
@@ -14,9 +13,12 @@ namespace RoleManager.Passwords;
 /// comment records the version last set (<see cref="PasswordMarker"/>). Same version → nothing to do and no
 /// GetSecretValue. A new role, no marker or another version → GetSecretValue of exactly that version.</item>
 /// <item><c>password_env</c>: there is no version, and storing anything derived from the password would let
-/// other users test guesses. So the resolver logs in as the role with it: a login proves it is current,
-/// <c>28P01</c> means it changed. Nothing is stored.</item>
+/// other users test guesses. So the resolver logs in as the role with it: <c>28P01</c> means it changed; a login
+/// proves it is current only where the server asks for it, so a second login with a value that must fail tells a
+/// matching password from a server that lets any value in (pg_hba trust, <see cref="LoginProbe"/>). There nothing
+/// can prove the password current, so it is set on every apply, and plan and check say why. Nothing is stored.</item>
 /// </list>
+/// The same for plan, apply and check: the check's "plan is empty" assertion sees every password change plan sees.
 /// </summary>
 public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePasswordSource? secrets, Action<Secret>? revealed = null,
     Execute.ExecutionOptions? options = null)
@@ -39,14 +41,13 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
 
         var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), options ?? Execute.ExecutionOptions.Default, cancellationToken);
         var resolved = new Dictionary<string, RoleSpec>(StringComparer.Ordinal);
-        // password_env roles: one login each, on a bounded pool (1,000 roles one after another took minutes, on plan too).
-        // Not for a check: it logs in as every role itself, and a password that changed fails that role's login
-        // assertion (28P01) by name, so a second login per role would only double the cost.
+        // password_env roles: their logins on a bounded pool (1,000 roles one after another took minutes, on plan too).
+        // A check probes too: its "plan is empty" assertion must see the password changes plan sees.
         var fromEnvironment = roles.Where(r => r.PasswordSource!.Origin != PasswordOrigin.Secret).ToList();
         var environmentResults = new RoleSpec[fromEnvironment.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, fromEnvironment.Count),
             new ParallelOptions { MaxDegreeOfParallelism = LoginParallelism, CancellationToken = cancellationToken },
-            async (i, token) => environmentResults[i] = await FromEnvironmentAsync(fromEnvironment[i], stored.GetValueOrDefault(fromEnvironment[i].Name), probe: !forLogins, token));
+            async (i, token) => environmentResults[i] = await FromEnvironmentAsync(fromEnvironment[i], stored.GetValueOrDefault(fromEnvironment[i].Name), token));
         for (int i = 0; i < fromEnvironment.Count; i++) resolved[fromEnvironment[i].Name] = environmentResults[i];
         // Secrets one after another: the version and value caches make the repeats free.
         foreach (var role in roles.Where(r => r.PasswordSource!.Origin == PasswordOrigin.Secret))
@@ -83,35 +84,28 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
         return role with { Password = value, PasswordSource = source with { Resolved = true, Version = version, SetReason = reason } };
     }
 
-    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, StoredPassword? current, bool probe, CancellationToken cancellationToken)
+    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, StoredPassword? current, CancellationToken cancellationToken)
     {
         var source = role.PasswordSource!;
         string? reason = null;
+        bool? asks = null;
         if (current is { CanLogin: false })
             reason = $"the role cannot log in yet, so the password from {source.Describe()} cannot be tested: set it";
-        else if (probe && current is not null && role.Password is { } password && !await LogsInAsync(role.Name, password, cancellationToken))
-            reason = $"the password in {source.Describe()} does not log in (it was changed)";
-        return role with { PasswordSource = source with { Resolved = true, SetReason = reason } };
+        else if (current is not null && role.Password is { } password)
+        {
+            switch (await LoginProbe.LogInAsync(connections, role.Name, password, cancellationToken))
+            {
+                case LoginProbe.Outcome.PasswordRefused:
+                    reason = $"the password in {source.Describe()} does not log in (it was changed)";
+                    asks = true;
+                    break;
+                case LoginProbe.Outcome.LoggedIn:
+                    asks = await LoginProbe.ServerAsksForPasswordAsync(connections, role.Name, cancellationToken);
+                    if (asks == false) reason = LoginProbe.NotAsked + ", so it is set on every apply";
+                    break;
+                // Any other failure (pg_hba rejects the role, too many connections) proves nothing either way: the check names it.
+            }
+        }
+        return role with { PasswordSource = source with { Resolved = true, SetReason = reason, ServerAsks = asks } };
     }
-
-    /// <summary>False only for a refused password (28P01); any other failure (pg_hba, too many connections) is left to the check.</summary>
-    private async Task<bool> LogsInAsync(string role, Secret password, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await connections.OpenAsAsync(role, password, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (IsPasswordRefused(ex))
-        {
-            return false;
-        }
-        catch (Exception ex) when (ex is RoleManagerException or NpgsqlException)
-        {
-            return true;
-        }
-    }
-
-    private static bool IsPasswordRefused(Exception ex) =>
-        (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.InvalidPassword;
 }

@@ -81,6 +81,12 @@ public sealed record Plan(ImmutableArray<Change> Changes, ImmutableArray<Finding
 
     public static readonly Plan Empty = new(ImmutableArray<Change>.Empty, ImmutableArray<Finding>.Empty);
 
+    /// <summary>
+    /// Declared roles the plan leaves exactly as they are because they are administrators the config does not declare
+    /// (CREATEROLE, SUPERUSER, a path into <c>rds_superuser</c>): each has a finding; the check proves nothing as them.
+    /// </summary>
+    public ImmutableArray<string> Unmanaged { get; init; } = ImmutableArray<string>.Empty;
+
     public bool IsEmpty => Changes.IsDefaultOrEmpty;
 
     /// <summary>Neither changes nor findings: the database is exactly as declared.</summary>

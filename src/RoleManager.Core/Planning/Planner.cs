@@ -17,8 +17,11 @@ public static class Planner
     {
         CheckServerFits(desired, current);
         GroupRoleGuard.Check(desired, current);
-        ProtectedRoles.Check(desired, current);
+        // Administrators the config does not declare are drift, not an error: each is a finding, and the rest is planned without them.
+        var refusals = ProtectedRoles.Check(desired, current);
+        desired = refusals.Without(desired);
         var builder = new PlanBuilder(current.Server.VersionNum);
+        foreach (var finding in refusals.Findings) builder.AddFinding(finding);
         var context = new PlanContext(desired, current, builder);
 
         RolePlanner.PlanRoles(context);
@@ -34,7 +37,7 @@ public static class Planner
         var dropped = desired.Roles.Where(r => r.Drop && current.Roles.ContainsKey(r.Name)).Select(r => r.Name).ToHashSet();
         var plan = builder.Build(context.HowToActAs, dropped);
         Preflight.Check(plan, desired, current);
-        return plan;
+        return refusals.Roles.IsEmpty ? plan : plan with { Unmanaged = refusals.Roles };
     }
 
     private static void CheckServerFits(DesiredState desired, CurrentState current)
@@ -51,7 +54,8 @@ public static class Planner
                 "RDS and Aurora always have it; on a local or self-hosted PostgreSQL use '--auth password' (or '--auth none' with trust authentication), " +
                 "or set 'auth: password' / 'auth: none' on those roles in the config.");
 
-        var superusers = desired.PresentRoles.Where(r => current.Roles.TryGetValue(r.Name, out var c) && c.Superuser && !current.Server.CurrentUserIsSuperuser).Select(r => r.Name).ToList();
+        // Only adopted ones: a superuser the config does not adopt is left alone with a finding (ProtectedRoles).
+        var superusers = desired.PresentRoles.Where(r => r.Adopt && current.Roles.TryGetValue(r.Name, out var c) && c.Superuser && !current.Server.CurrentUserIsSuperuser).Select(r => r.Name).ToList();
         if (superusers.Count > 0)
             throw new PlanException(
                 $"Declared role(s) {string.Join(", ", superusers)} are superusers; the master user cannot manage a superuser. " +

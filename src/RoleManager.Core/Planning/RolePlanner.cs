@@ -94,14 +94,19 @@ internal static class RolePlanner
         foreach (var membership in have.Where(m => !wanted.Contains(m.Group) || m.AdminOption).OrderBy(m => m.Group, StringComparer.Ordinal))
         {
             bool whole = !wanted.Contains(membership.Group);
+            // From 16 a membership is one row per grantor, and a REVOKE without GRANTED BY takes only the row of the grantor the
+            // server picks for the current user (warning, not failing, when there is none): name the grantor, so the statement
+            // takes exactly this row, whoever runs it (the master here, a superuser for a finding).
+            string grantedBy = context.Version >= 160000 && membership.Grantor is { } grantor ? $" GRANTED BY {Ident.Quote(grantor)}" : "";
             string sql = whole
-                ? $"REVOKE {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}"
-                : $"REVOKE ADMIN OPTION FOR {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}";
+                ? $"REVOKE {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}{grantedBy}"
+                : $"REVOKE ADMIN OPTION FOR {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}{grantedBy}";
+            string by = grantedBy.Length > 0 ? $" (granted by {membership.Grantor})" : "";
             if (!membership.Revocable)
             {
                 context.Builder.AddFinding(new Finding($"role {role.Name}",
-                    whole ? $"{role.Name} is a member of {membership.Group}, which the configuration does not declare, and the master user may not revoke it"
-                          : $"{role.Name} holds ADMIN OPTION on {membership.Group}, which the configuration does not declare, and the master user may not revoke it",
+                    whole ? $"{role.Name} is a member of {membership.Group}{by}, which the configuration does not declare, and the master user may not revoke it"
+                          : $"{role.Name} holds ADMIN OPTION on {membership.Group}{by}, which the configuration does not declare, and the master user may not revoke it",
                     sql));
                 continue;
             }

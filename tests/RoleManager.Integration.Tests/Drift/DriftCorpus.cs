@@ -10,9 +10,9 @@ public enum DriftOutcome
     /// <summary>A change where the master may make it (PostgreSQL 15 and older), a finding where it may not (16+).</summary>
     CorrectedOrFinding,
     /// <summary>
-    /// The drift made the role privileged (CREATEROLE, a path into rds_superuser or a pg_* role): the protected-role rule
-    /// (issue 12) refuses to touch it without adopt: true, naming the role and the rule, and changes nothing. A superuser
-    /// then undoes the grant (<see cref="DriftCorpus.Undo"/>) and apply converges.
+    /// The drift made the role an administrator (CREATEROLE, a path into rds_superuser): the protected-role rule (issue 12)
+    /// leaves it exactly as it is without adopt: true, and plan names it as a finding with both ways out (issue 27); the
+    /// rest of the layout is planned. Once a superuser runs the finding's SQL, apply converges.
     /// </summary>
     Protected,
 }
@@ -25,10 +25,10 @@ public static class DriftCorpus
 {
     public static readonly (string Name, string Sql, DriftOutcome Outcome)[] Cases =
     [
-        ("pg_write_all_data to app", "GRANT pg_write_all_data TO {app}", DriftOutcome.Protected),
-        ("pg_read_all_data to the readonly role", "GRANT pg_read_all_data TO {reporting}", DriftOutcome.Protected),
+        ("pg_write_all_data to app", "GRANT pg_write_all_data TO {app}", DriftOutcome.CorrectedOrFinding),
+        ("pg_read_all_data to the readonly role", "GRANT pg_read_all_data TO {reporting}", DriftOutcome.CorrectedOrFinding),
         ("rds_superuser to app", "GRANT rds_superuser TO {app}", DriftOutcome.Protected),
-        ("an undeclared group holding pg_write_all_data", "CREATE ROLE {p}_writers NOLOGIN; GRANT pg_write_all_data TO {p}_writers; GRANT {p}_writers TO {reporting}", DriftOutcome.Protected),
+        ("an undeclared group holding pg_write_all_data", "CREATE ROLE {p}_writers NOLOGIN; GRANT pg_write_all_data TO {p}_writers; GRANT {p}_writers TO {reporting}", DriftOutcome.CorrectedOrFinding),
         ("app made a member of migrator with ADMIN", "GRANT {migrator} TO {app} WITH ADMIN OPTION", DriftOutcome.CorrectedOrFinding),
         ("the readonly role made a member of app", "GRANT {app} TO {reporting}", DriftOutcome.CorrectedOrFinding),
         ("a table given to app", "ALTER TABLE app.orders OWNER TO {app}", DriftOutcome.Corrected),
@@ -66,16 +66,6 @@ public static class DriftCorpus
         ("a privilege revoked by hand", "REVOKE INSERT ON app.orders FROM {app}", DriftOutcome.Corrected),
         ("ALL on every table to PUBLIC", "GRANT ALL ON ALL TABLES IN SCHEMA app TO PUBLIC", DriftOutcome.Corrected),
     ];
-
-    /// <summary>What the superuser runs, for a <see cref="DriftOutcome.Protected"/> case, to take the privilege away again.</summary>
-    public static readonly Dictionary<string, string> Undo = new()
-    {
-        ["pg_write_all_data to app"] = "REVOKE pg_write_all_data FROM {app}",
-        ["pg_read_all_data to the readonly role"] = "REVOKE pg_read_all_data FROM {reporting}",
-        ["rds_superuser to app"] = "REVOKE rds_superuser FROM {app}",
-        ["an undeclared group holding pg_write_all_data"] = "REVOKE {p}_writers FROM {reporting}",
-        ["CREATEDB and CREATEROLE on app"] = "ALTER ROLE {app} NOCREATEROLE",
-    };
 
     public static TheoryData<string> Names()
     {

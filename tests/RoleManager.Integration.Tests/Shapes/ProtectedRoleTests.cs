@@ -5,8 +5,10 @@ namespace RoleManager.Integration.Tests.Shapes;
 
 /// <summary>
 /// Issue 12, the protected-role rule: the master, the database owner, superusers, rds_*/pg_* roles and roles with
-/// CREATEROLE or a privileged membership are never altered, granted to, dropped or reassigned without adopt: true,
-/// and no declared membership leads into one. Each refusal names the role and the rule, and changes nothing.
+/// CREATEROLE or a path into an administrator are never altered, granted to, dropped or reassigned without adopt: true,
+/// and no declared membership leads into one. Each refusal names the role and the rule, and changes nothing: a config
+/// that names the master or asks for a membership into an administrator is an error; an administrator made on the
+/// server is a finding (issue 27), and the rest of the layout applies.
 /// </summary>
 public class ProtectedRoleTests
 {
@@ -16,6 +18,24 @@ public class ProtectedRoleTests
         var ex = await Assert.ThrowsAsync<PlanException>(() => db.ApplyAsync(desired));
         Assert.Equal(before, await db.SnapshotAsync());
         return ex;
+    }
+
+    /// <summary>
+    /// An administrator made on the server (not by the config) is drift: a finding, and apply leaves the role exactly as it
+    /// is (its attributes, settings, comment and memberships either way) while the rest of the layout applies.
+    /// </summary>
+    private static async Task<Planning.Finding> LeftAloneAsync(TestDatabase db, Model.DesiredState desired, string role)
+    {
+        string sql = $"SELECT row(r.*)::text || coalesce(shobj_description(r.oid, 'pg_authid'), '') || " +
+                     $"(SELECT coalesce(string_agg(m.roleid || '>' || m.member || ':' || m.admin_option, ',' ORDER BY m.roleid, m.member), '') FROM pg_auth_members m WHERE r.oid IN (m.roleid, m.member)) " +
+                     $"FROM pg_roles r WHERE r.rolname = '{role}'";
+        string before;
+        await using (var su = await db.SuperuserAsync()) before = await TestDatabase.Scalar<string>(su, sql);
+        var applied = await db.ApplyAsync(desired);
+        await using (var su = await db.SuperuserAsync()) Assert.Equal(before, await TestDatabase.Scalar<string>(su, sql));
+        var finding = Assert.Single(applied.Plan.Findings, f => f.Subject == $"role {role}");
+        Assert.Contains("adopt: true", finding.Problem);
+        return finding;
     }
 
     [Fact]
@@ -39,17 +59,16 @@ public class ProtectedRoleTests
     }
 
     [Fact]
-    public async Task Dropping_a_fellow_rds_superuser_member_is_refused()
+    public async Task Dropping_a_fellow_rds_superuser_member_is_refused_with_a_finding_and_the_role_is_kept()
     {
         var db = await TestDatabase.CreateAsync();
         string admin = db.Prefix + "_admin";
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {admin} LOGIN; GRANT rds_superuser TO {admin}");
 
-        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"roles:\n  - {{name: {admin}, drop: true}}\n"));
+        var finding = await LeftAloneAsync(db, ShapeSql.Config(db, $"roles:\n  - {{name: {admin}, drop: true}}\n"), admin);
 
-        Assert.Contains($"\"{admin}\" is protected", ex.Message);
-        Assert.Contains("rds_superuser", ex.Message);
+        Assert.Contains("rds_superuser", finding.Problem);
         await using var check = await db.SuperuserAsync();
         Assert.Equal(1L, await TestDatabase.Scalar<long>(check, $"SELECT count(*) FROM pg_roles WHERE rolname = '{admin}'"));
     }
@@ -76,13 +95,11 @@ public class ProtectedRoleTests
     }
 
     [Theory]
-    [InlineData("GRANT pg_write_all_data TO {holder}", "pg_write_all_data")]
     [InlineData("ALTER ROLE {holder} CREATEROLE", "CREATEROLE")]
     [InlineData("GRANT rds_superuser TO {holder}", "rds_superuser")]
     public async Task A_membership_in_a_group_that_leads_through_another_role_to_a_privilege_is_refused(string privilege, string named)
     {
         var db = await TestDatabase.CreateAsync();
-        if (named == "pg_write_all_data" && db.Server.VersionNum < 140000) return; // pg_write_all_data exists from 14
         string group = db.Prefix + "_team", holder = db.Prefix + "_holder";
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {holder} NOLOGIN; {privilege.Replace("{holder}", holder)}; CREATE ROLE {group} NOLOGIN; GRANT {holder} TO {group}");
@@ -102,6 +119,32 @@ public class ProtectedRoleTests
     }
 
     [Fact]
+    public async Task A_membership_in_a_group_that_leads_to_a_predefined_role_is_granted_and_the_path_to_the_predefined_role_revoked()
+    {
+        var db = await TestDatabase.CreateAsync();
+        string predefined = db.Server.VersionNum >= 140000 ? "pg_write_all_data" : "pg_monitor";
+        string group = db.Prefix + "_team", holder = db.Prefix + "_holder";
+        await using (var master = await db.MasterAsync())
+            await TestDatabase.Exec(master, $"CREATE ROLE {holder} NOLOGIN; CREATE ROLE {group} NOLOGIN; GRANT {holder} TO {group}");
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"GRANT {predefined} TO {holder}");
+        var desired = ShapeSql.Config(db, $"""
+            auth: none
+            roles:
+              - {"{"}name: {group}, login: false{"}"}
+              - {"{"}name: {db.App}, member_of: [{group}]{"}"}
+            """);
+
+        var applied = await db.ApplyAsync(desired);
+
+        // A predefined role does not make the group an administrator: its undeclared membership is revoked like any other.
+        Assert.Contains(applied.Plan.Changes, c => c.Sql.StartsWith($"REVOKE \"{holder}\" FROM \"{group}\"", StringComparison.Ordinal));
+        Assert.True((await db.PlanAsync(desired)).Plan.IsConverged);
+        await using var check = await db.SuperuserAsync();
+        Assert.False(await TestDatabase.Scalar<bool>(check, $"SELECT pg_has_role('{db.App}', '{predefined}', 'MEMBER')"));
+    }
+
+    [Fact]
     public async Task A_pre_existing_role_with_createrole_is_protected_but_a_role_the_config_gives_createrole_stays_manageable()
     {
         var db = await TestDatabase.CreateAsync();
@@ -109,8 +152,8 @@ public class ProtectedRoleTests
         await using (var su = await db.SuperuserAsync())
             await TestDatabase.Exec(su, $"CREATE ROLE {admin} LOGIN CREATEROLE");
 
-        var ex = await RefusedAsync(db, ShapeSql.Config(db, $"auth: none\nroles:\n  - {{name: {admin}, connection_limit: 3}}\n"));
-        Assert.Contains("CREATEROLE", ex.Message);
+        var finding = await LeftAloneAsync(db, ShapeSql.Config(db, $"auth: none\nroles:\n  - {{name: {admin}, connection_limit: 3}}\n"), admin);
+        Assert.Contains("CREATEROLE", finding.Problem);
 
         var own = ShapeSql.Config(db, $"auth: none\nroles:\n  - {{name: {mine}, createrole: true}}\n");
         Assert.True((await db.ApplyAsync(own)).Committed);

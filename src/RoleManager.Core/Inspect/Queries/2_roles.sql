@@ -4,7 +4,7 @@
 -- Memberships come with their ADMIN option and whether the master may revoke them: before 16 CREATEROLE
 -- may revoke any membership in a non-superuser role; from 16 only the grantor (or who has its privileges)
 -- may, and it needs ADMIN on the group. The settings made for this role in this database only
--- (ALTER ROLE ... IN DATABASE ... SET) come next, as name=value strings; last the role's comment, the mark
+-- (ALTER ROLE ... IN DATABASE ... SET) come next, as name=value strings; then the role's comment, the mark
 -- of a generated group role (docs/group-roles.md), read from pg_shdescription directly: shobj_description() is a
 -- SQL function, whose inner query pg_stat_statements (track = all) counts as more statements on 13.
 -- setting_kinds: the type and base unit (pg_settings) of each setting the role has, so that values compare as the server
@@ -15,6 +15,8 @@
 -- marked_groups/marked_group_comments: the groups the role is a member of that carry RoleManager's group-role mark and
 -- hold nothing of their own — no attribute, no membership, nothing owned or granted in this database (pg_shdepend, the
 -- database's own ACL included) — the candidates for another database's group roles (Planning/GroupRoleGuard.cs).
+-- membership_grantors, last: who granted each membership (from 16 there is a row per grantor, and only a REVOKE ... GRANTED BY it takes that row):
+-- every membership array is ordered by group and grantor so that their elements line up.
 SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolinherit,
        r.rolreplication, r.rolbypassrls, r.rolconnlimit,
        (SELECT substr(s, length('search_path=') + 1) FROM unnest(r.rolconfig) s WHERE s LIKE 'search_path=%') AS search_path,
@@ -22,14 +24,14 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
        pg_has_role(current_user, r.oid, 'USAGE') AS current_user_has_privileges,
        pg_has_role(current_user, r.oid,
                    CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) AS current_user_can_set_role,
-       ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY 1) AS membership_groups,
-       ARRAY(SELECT m.admin_option FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text) AS membership_admin,
+       ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_groups,
+       ARRAY(SELECT m.admin_option FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_admin,
        ARRAY(SELECT (SELECT me.rolsuper FROM pg_roles me WHERE me.rolname = current_user)
                     OR (current_setting('server_version_num')::int < 160000
                         AND (SELECT me.rolcreaterole FROM pg_roles me WHERE me.rolname = current_user) AND NOT g.rolsuper)
                     OR (current_setting('server_version_num')::int >= 160000
                         AND pg_has_role(current_user, m.grantor, 'USAGE') AND pg_has_role(current_user, g.oid, 'MEMBER WITH ADMIN OPTION'))
-             FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text) AS membership_revocable,
+             FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_revocable,
        ARRAY(SELECT unnest(s.setconfig) FROM pg_db_role_setting s
              WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS database_settings,
        coalesce(r.rolconfig, ARRAY[]::text[]) AS settings,
@@ -47,7 +49,9 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
                        LEFT JOIN pg_settings p ON p.name = n.name)
        END AS setting_kinds,
        coalesce(marked.groups, ARRAY[]::text[]) AS marked_groups,
-       coalesce(marked.comments, ARRAY[]::text[]) AS marked_group_comments
+       coalesce(marked.comments, ARRAY[]::text[]) AS marked_group_comments,
+       ARRAY(SELECT coalesce(gr.rolname::text, '') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid LEFT JOIN pg_roles gr ON gr.oid = m.grantor
+             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_grantors
 FROM pg_roles r
 CROSS JOIN (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) this
 LEFT JOIN LATERAL (
