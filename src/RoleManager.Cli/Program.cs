@@ -100,7 +100,7 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
     catch (RoleManagerException ex)
     {
         if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary(ex.ErrorType, ex.Message), ReportJson.Default.ErrorSummary));
-        Console.Error.WriteLine($"error: {ex.Message}");
+        Console.Error.WriteLine($"error: {Printable.Message(ex.Message)}");
         return ExitCodes.Error;
     }
     catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -112,7 +112,7 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
     {
         // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
         if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Default.ErrorSummary));
-        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {ex.Message}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
+        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {Printable.Message(ex.Message)}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
         if (debug) Console.Error.WriteLine(ex);
         return ExitCodes.Error;
     }

@@ -18,6 +18,6 @@ public sealed class ProgressLogger(TextWriter output, bool verbose) : ILogger
         if (!IsEnabled(logLevel)) return;
         // Per-change lines and the run's closing line repeat what the report prints; progress and warnings do not.
         if (!verbose && eventId.Id is 207 or 210) return;
-        output.WriteLine($"  ... {formatter(state, exception)}");
+        output.WriteLine($"  ... {Reporting.Printable.Message(formatter(state, exception))}");
     }
 }

@@ -43,14 +43,14 @@ public static class ReportCommand
                 if (result.GetValue(outputFile) is { } file)
                 {
                     await File.WriteAllTextAsync(file, text, ct);
-                    Console.Error.WriteLine($"wrote {file}");
+                    Console.Error.WriteLine($"wrote {Reporting.Printable.Text(file)}");
                 }
                 else Console.Out.Write(text);
                 return ExitCodes.Success;
             }
             catch (RoleManagerException ex)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
+                Console.Error.WriteLine($"error: {Reporting.Printable.Message(ex.Message)}");
                 return ExitCodes.Error;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -73,7 +73,7 @@ public static class ReportCommand
 
     private static string Render(AuditReport report, string format) => format switch
     {
-        "json" => JsonSerializer.Serialize(report, AuditJson.Readable.AuditReport) + "\n",
+        "json" => Reporting.Printable.Json(JsonSerializer.Serialize(report, AuditJson.Readable.AuditReport)) + "\n",
         "markdown" => MarkdownRenderer.Render(report),
         "html" => HtmlRenderer.Render(report),
         _ => TableRenderer.Render(report),
@@ -81,7 +81,7 @@ public static class ReportCommand
 
     private static string RenderDiff(ReportDiff diff, string format) => format switch
     {
-        "json" => JsonSerializer.Serialize(diff, AuditJson.Readable.ReportDiff) + "\n",
+        "json" => Reporting.Printable.Json(JsonSerializer.Serialize(diff, AuditJson.Readable.ReportDiff)) + "\n",
         "markdown" => DiffRenderer.Render(diff, markdown: true),
         "html" => "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>report diff</title></head><body><pre>"
             + System.Net.WebUtility.HtmlEncode(DiffRenderer.Render(diff, markdown: false)) + "</pre></body></html>\n",

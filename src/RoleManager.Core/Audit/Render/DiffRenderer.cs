@@ -1,4 +1,5 @@
 using System.Text;
+using RoleManager.Reporting;
 
 namespace RoleManager.Audit.Render;
 
@@ -17,7 +18,7 @@ public static class DiffRenderer
         if (diff.RoleChanges.Length > 0)
         {
             sb.AppendLine().AppendLine(h + "Roles");
-            foreach (var c in diff.RoleChanges) sb.AppendLine($"{(markdown ? "- " : "  ")}{c}");
+            foreach (var c in diff.RoleChanges) sb.AppendLine($"{(markdown ? "- " : "  ")}{Line(c, markdown)}");
         }
         return sb.ToString();
     }
@@ -30,7 +31,10 @@ public static class DiffRenderer
         {
             string names = l.Names.Length == 0 ? "" : $" ({l.Names.Length}): {AuditText.List(l.Names, 8)}";
             string paths = string.Join("; ", l.Paths) + (l.OldPaths.Length > 0 ? $" (was: {string.Join("; ", l.OldPaths)})" : "");
-            sb.AppendLine($"{(markdown ? "- " : "  ")}{mark} {l.Role}: {l.Privilege} on {l.On}{names} — {paths}");
+            sb.AppendLine($"{(markdown ? "- " : "  ")}{mark} {Line($"{l.Role}: {l.Privilege} on {l.On}{names} — {paths}", markdown)}");
         }
     }
+
+    /// <summary>Printable; in Markdown also no HTML, code span or table cell can be opened by a name.</summary>
+    private static string Line(string text, bool markdown) => markdown ? Printable.MarkdownCell(text) : Printable.Text(text);
 }

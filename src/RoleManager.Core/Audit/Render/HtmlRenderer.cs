@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text;
+using RoleManager.Reporting;
 
 namespace RoleManager.Audit.Render;
 
@@ -40,7 +40,7 @@ public static class HtmlRenderer
         }
         sb.Append("<h2>Roles</h2><table><tr><th>Role</th><th>Kind</th><th>Login</th><th>Attributes</th><th>Member of</th></tr>\n");
         foreach (var r in report.Roles)
-            sb.Append($"<tr><td><code>{E(r.Name)}</code>{(r.Declared ? " (declared)" : "")}</td><td>{r.Kind}</td><td>{r.Login}</td><td>{E(string.Join(", ", r.Attributes))}</td><td>{E(string.Join(", ", r.MemberOf.Select(TableRenderer.Membership)))}</td></tr>\n");
+            sb.Append($"<tr><td><code>{E(r.Name)}</code>{(r.Declared ? " (declared)" : "")}</td><td>{E(r.Kind)}</td><td>{E(r.Login)}</td><td>{E(string.Join(", ", r.Attributes))}</td><td>{E(string.Join(", ", r.MemberOf.Select(TableRenderer.Membership)))}</td></tr>\n");
         sb.Append("</table>\n<h2>Access</h2>\n");
         foreach (var group in report.Access.GroupBy(a => a.Role))
         {
@@ -53,5 +53,6 @@ public static class HtmlRenderer
         return sb.ToString();
     }
 
-    internal static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Every text of the page: printable (controls shown as <c>\uXXXX</c>), then HTML-encoded.</summary>
+    internal static string E(string text) => Printable.Html(text);
 }

@@ -1,33 +1,37 @@
 using System.Text;
+using RoleManager.Reporting;
 
 namespace RoleManager.Audit.Render;
 
-/// <summary>The terminal rendering: a header, the findings, then one block per role with aligned columns what / on / path.</summary>
+/// <summary>
+/// The terminal rendering: a header, the findings, then one block per role with aligned columns what / on / path.
+/// Every name is <see cref="Printable.Text"/>: a name from the catalog cannot move the cursor or hide a line.
+/// </summary>
 public static class TableRenderer
 {
     public static string Render(AuditReport report)
     {
         var sb = new StringBuilder();
         var s = report.Server;
-        sb.AppendLine($"Who can do what in database {s.Database} (PostgreSQL {s.Version}), read as {s.ConnectedAs}.");
+        sb.AppendLine($"Who can do what in database {Printable.Text(s.Database)} (PostgreSQL {Printable.Text(s.Version)}), read as {Printable.Text(s.ConnectedAs)}.");
         sb.AppendLine($"{report.Roles.Length} roles, {report.Access.Length} access paths, {report.Findings.Length} findings. PUBLIC's privileges apply to every role.");
         if (report.Findings.Length > 0)
         {
             sb.AppendLine().AppendLine("Findings:");
-            foreach (var f in report.Findings) sb.AppendLine($"  ! {f.Problem}").AppendLine($"    fix: {f.FixSql}");
+            foreach (var f in report.Findings) sb.AppendLine($"  ! {Printable.Text(f.Problem)}").AppendLine($"    fix: {Printable.Text(f.FixSql)}");
         }
         var roles = report.Roles.ToDictionary(r => r.Name, StringComparer.Ordinal);
         foreach (var group in report.Access.GroupBy(a => a.Role))
         {
             var role = roles[group.Key];
             sb.AppendLine().AppendLine(RoleLine(role));
-            var rows = group.Select(e => (What: AuditText.Privileges(e), On: AuditText.Target(e.On), Path: AuditText.Path(e))).ToList();
+            var rows = group.Select(e => (What: Printable.Text(AuditText.Privileges(e)), On: Printable.Text(AuditText.Target(e.On)), Path: Printable.Text(AuditText.Path(e)))).ToList();
             int w1 = Math.Min(48, rows.Max(r => r.What.Length)), w2 = Math.Min(70, rows.Max(r => r.On.Length));
             foreach (var (what, on, path) in rows)
                 sb.AppendLine($"  {what.PadRight(w1)}  {on.PadRight(w2)}  {path}");
         }
         var silent = report.Roles.Where(r => !report.Access.Any(a => a.Role == r.Name)).Select(r => r.Name).ToList();
-        if (silent.Count > 0) sb.AppendLine().AppendLine($"Only what PUBLIC can do: {AuditText.List(silent, 30)}");
+        if (silent.Count > 0) sb.AppendLine().AppendLine($"Only what PUBLIC can do: {Printable.Text(AuditText.List(silent, 30))}");
         return sb.ToString();
     }
 
@@ -39,7 +43,7 @@ public static class TableRenderer
         facts.AddRange(role.Attributes.Where(a => a != "login"));
         if (role.Declared) facts.Add("declared");
         string member = role.MemberOf.Length == 0 ? "" : " member of: " + string.Join(", ", role.MemberOf.Select(Membership));
-        return $"{name} [{string.Join(", ", facts)}]{member}";
+        return Printable.Text($"{name} [{string.Join(", ", facts)}]{member}");
     }
 
     public static string Membership(ReportMembership m)
