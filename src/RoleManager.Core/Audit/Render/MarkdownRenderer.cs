@@ -12,12 +12,18 @@ public static class MarkdownRenderer
         var s = report.Server;
         sb.AppendLine($"# Who can do what in database `{Code(s.Database)}`").AppendLine();
         sb.AppendLine($"PostgreSQL {Cell(s.Version)}, owner `{Code(s.DatabaseOwner)}`, read as `{Code(s.ConnectedAs)}` at {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC. ")
-          .AppendLine($"{report.Roles.Length} roles, {report.Access.Length} access paths, {report.Findings.Length} findings. Privileges of PUBLIC apply to every role.").AppendLine();
+          .AppendLine($"{report.Roles.Length} roles, {report.Access.Length} access paths, {report.Findings.Length} findings{TableRenderer.Notes(report)}. Privileges of PUBLIC apply to every role.").AppendLine();
         if (report.Findings.Length > 0)
         {
             sb.AppendLine("## Findings").AppendLine().AppendLine("| # | Finding | Fix |").AppendLine("|---|---|---|");
             int i = 0;
             foreach (var f in report.Findings) sb.AppendLine($"| {++i} | {Cell(f.Problem)} | `{Code(f.FixSql)}` |");
+            sb.AppendLine();
+        }
+        if (report.Notes.Length > 0)
+        {
+            sb.AppendLine("## Notes (nothing to fix)").AppendLine();
+            foreach (var n in report.Notes) sb.AppendLine($"- {Cell(n.Text)}");
             sb.AppendLine();
         }
         sb.AppendLine("## Roles").AppendLine().AppendLine("| Role | Kind | Login | Attributes | Member of |").AppendLine("|---|---|---|---|---|");
