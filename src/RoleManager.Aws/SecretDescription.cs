@@ -1,8 +1,17 @@
 namespace RoleManager.Aws;
 
-/// <summary>What <c>DescribeSecret</c> tells without reading the value: the secret's ARN, name and which version holds which label.</summary>
+/// <summary>
+/// What <c>DescribeSecret</c> tells without reading the value: the secret's ARN, name, which version holds which label,
+/// and whether rotation is enabled.
+/// </summary>
 public sealed record SecretDescription(string Arn, string Name, IReadOnlyDictionary<string, IReadOnlyList<string>> VersionStages)
 {
+    /// <summary>False when the secret has no rotation configured (or it was cancelled): then no rotation step may act on it.</summary>
+    public bool RotationEnabled { get; init; }
+
+    /// <summary>The labels of version <paramref name="versionId"/>; empty when the secret has no such version.</summary>
+    public IReadOnlyList<string> StagesOf(string versionId) => VersionStages.TryGetValue(versionId, out var stages) ? stages : [];
+
     public const string Current = "AWSCURRENT";
     public const string Pending = "AWSPENDING";
     public const string Previous = "AWSPREVIOUS";

@@ -21,7 +21,7 @@ public sealed partial class SecretsManagerClient
             AwsJsonContext.Default.DescribeSecretResponse, cancellationToken).ConfigureAwait(false);
         var stages = (answer.VersionIdsToStages ?? new Dictionary<string, string[]>())
             .ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal);
-        return new SecretDescription(answer.ARN ?? secretId, answer.Name ?? secretId, stages);
+        return new SecretDescription(answer.ARN ?? secretId, answer.Name ?? secretId, stages) { RotationEnabled = answer.RotationEnabled == true };
     }
 
     /// <summary>A random password from Secrets Manager; characters that break connection strings and shells are left out.</summary>

@@ -132,15 +132,15 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
     }
     catch (RoleManagerException ex)
     {
-        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary(ex.ErrorType, ex.Message), ReportJson.Readable.ErrorSummary));
-        Console.Error.WriteLine($"error: {ex.Message}");
+        if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(new ErrorSummary(ex.ErrorType, ex.Message), ReportJson.Readable.ErrorSummary)));
+        Console.Error.WriteLine($"error: {Printable.Message(ex.Message)}");
         return ExitCodes.Error;
     }
     catch (Exception ex) when (ex is not OutOfMemoryException)
     {
         // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
-        if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Readable.ErrorSummary));
-        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {ex.Message}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
+        if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Readable.ErrorSummary)));
+        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {Printable.Message(ex.Message)}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
         if (debug) Console.Error.WriteLine(ex);
         return ExitCodes.Error;
     }
@@ -148,6 +148,6 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
 
 void Print(ParseResult result, Action text, RunReport report)
 {
-    if (options.Json(result)) Console.Out.WriteLine(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Readable.RunSummary));
+    if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Readable.RunSummary)));
     else text();
 }

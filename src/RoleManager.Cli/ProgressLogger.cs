@@ -47,7 +47,7 @@ public sealed class ProgressLogger(TextWriter output, ProgressMode mode) : ILogg
     {
         if (eventId.Id == CommitEvent) Committed = true;
         if (!Shows(logLevel, eventId.Id)) return;
-        output.WriteLine($"  ... {formatter(state, exception)}");
+        output.WriteLine($"  ... {Reporting.Printable.Message(formatter(state, exception))}");
     }
 
     // Per-change lines and the run's closing line repeat what the report prints; progress and warnings do not.

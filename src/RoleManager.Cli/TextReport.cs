@@ -1,13 +1,18 @@
 using RoleManager.Planning;
+using RoleManager.Reporting;
 
 namespace RoleManager.Cli;
 
-/// <summary>Human-readable output of plans and applies.</summary>
+/// <summary>
+/// Human-readable output of plans, applies and checks. Every name and message from the server or the catalog goes
+/// through <see cref="Printable"/> (a table named with ESC sequences must not rewrite the terminal).
+/// </summary>
 public static class TextReport
 {
     public static void WritePlan(TextWriter output, string target, RunResult result)
     {
-        var server = result.Before.Server;
+        var server = Printed(result.Before.Server);
+        target = Printable.Text(target);
         if (result.Plan.IsEmpty)
         {
             output.WriteLine(result.Plan.IsConverged
@@ -24,7 +29,8 @@ public static class TextReport
 
     public static void WriteApply(TextWriter output, string target, RunResult result)
     {
-        var server = result.Before.Server;
+        var server = Printed(result.Before.Server);
+        target = Printable.Text(target);
         if (result.Plan.IsEmpty)
         {
             output.WriteLine(result.Plan.IsConverged
@@ -43,7 +49,8 @@ public static class TextReport
 
     public static void WriteCheck(TextWriter output, string target, RoleManager.Check.CheckResult check)
     {
-        var rows = check.Assertions;
+        target = Printable.Text(target);
+        var rows = check.Assertions.Select(a => (Role: Printable.Text(a.Role), Name: Printable.Text(a.Name), a.Passed, Detail: Printable.Text(a.Detail))).ToList();
         int roleWidth = Math.Max(4, rows.Max(a => a.Role.Length)), nameWidth = Math.Max(9, rows.Max(a => a.Name.Length));
         output.WriteLine($"Check of {target}:");
         output.WriteLine();
@@ -62,8 +69,8 @@ public static class TextReport
     {
         foreach (var change in plan.Changes)
         {
-            output.WriteLine($"  {Symbol(change.Kind)} {change.Description}");
-            output.WriteLine($"      {change.Sql};");
+            output.WriteLine($"  {Symbol(change.Kind)} {Printable.Text(change.Description)}");
+            output.WriteLine($"      {Printable.Message(change.Sql)};");
         }
     }
 
@@ -75,10 +82,12 @@ public static class TextReport
         output.WriteLine($"Findings: {plan.Findings.Length} thing(s) the master user cannot change; a superuser must run:");
         foreach (var finding in plan.Findings)
         {
-            output.WriteLine($"  ! {finding.Subject}: {finding.Problem}");
-            output.WriteLine($"      {finding.FixSql}");
+            output.WriteLine($"  ! {Printable.Text(finding.Subject)}: {Printable.Text(finding.Problem)}");
+            output.WriteLine($"      {Printable.Message(finding.FixSql)}");
         }
     }
+
+    private static (string Database, string Version) Printed(Model.ServerInfo server) => (Printable.Text(server.Database), Printable.Text(server.Version));
 
     private static string Count(int n) => n == 1 ? "1 change" : $"{n} changes";
 

@@ -50,6 +50,25 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
         return text;
     }
 
+    /// <summary>
+    /// Starts a rotation as Secrets Manager does (RotateSecret with a rotation function and a schedule): it enables
+    /// rotation and stages the token as AWSPENDING on a version with no value yet, then invokes the function. moto has no
+    /// function of that ARN to invoke (it runs no Lambda here), so its RotateSecret answers ResourceNotFound after the
+    /// staging; the test then plays Secrets Manager's part and invokes each step with that token.
+    /// </summary>
+    private async Task<string> StartRotationAsync(Setup setup)
+    {
+        string token = Guid.NewGuid().ToString();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => AwsCli.RunAsync(moto, Region, null, "secretsmanager", "rotate-secret",
+            "--secret-id", setup.SecretArn, "--client-request-token", token, "--rotation-rules", "AutomaticallyAfterDays=30",
+            "--rotation-lambda-arn", $"arn:aws:lambda:{Region}:123456789012:function:role-manager-rotation"));
+        Assert.Contains("ResourceNotFound", refused.Message);
+        using var described = JsonDocument.Parse(await AwsCli.RunAsync(moto, Region, null, "secretsmanager", "describe-secret", "--secret-id", setup.SecretArn));
+        Assert.True(described.RootElement.GetProperty("RotationEnabled").GetBoolean());
+        Assert.Equal(["AWSPENDING"], described.RootElement.GetProperty("VersionIdsToStages").GetProperty(token).EnumerateArray().Select(x => x.GetString()));
+        return token;
+    }
+
     private static string Step(string step, Setup setup, string token) =>
         $$"""{"Step": "{{step}}", "SecretId": "{{setup.SecretArn}}", "ClientRequestToken": "{{token}}"}""";
 
@@ -98,7 +117,7 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
         var setup = await SetUpAsync();
         await InvokeAsync(setup, "\"manage\"");
         Assert.Null(await LoginAsync(setup, First));
-        string token = Guid.NewGuid().ToString();
+        string token = await StartRotationAsync(setup);
 
         await InvokeAsync(setup, Step("createSecret", setup, token));
         var pending = await SecretAsync(setup, "AWSPENDING");
@@ -126,6 +145,71 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
         AssertNoneOf(First, rotated, setup.Server.MasterPassword);
     }
 
+    private static readonly string[] Steps = ["createSecret", "setSecret", "testSecret", "finishSecret"];
+
+    /// <summary>Each version of the secret with its labels and value, the role's password marker, and whether the first password logs in.</summary>
+    private async Task<string> StateAsync(Setup setup)
+    {
+        using var listed = JsonDocument.Parse(await AwsCli.RunAsync(moto, Region, null, "secretsmanager", "list-secret-version-ids", "--secret-id", setup.SecretArn, "--include-deprecated"));
+        var versions = new List<string>();
+        foreach (var version in listed.RootElement.GetProperty("Versions").EnumerateArray())
+        {
+            string id = version.GetProperty("VersionId").GetString()!;
+            var stages = version.TryGetProperty("VersionStages", out var s) ? s.EnumerateArray().Select(x => x.GetString()!).Order(StringComparer.Ordinal).ToList() : [];
+            versions.Add($"{id} [{string.Join(",", stages)}]");
+        }
+        await using var master = await setup.Server.OpenMasterAsync(setup.Database);
+        string marker = await PostgresServer.Scalar<string>(master, $"SELECT coalesce(shobj_description(oid, 'pg_authid'), '-') FROM pg_roles WHERE rolname = '{setup.Role}'");
+        return $"{string.Join("; ", versions.Order(StringComparer.Ordinal))} | marker {marker} | first password: {await LoginAsync(setup, First) ?? "logs in"}";
+    }
+
+    [Fact]
+    public async Task A_token_secrets_manager_never_staged_is_refused_at_every_step_and_nothing_changes()
+    {
+        var setup = await SetUpAsync();
+        await InvokeAsync(setup, "\"manage\"");
+        await StartRotationAsync(setup); // rotation enabled and under way: only its own token may act
+        string before = await StateAsync(setup);
+        string forged = Guid.NewGuid().ToString();
+        foreach (var step in Steps)
+        {
+            var error = await Assert.ThrowsAsync<RotationRefusedException>(() => InvokeAsync(setup, Step(step, setup, forged)));
+            Assert.Equal("RoleManager.RotationRefused", error.ErrorType);
+            Assert.Contains($"Version {forged} is not a version of secret", error.Message);
+        }
+        Assert.Equal(before, await StateAsync(setup));
+    }
+
+    [Fact]
+    public async Task The_current_versions_token_is_refused_by_createSecret_setSecret_and_testSecret_and_finishSecret_does_nothing()
+    {
+        var setup = await SetUpAsync();
+        await InvokeAsync(setup, "\"manage\"");
+        await StartRotationAsync(setup);
+        string current = (await SecretAsync(setup)).GetProperty("VersionId").GetString()!;
+        string before = await StateAsync(setup);
+        foreach (var step in Steps[..3])
+            Assert.Contains("not AWSPENDING", (await Assert.ThrowsAsync<RotationRefusedException>(() => InvokeAsync(setup, Step(step, setup, current)))).Message);
+        Assert.Contains("already AWSCURRENT: nothing to do", await InvokeAsync(setup, Step("finishSecret", setup, current)));
+        Assert.Equal(before, await StateAsync(setup));
+    }
+
+    [Fact]
+    public async Task A_secret_whose_rotation_is_not_enabled_is_refused_even_with_an_AWSPENDING_token_and_the_role_keeps_its_password()
+    {
+        var setup = await SetUpAsync();
+        await InvokeAsync(setup, "\"manage\"");
+        // Whoever may write the secret (but not the database) puts a password of its choosing as AWSPENDING; no rotation is configured.
+        string token = Guid.NewGuid().ToString();
+        await AwsCli.RunAsync(moto, Region, null, "secretsmanager", "put-secret-value", "--secret-id", setup.SecretArn, "--client-request-token", token,
+            "--secret-string", $$"""{"username":"{{setup.Role}}","password":"planted-Pw-77x"}""", "--version-stages", "AWSPENDING");
+        string before = await StateAsync(setup);
+        foreach (var step in Steps)
+            Assert.Contains("Rotation is not enabled on secret", (await Assert.ThrowsAsync<RotationRefusedException>(() => InvokeAsync(setup, Step(step, setup, token)))).Message);
+        Assert.Equal(before, await StateAsync(setup));
+        Assert.Equal("28P01", await LoginAsync(setup, "planted-Pw-77x"));
+    }
+
     [Fact]
     public async Task A_secret_that_no_declared_role_names_is_refused_and_left_unchanged()
     {
@@ -148,7 +232,7 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
     {
         var setup = await SetUpAsync();
         await InvokeAsync(setup, "\"manage\"");
-        string token = Guid.NewGuid().ToString();
+        string token = await StartRotationAsync(setup);
         await InvokeAsync(setup, Step("createSecret", setup, token));
         await InvokeAsync(setup, Step("setSecret", setup, token));
         string rotated = PasswordIn(await SecretAsync(setup, "AWSPENDING"));
@@ -186,7 +270,7 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
 
         var rotating = Client();
         var rotation = new SecretRotation(rotating, connections, desired, ExecutionOptions.Default);
-        string token = Guid.NewGuid().ToString();
+        string token = await StartRotationAsync(setup);
         foreach (var step in new[] { RotationStep.CreateSecret, RotationStep.SetSecret, RotationStep.TestSecret, RotationStep.FinishSecret })
             await rotation.RunAsync(new RotationEvent(step, setup.SecretArn, token), CancellationToken.None);
         // createSecret: is there an AWSPENDING value yet? + the AWSCURRENT value to copy; setSecret and testSecret: the AWSPENDING value.

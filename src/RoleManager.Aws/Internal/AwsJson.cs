@@ -29,6 +29,7 @@ internal sealed class DescribeSecretResponse
     public string? ARN { get; init; }
     public string? Name { get; init; }
     public Dictionary<string, string[]>? VersionIdsToStages { get; init; }
+    public bool? RotationEnabled { get; init; }
 }
 
 internal sealed class GetRandomPasswordRequest

@@ -22,7 +22,7 @@ public static class ReportCommand
         var format = new Option<string?>("--format", "-f") { Description = "table (default), json, markdown or html. --output json means --format json." };
         format.AcceptOnlyFromAmong("table", "json", "markdown", "html");
         var outputFile = new Option<string?>("--output-file") { Description = "Write the report to this file instead of standard output." };
-        var diff = new Option<string?>("--diff") { Description = "An earlier JSON report: show who gained or lost what since then." };
+        var diff = new Option<string?>("--diff") { Description = "An earlier JSON report: show who gained or lost what since then (exit 2 when anything changed, 0 when nothing did)." };
         var against = new Option<string?>("--against") { Description = "With --diff: compare with this JSON report instead of the live database (no connection)." };
         var command = new Command("report", "Who can do what in the database, and through which path (memberships, PUBLIC, ownership, predefined roles, default privileges), with findings. Changes nothing.");
         options.AddTo(command);
@@ -40,18 +40,20 @@ public static class ReportCommand
                 if (newPath is not null && oldPath is null) throw new ConfigException("--against needs --diff OLD.json: it names the newer of the two reports.");
                 var older = oldPath is null ? null : await ReportFiles.ReadAsync(oldPath, ct);
                 var report = newPath is not null ? await ReportFiles.ReadAsync(newPath, ct) : await LiveAsync(options, result, environment, ct);
-                string text = older is null ? Render(report, chosen) : RenderDiff(ReportDiffer.Compare(older, report), chosen);
+                var difference = older is null ? null : ReportDiffer.Compare(older, report);
+                string text = difference is null ? Render(report, chosen) : RenderDiff(difference, chosen);
                 if (result.GetValue(outputFile) is { } file)
                 {
                     await File.WriteAllTextAsync(file, text, ct);
-                    Console.Error.WriteLine($"wrote {file}");
+                    Console.Error.WriteLine($"wrote {Reporting.Printable.Text(file)}");
                 }
                 else Console.Out.Write(text);
-                return ExitCodes.Success;
+                // As plan --detailed-exitcode: a script or CI job learns "something changed" from the exit code alone.
+                return difference is { IsEmpty: false } ? ExitCodes.ChangesPending : ExitCodes.Success;
             }
             catch (RoleManagerException ex)
             {
-                Console.Error.WriteLine($"error: {ex.Message}");
+                Console.Error.WriteLine($"error: {Reporting.Printable.Message(ex.Message)}");
                 return ExitCodes.Error;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -74,7 +76,7 @@ public static class ReportCommand
 
     private static string Render(AuditReport report, string format) => format switch
     {
-        "json" => JsonSerializer.Serialize(report, AuditJson.Readable.AuditReport) + "\n",
+        "json" => Reporting.Printable.Json(JsonSerializer.Serialize(report, AuditJson.Readable.AuditReport)) + "\n",
         "markdown" => MarkdownRenderer.Render(report),
         "html" => HtmlRenderer.Render(report),
         _ => TableRenderer.Render(report),
@@ -82,10 +84,9 @@ public static class ReportCommand
 
     private static string RenderDiff(ReportDiff diff, string format) => format switch
     {
-        "json" => JsonSerializer.Serialize(diff, AuditJson.Readable.ReportDiff) + "\n",
+        "json" => Reporting.Printable.Json(JsonSerializer.Serialize(diff, AuditJson.Readable.ReportDiff)) + "\n",
         "markdown" => DiffRenderer.Render(diff, markdown: true),
-        "html" => "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>report diff</title></head><body><pre>"
-            + System.Net.WebUtility.HtmlEncode(DiffRenderer.Render(diff, markdown: false)) + "</pre></body></html>\n",
+        "html" => DiffRenderer.RenderHtml(diff),
         _ => DiffRenderer.Render(diff, markdown: false),
     };
 }

@@ -8,12 +8,15 @@ namespace RoleManager.Audit;
 /// predefined role or hold rds_superuser, PUBLIC's privileges on the database and the declared schemas (present and
 /// future objects), PUBLIC's CREATE on any schema, CREATEROLE (other than the connected master, which RDS gives it),
 /// objects in a declared schema owned by another role than the declared owner, and on RDS login roles not in rds_iam.
+/// The connected master's own predefined roles (RDS makes it a member of rds_superuser) and those of RDS's own roles
+/// are notes instead: RoleManager must never revoke them, so a red finding with a REVOKE would be a wrong fix.
 /// </summary>
 internal static class AuditFindings
 {
-    public static ImmutableArray<ReportFinding> Find(AuditReport report, PrivilegeGraph graph, CatalogFacts facts, DeclaredLayout declared)
+    public static (ImmutableArray<ReportFinding> Findings, ImmutableArray<ReportNote> Notes) Find(AuditReport report, PrivilegeGraph graph, CatalogFacts facts, DeclaredLayout declared)
     {
         var findings = new List<ReportFinding>();
+        var notes = new List<ReportNote>();
         var roles = report.Roles.ToDictionary(r => r.Name, StringComparer.Ordinal);
         foreach (var role in graph.Roles.Values.Where(r => r.Login && !r.Superuser).OrderBy(r => r.Name, StringComparer.Ordinal))
         {
@@ -22,6 +25,13 @@ internal static class AuditFindings
             {
                 if (graph.Find(predefined) is not { } oid || !inherited.TryGetValue(oid, out var chain) || chain.Length < 2) continue;
                 string member = graph.Name(chain[^2]);
+                if (NeverChanged(role.Name, facts))
+                {
+                    notes.Add(new("master-membership", $"role {role.Name}",
+                        $"{role.Name} ({(role.Name == facts.ConnectedAs ? "the master user this report was read as" : "a role of Amazon RDS")}) inherits {predefined} " +
+                        $"through {string.Join(" → ", chain.Select(graph.Name))}, as RDS sets it up; RoleManager never changes it and there is nothing to fix."));
+                    continue;
+                }
                 findings.Add(new("predefined-role", $"role {role.Name}",
                     $"login role {role.Name} can {what} in every schema through {string.Join(" → ", chain.Select(graph.Name))}.",
                     $"REVOKE {Ident.Quote(predefined)} FROM {Ident.Quote(member)};"));
@@ -37,8 +47,12 @@ internal static class AuditFindings
         }
         PublicFindings(report, declared, findings);
         OwnerFindings(report, declared, findings);
-        return [.. findings];
+        return ([.. findings], [.. notes]);
     }
+
+    /// <summary>The master and RDS's own roles (names starting with rds, which a layout may not declare) are never changed by RoleManager.</summary>
+    private static bool NeverChanged(string role, CatalogFacts facts) =>
+        role == facts.ConnectedAs || role.StartsWith("rds", StringComparison.Ordinal);
 
     private static void PublicFindings(AuditReport report, DeclaredLayout declared, List<ReportFinding> findings)
     {

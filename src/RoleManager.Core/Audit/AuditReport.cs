@@ -17,6 +17,13 @@ public sealed record AuditReport(
     ImmutableArray<ReportFinding> Findings)
 {
     public const int CurrentFormatVersion = 1;
+
+    /// <summary>
+    /// What a reviewer should know but nobody should "fix": the master's own memberships that Amazon RDS gives it
+    /// (rds_superuser) and that RoleManager never changes. Not findings, so never red and never a REVOKE to run.
+    /// Added to format 1 (an older report reads as none).
+    /// </summary>
+    public ImmutableArray<ReportNote> Notes { get; init; } = [];
 }
 
 public sealed record ReportServer(string Version, int VersionNum, string Database, string DatabaseOwner, string ConnectedAs,
@@ -54,6 +61,9 @@ public sealed record AccessTarget(string Kind, string? Schema, bool All, int Cou
 /// <param name="Chain">The roles from the subject to the grantee (or owner, or predefined role), subject first.</param>
 /// <param name="DefaultsScope">For default-privileges: global or schema.</param>
 public sealed record AccessPath(string Via, ImmutableArray<string> Chain, string Text, string? DefaultsOf = null, string? DefaultsScope = null);
+
+/// <param name="Kind">master-membership (the connected master's, or an rds role's, own inherited predefined role).</param>
+public sealed record ReportNote(string Kind, string Subject, string Text);
 
 /// <param name="Kind">write-everything, public-privilege, createrole, unexpected-owner, password-not-iam, superuser-membership.</param>
 public sealed record ReportFinding(string Kind, string Subject, string Problem, string FixSql);

@@ -48,7 +48,8 @@ public static class ReportBuilder
             s.Name, graph.Name(s.Owner), declared.SchemaOwners.GetValueOrDefault(s.Name),
             Names(facts, s.Oid, ObjectKind.Table), Names(facts, s.Oid, ObjectKind.Sequence), Names(facts, s.Oid, ObjectKind.Routine))).ToImmutableArray();
         var report = new AuditReport(AuditReport.CurrentFormatVersion, generatedAt, server, roles, schemas, [.. access], []);
-        return report with { Findings = AuditFindings.Find(report, graph, facts, declared) };
+        var (findings, notes) = AuditFindings.Find(report, graph, facts, declared);
+        return report with { Findings = findings, Notes = notes };
     }
 
     private static ImmutableArray<string> Names(CatalogFacts facts, uint schema, ObjectKind kind) =>

@@ -8,6 +8,9 @@ public sealed record ReportDiff(DateTimeOffset OldGeneratedAt, DateTimeOffset Ne
     ImmutableArray<DiffLine> Lost, ImmutableArray<DiffLine> PathChanged, ImmutableArray<string> RoleChanges)
 {
     public bool IsEmpty => Gained.IsEmpty && Lost.IsEmpty && PathChanged.IsEmpty && RoleChanges.IsEmpty;
+
+    /// <summary>The superusers of either report: they can do everything, so a person reads their lines last.</summary>
+    public ImmutableArray<string> Superusers { get; init; } = [];
 }
 
 /// <param name="On">e.g. "table in app", "future tables created by migrator in schema app", "database appdb".</param>

@@ -18,7 +18,10 @@ public static class ReportDiffer
         var gained = Group(after.Keys.Where(k => !before.ContainsKey(k)), after, null);
         var lost = Group(before.Keys.Where(k => !after.ContainsKey(k)), before, null);
         var changed = Group(after.Keys.Where(k => before.TryGetValue(k, out var old) && !old.SetEquals(after[k])), after, before);
-        return new ReportDiff(older.GeneratedAt, newer.GeneratedAt, gained, lost, changed, RoleChanges(older, newer));
+        return new ReportDiff(older.GeneratedAt, newer.GeneratedAt, gained, lost, changed, RoleChanges(older, newer))
+        {
+            Superusers = [.. older.Roles.Concat(newer.Roles).Where(r => r.Attributes.Contains("superuser")).Select(r => r.Name).Distinct().Order(StringComparer.Ordinal)],
+        };
     }
 
     private static Dictionary<Fact, SortedSet<string>> Flatten(AuditReport report)

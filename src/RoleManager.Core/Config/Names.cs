@@ -52,16 +52,8 @@ public static class Names
         return null;
     }
 
-    /// <summary>Text fit for a one-line message: control and formatting characters become <c>\uXXXX</c>.</summary>
-    public static string Printable(string text)
-    {
-        if (ControlCharacter(text) is null) return text;
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (char c in text)
-            builder.Append(char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
-                ? $"\\u{(int)c:X4}" : c.ToString());
-        return builder.ToString();
-    }
+    /// <summary>Text fit for a one-line message: control and formatting characters become <c>\uXXXX</c> (<see cref="Reporting.Printable.Text"/>).</summary>
+    public static string Printable(string text) => Reporting.Printable.Text(text);
 
     private static string Shorten(string s) => s.Length > 20 ? s[..20] + "…" : s;
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using RoleManager.Reporting;
 
 namespace RoleManager.Sql;
 
@@ -13,7 +15,32 @@ public static class Ident
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         if (identifier.Contains('\0'))
             throw new ArgumentException("An identifier cannot contain a NUL character.", nameof(identifier));
-        return "\"" + identifier.Replace("\"", "\"\"") + "\"";
+        if (!Printable.NeedsEscape(identifier)) return "\"" + identifier.Replace("\"", "\"\"") + "\"";
+        return UnicodeEscaped(identifier);
+    }
+
+    /// <summary>
+    /// A name read from the catalog may hold controls (CR, ESC) or bidi overrides: written as PostgreSQL's
+    /// <c>U&amp;"x\000D"</c> identifier, the SQL a person is shown is printable and is exactly the SQL executed (the
+    /// server reads it back to the same name; unlike <c>U&amp;'…'</c> strings it does not depend on
+    /// standard_conforming_strings, checked on 13, 15 and 17). Names without such characters keep the plain form.
+    /// </summary>
+    private static string UnicodeEscaped(string identifier)
+    {
+        var sb = new StringBuilder("U&\"", identifier.Length + 16);
+        for (int i = 0; i < identifier.Length; i++)
+        {
+            char c = identifier[i];
+            int codePoint = c;
+            if (char.IsHighSurrogate(c) && i + 1 < identifier.Length && char.IsLowSurrogate(identifier[i + 1])) codePoint = char.ConvertToUtf32(c, identifier[++i]);
+            else if (char.IsSurrogate(c)) throw new ArgumentException("An identifier cannot contain an unpaired surrogate.", nameof(identifier));
+            if (Printable.Hidden(codePoint) && codePoint <= 0xFFFF) sb.Append(CultureInfo.InvariantCulture, $"\\{codePoint:X4}");
+            else if (Printable.Hidden(codePoint)) sb.Append(CultureInfo.InvariantCulture, $"\\+{codePoint:X6}");
+            else if (c == '\\') sb.Append("\\\\");
+            else if (c == '"') sb.Append("\"\"");
+            else sb.Append(char.ConvertFromUtf32(codePoint));
+        }
+        return sb.Append('"').ToString();
     }
 
     public static string Qualified(string schema, string name) => Quote(schema) + "." + Quote(name);

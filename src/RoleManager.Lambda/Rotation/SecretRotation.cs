@@ -15,7 +15,8 @@ public sealed record RotationOutcome(string Step, string SecretId, string Role, 
 /// The rotation protocol for the password secret of a declared role (single-user strategy: the role's own password
 /// changes). Every step is idempotent, so Secrets Manager's retries and an interrupted rotation's next attempt
 /// (same token, still AWSPENDING) complete it: createSecret keeps an existing AWSPENDING value, setSecret sets the
-/// same password again, finishSecret does nothing once the token is AWSCURRENT.
+/// same password again, finishSecret does nothing once the token is AWSCURRENT. No step acts on a token Secrets Manager
+/// did not stage, or on a secret whose rotation is not enabled (<see cref="StagedToken"/>).
 /// </summary>
 public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFactory connections, DesiredState desired, ExecutionOptions options, Action<Secret>? revealed = null)
 {
@@ -34,12 +35,8 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
         string token = rotation.ClientRequestToken;
         RotationOutcome Done(string result) => new(rotation.StepName, description.Arn, role.Name, result);
 
-        description.VersionStages.TryGetValue(token, out var stages);
-        if (stages?.Contains(SecretDescription.Current) == true)
-            return Done($"version {token} is already AWSCURRENT: nothing to do");
-        if (rotation.Step != RotationStep.CreateSecret && stages?.Contains(SecretDescription.Pending) != true)
-            throw new RotationRefusedException(
-                $"Version {token} of secret {description.Name} is not AWSPENDING, so step {rotation.StepName} cannot act on it. Start the rotation again (aws secretsmanager rotate-secret).");
+        if (StagedToken.Check(rotation, description) is { } nothingToDo)
+            return Done(nothingToDo);
 
         switch (rotation.Step)
         {

@@ -35,3 +35,26 @@ public sealed class ReportFindingsTests
         Assert.True(after.Count == 0, "left after the fixes:\n" + string.Join("\n", after.Select(f => $"{f.Kind}: {f.Problem} -- {f.FixSql}")));
     }
 }
+
+public sealed class ReportNotesTests
+{
+    [Fact]
+    public async Task The_masters_own_rds_superuser_membership_is_a_note_with_nothing_to_fix_not_a_finding()
+    {
+        var db = await TestDatabase.CreateAsync(); // the master is a member of rds_superuser, as on RDS
+        var report = await AuditReporter.ReportAsync(new NpgsqlConnectionFactory(db.MasterSettings), DeclaredLayout.None, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.DoesNotContain(report.Findings, f => f.Subject == $"role {PostgresServer.MasterUser}");
+        Assert.DoesNotContain(report.Findings, f => f.FixSql.Contains($"FROM \"{PostgresServer.MasterUser}\"", StringComparison.Ordinal));
+        var note = Assert.Single(report.Notes, n => n.Subject == $"role {PostgresServer.MasterUser}");
+        Assert.Equal("master-membership", note.Kind);
+        Assert.Contains("rds_superuser", note.Text);
+        Assert.Contains("never changes it", note.Text);
+
+        string table = RoleManager.Audit.Render.TableRenderer.Render(report);
+        Assert.Contains("Notes (nothing to fix):\n  i " + PostgresServer.MasterUser, table);
+        Assert.DoesNotContain($"fix: REVOKE \"rds_superuser\" FROM \"{PostgresServer.MasterUser}\"", table);
+        Assert.Contains("<h2>Notes <span class=\"muted\">(nothing to fix)</span></h2>", RoleManager.Audit.Render.HtmlRenderer.Render(report));
+        Assert.Contains("## Notes (nothing to fix)", RoleManager.Audit.Render.MarkdownRenderer.Render(report));
+    }
+}

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Text;
+using RoleManager.Reporting;
 
 namespace RoleManager.Audit.Render;
 
@@ -9,7 +9,7 @@ namespace RoleManager.Audit.Render;
 /// </summary>
 public static class HtmlRenderer
 {
-    private const string Css = """
+    internal const string Css = """
         body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1b1f24;background:#fff}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:24px 0 8px;border-bottom:1px solid #d0d7de}
         h3{font-size:15px;margin:16px 0 4px}.muted{color:#57606a}
@@ -30,7 +30,7 @@ public static class HtmlRenderer
           .Append($"<title>Who can do what in database {E(s.Database)}</title><style>{Css}</style></head><body>\n");
         sb.Append($"<h1>Who can do what in database <code>{E(s.Database)}</code></h1>")
           .Append($"<p class=\"muted\">PostgreSQL {E(s.Version)}, owner <code>{E(s.DatabaseOwner)}</code>, read as <code>{E(s.ConnectedAs)}</code> at {report.GeneratedAt:yyyy-MM-dd HH:mm} UTC. ")
-          .Append($"{report.Roles.Length} roles, {report.Access.Length} access paths, {report.Findings.Length} findings. Privileges of PUBLIC apply to every role.</p>\n");
+          .Append($"{report.Roles.Length} roles, {report.Access.Length} access paths, {report.Findings.Length} findings{E(TableRenderer.Notes(report))}. Privileges of PUBLIC apply to every role.</p>\n");
         sb.Append("<h2>Roles, memberships and what they reach</h2>\n").Append(RoleGraphSvg.Render(report)).Append('\n');
         if (report.Findings.Length > 0)
         {
@@ -38,9 +38,15 @@ public static class HtmlRenderer
             foreach (var f in report.Findings) sb.Append($"<tr class=\"finding\"><td>{E(f.Problem)}</td><td><code>{E(f.FixSql)}</code></td></tr>\n");
             sb.Append("</table>\n");
         }
+        if (report.Notes.Length > 0)
+        {
+            sb.Append("<h2>Notes <span class=\"muted\">(nothing to fix)</span></h2><ul class=\"notes\">\n");
+            foreach (var n in report.Notes) sb.Append($"<li>{E(n.Text)}</li>\n");
+            sb.Append("</ul>\n");
+        }
         sb.Append("<h2>Roles</h2><table><tr><th>Role</th><th>Kind</th><th>Login</th><th>Attributes</th><th>Member of</th></tr>\n");
         foreach (var r in report.Roles)
-            sb.Append($"<tr><td><code>{E(r.Name)}</code>{(r.Declared ? " (declared)" : "")}</td><td>{r.Kind}</td><td>{r.Login}</td><td>{E(string.Join(", ", r.Attributes))}</td><td>{E(string.Join(", ", r.MemberOf.Select(TableRenderer.Membership)))}</td></tr>\n");
+            sb.Append($"<tr><td><code>{E(r.Name)}</code>{(r.Declared ? " (declared)" : "")}</td><td>{E(r.Kind)}</td><td>{E(r.Login)}</td><td>{E(string.Join(", ", r.Attributes))}</td><td>{E(string.Join(", ", r.MemberOf.Select(TableRenderer.Membership)))}</td></tr>\n");
         sb.Append("</table>\n<h2>Access</h2>\n");
         foreach (var group in report.Access.GroupBy(a => a.Role))
         {
@@ -53,5 +59,6 @@ public static class HtmlRenderer
         return sb.ToString();
     }
 
-    internal static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Every text of the page: printable (controls shown as <c>\uXXXX</c>), then HTML-encoded.</summary>
+    internal static string E(string text) => Printable.Html(text);
 }
