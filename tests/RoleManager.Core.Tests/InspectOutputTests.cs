@@ -46,4 +46,40 @@ public class InspectOutputTests
         Assert.Equal(["connect", "temporary", "create"], config.Roles.Single(r => r.Name == "app").DatabasePrivileges!);
         Assert.Null(config.Roles.Single(r => r.Name == "app").SearchPath!.FirstOrDefault(s => s == "app"));
     }
+
+    [Fact]
+    public void A_role_with_select_on_one_table_of_two_is_refused_naming_the_role_and_table_instead_of_printed_as_readonly()
+    {
+        var current = CatalogBuilder.Converged(AuthMode.Iam)
+            .Role("reporting")
+            .Schema("app", "migrator", ("app", Privilege.Usage), ("reporting", Privilege.Usage))
+            .Table("app", "t1", "migrator", ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete), ("reporting", Privilege.Select))
+            .Table("app", "t2", "migrator", ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete)).Build();
+        var scope = Scope(AuthMode.Iam);
+        scope = scope with { Roles = scope.Roles.Add(new RoleSpec("reporting", true, AuthMode.Iam, null, [], [], [])) };
+
+        var refused = Assert.Throws<InspectRefusedException>(() => InspectYaml.Write(scope, current));
+        Assert.Equal(["role reporting on schema app: holds SELECT on table app.t1 and no default privileges on future objects, which no profile is (a profile grants every object of its kind, and future ones)"],
+            refused.Problems);
+    }
+
+    [Fact]
+    public void What_a_config_cannot_say_beyond_the_grants_is_named_from_the_plan_of_the_printed_config()
+    {
+        // PUBLIC may read a table of a managed schema: no config says that, and applying one would revoke it.
+        var current = CatalogBuilder.Converged(AuthMode.Iam)
+            .Table("app", "t1", "migrator", ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete), (CurrentState.Public, Privilege.Select)).Build();
+        var refused = Assert.Throws<InspectRefusedException>(() => InspectYaml.Read(Scope(AuthMode.Iam), current));
+        Assert.Equal(["the config cannot say this, and applying it would revoke SELECT on all tables in schema app from PUBLIC"], refused.Problems);
+        Assert.Contains("Nothing was printed", refused.Message);
+    }
+
+    [Fact]
+    public void A_role_holding_exactly_a_profile_everywhere_is_printed_with_that_profile()
+    {
+        var rw = Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete;
+        var current = CatalogBuilder.Converged(AuthMode.Iam).Table("app", "t1", "migrator", ("app", rw)).Table("app", "t2", "migrator", ("app", rw)).Build();
+        var grant = Assert.Single(InspectYaml.Read(Scope(AuthMode.Iam), current).Roles.Single(r => r.Name == "app").Grants!);
+        Assert.Equal(new InspectedGrant("app", "readwrite", null), grant);
+    }
 }
