@@ -47,20 +47,36 @@ public class InspectOutputTests
         Assert.Null(config.Roles.Single(r => r.Name == "app").SearchPath!.FirstOrDefault(s => s == "app"));
     }
 
+    private static DesiredState WithReporting(DesiredState scope) =>
+        scope with { Roles = scope.Roles.Add(new RoleSpec("reporting", true, AuthMode.Iam, null, [], [], [])) };
+
     [Fact]
-    public void A_role_with_select_on_one_table_of_two_is_refused_naming_the_role_and_table_instead_of_printed_as_readonly()
+    public void A_role_with_select_on_one_table_of_two_and_some_columns_is_printed_with_usage_and_those_named_grants_not_readonly()
     {
+        var rw = Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete;
         var current = CatalogBuilder.Converged(AuthMode.Iam)
             .Role("reporting")
             .Schema("app", "migrator", ("app", Privilege.Usage), ("reporting", Privilege.Usage))
-            .Table("app", "t1", "migrator", ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete), ("reporting", Privilege.Select))
-            .Table("app", "t2", "migrator", ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete)).Build();
-        var scope = Scope(AuthMode.Iam);
-        scope = scope with { Roles = scope.Roles.Add(new RoleSpec("reporting", true, AuthMode.Iam, null, [], [], [])) };
+            .Table("app", "t1", "migrator", ("app", rw), ("reporting", Privilege.Select))
+            .Table("app", "t2", "migrator", ("app", rw)).Build() with
+        {
+            ColumnGrants = [new ColumnGrant("app", "t2", "reporting", Privilege.Select, ["id", "s"])],
+        };
+        var grant = Assert.Single(InspectYaml.Read(WithReporting(Scope(AuthMode.Iam)), current).Roles.Single(r => r.Name == "reporting").Grants!);
+        Assert.Equal("usage", grant.Profile);
+        Assert.Equal(["t1:select"], grant.Tables!.Select(t => $"{t.Name}:{string.Join(",", t.Privileges)}"));
+        Assert.Equal(["t2:id,s:select"], grant.Columns!.Select(c => $"{c.Table}:{string.Join(",", c.Columns)}:{string.Join(",", c.Privileges)}"));
+    }
 
-        var refused = Assert.Throws<InspectRefusedException>(() => InspectYaml.Write(scope, current));
-        Assert.Equal(["role reporting on schema app: holds SELECT on table app.t1 and no default privileges on future objects, which no profile is (a profile grants every object of its kind, and future ones)"],
-            refused.Problems);
+    [Fact]
+    public void A_table_left_out_of_what_the_default_privileges_give_is_refused_naming_the_role_and_table()
+    {
+        var current = CatalogBuilder.Converged(AuthMode.Iam)
+            .Table("app", "t1", "migrator", ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete))
+            .Table("app", "t2", "migrator", ("app", Privilege.Select)).Build();
+        var refused = Assert.Throws<InspectRefusedException>(() => InspectYaml.Write(Scope(AuthMode.Iam), current));
+        Assert.Equal(["role app on schema app: holds SELECT on table app.t2, where profile readwrite (from the default privileges of migrator) would grant INSERT, UPDATE, DELETE too: " +
+                      "a profile grants every object of its kind, and a config cannot leave one out"], refused.Problems);
     }
 
     [Fact]

@@ -115,13 +115,13 @@ public static class ConfigLoader
 }
 
 /// <summary>The walk over one document; collects problems as it goes.</summary>
-internal sealed class ConfigReader(string source, Func<string, string?> environment, ConfigDefaults defaults)
+internal sealed partial class ConfigReader(string source, Func<string, string?> environment, ConfigDefaults defaults)
 {
     private static readonly string[] TopKeys = ["database", "auth", "grant_mode", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner", "grant_mode"];
     private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
-    private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
+    private static readonly string[] GrantKeys = ["schema", "profile", "execute", "tables", "columns"];
 
     public List<string> Problems { get; } = new();
 
@@ -165,7 +165,11 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         return Problems.Count > 0 ? null : grouped;
     }
 
-    private sealed record Located<T>(T Spec, YamlNode Node, string Path, YamlNode? Extra = null);
+    private sealed record Located<T>(T Spec, YamlNode Node, string Path, YamlNode? Extra = null)
+    {
+        /// <summary>A grant's <c>tables:</c> and <c>columns:</c> (ConfigReader.NamedGrants.cs).</summary>
+        public ImmutableArray<NamedGrant> Named { get; init; } = [];
+    }
 
     /// <summary>
     /// <c>extensions</c>: each item a name (created in the first managed schema) or <c>{name, schema}</c>.
@@ -245,21 +249,24 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
             ? (login ? ImmutableArray.Create(DatabasePrivilege.Connect, DatabasePrivilege.Temporary) : ImmutableArray<DatabasePrivilege>.Empty)
             : ReadScalarList(map, "database_privileges", path + ".database_privileges", v => ParseDatabasePrivilege(v) is null ? $"'{v}' is not a database privilege: use connect, temporary or create" : null)
                 .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
-        var grants = ReadList(map, "grants", ReadGrant).Select(g => g.Spec).ToImmutableArray();
+        var grantItems = ReadList(map, "grants", ReadGrant);
+        var grants = grantItems.Select(g => g.Spec).ToImmutableArray();
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
-        { Adopt = Bool(map, "adopt", path, false) };
+        { Adopt = Bool(map, "adopt", path, false), NamedGrants = [.. grantItems.SelectMany(g => NamedGrantsOf(g))] };
         return name is null ? null : new Located<RoleSpec>(spec, map, path, Child(map, "grants"));
     }
 
     private Located<GrantSpec>? ReadGrant(YamlNode node, string path)
     {
-        if (node is not YamlMappingNode map) { Problem(node, path, "each grant is a mapping { schema: NAME, profile: owner|readwrite|readonly|all }"); return null; }
+        if (node is not YamlMappingNode map) { Problem(node, path, "each grant is a mapping { schema: NAME, profile: owner|readwrite|readonly|all|usage }"); return null; }
         CheckKeys(map, path, GrantKeys);
         string? schema = Required(map, "schema", path);
         var profile = Enum(map, "profile", path, ParseProfile);
-        if (Child(map, "profile") is null) Problem(map, path, "'profile' is missing: use owner, readwrite, readonly or all");
-        return schema is null || profile is null ? null : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), map, path);
+        if (Child(map, "profile") is null) Problem(map, path, "'profile' is missing: use owner, readwrite, readonly, all or usage");
+        var named = schema is null ? [] : ReadNamedGrants(map, path, schema, profile);
+        return schema is null || profile is null ? null
+            : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), map, path) { Named = named };
     }
 
     /// <summary>References between roles and schemas; the owner profile folded into the schema's owner.</summary>
@@ -413,7 +420,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
             {
                 "auth" => "iam, password or none",
                 "grant_mode" => "auto, direct or groups",
-                _ => "owner, readwrite, readonly or all",
+                _ => "owner, readwrite, readonly, all or usage",
             };
             Problem(Child(map, key)!, Join(path, key), $"'{value}' is not valid: use {allowed}");
         }
@@ -461,6 +468,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         "readwrite" => Profile.ReadWrite,
         "readonly" => Profile.ReadOnly,
         "all" => Profile.All,
+        "usage" => Profile.Usage,
         _ => null,
     };
 

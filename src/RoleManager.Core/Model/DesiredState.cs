@@ -24,6 +24,8 @@ public enum Profile
     ReadOnly,
     /// <summary>Every privilege of each object kind, as the reference implementation grants.</summary>
     All,
+    /// <summary>USAGE on the schema and nothing on its objects: what the role may do there comes from named grants (tables, columns).</summary>
+    Usage,
 }
 
 /// <summary>The whole layout to converge one database to. Immutable; built by <c>Config</c>.</summary>
@@ -81,6 +83,12 @@ public sealed record RoleSpec(
     /// <see cref="GroupRoleOrigin.Comment"/> when it creates it, and refuses a role of that name that does not carry the mark.
     /// </summary>
     public GroupRoleOrigin? GeneratedGroup { get; init; }
+
+    /// <summary>
+    /// Grants on named tables and on columns (<c>tables:</c> and <c>columns:</c> of a grant), beside the schema-wide
+    /// profiles: what a database made by hand holds, so <c>inspect</c> can say it exactly. Always held directly.
+    /// </summary>
+    public ImmutableArray<NamedGrant> NamedGrants { get; init; } = ImmutableArray<NamedGrant>.Empty;
 }
 
 /// <summary>

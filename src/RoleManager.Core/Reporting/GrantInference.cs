@@ -5,9 +5,9 @@ namespace RoleManager.Reporting;
 
 /// <summary>
 /// What one declared role holds on one managed schema it does not own, read back as a config grant, and only when
-/// the config can say exactly that. A profile is printed only when the role holds exactly that profile's privileges on
-/// every object of the schema and in the owner's default privileges (what future objects get); otherwise the reasons,
-/// each naming the role, schema and object. A near profile is never printed: applying it could widen what the role may
+/// the config can say exactly that: the profile the owner's default privileges give it (what future objects get; usage
+/// when they give nothing), held on every object of the schema, plus what it holds beyond that on named tables
+/// (<c>tables:</c>) and columns (<c>columns:</c>); otherwise the reasons, each naming the role, schema and object. A near profile is never printed: applying it could widen what the role may
 /// do (a profile grants every table, where the role may have been kept from a column or a table on purpose). Pure.
 /// </summary>
 internal static class GrantInference
@@ -18,7 +18,7 @@ internal static class GrantInference
     private static readonly (string Name, Profile Profile, bool Execute)[] Candidates =
     [
         ("readonly", Profile.ReadOnly, false), ("readonly", Profile.ReadOnly, true),
-        ("readwrite", Profile.ReadWrite, false), ("all", Profile.All, false),
+        ("readwrite", Profile.ReadWrite, false), ("all", Profile.All, false), ("usage", Profile.Usage, false), ("usage", Profile.Usage, true),
     ];
 
     public static Result Infer(CurrentState current, CurrentSchema schema, string role)
@@ -39,49 +39,62 @@ internal static class GrantInference
         bool holdsAny = defaults.Values.Any(p => p != Privilege.None) || objects.Any(o => Of(o.Acl, role) != Privilege.None) || columns.Count > 0;
         if (!usage && !holdsAny && problems.Count == 0) return new Result(null, []);
 
-        // The profile is the one the owner's default privileges give exactly: future objects get it, so must existing ones.
+        // The profile is the one the owner's default privileges give exactly (usage when they give nothing): future objects
+        // get it, so every existing object must hold at least it; what one table holds beyond it is a named grant.
         var profile = Candidates.Cast<(string Name, Profile Profile, bool Execute)?>()
             .FirstOrDefault(c => PrivilegePlannerKinds.All(k => defaults[k] == Expected(c!.Value, k, version)));
-        if (profile is null && defaults.Values.Any(p => p != Privilege.None))
+        if (profile is not { } p)
+        {
             Problem($"the default privileges of {schema.Owner} give it {Describe(defaults)}, which no profile is exactly " +
-                    "(readonly: SELECT on tables and sequences; readwrite: SELECT, INSERT, UPDATE, DELETE, sequences and EXECUTE; all: every privilege)");
-        else if (profile is null && !holdsAny)
-            Problem("holds only USAGE on the schema and nothing on its objects, which no profile is (a profile grants every object, and future ones)");
+                    "(readonly: SELECT on tables and sequences; readwrite: SELECT, INSERT, UPDATE, DELETE, sequences and EXECUTE; all: every privilege; usage: none)");
+            return new Result(null, problems);
+        }
 
+        var tables = new List<InspectedTableGrant>();
         foreach (var obj in objects)
         {
             var have = Of(obj.Acl, role);
             if (have.HasFlag(Privilege.GrantOption))
                 Problem($"holds {Privileges.ToSql(have & ~Privilege.GrantOption)} on {Name(obj)} WITH GRANT OPTION, which a config never gives (applying it would revoke the option)");
-            if (profile is not { } p)
-            {
-                if ((have & ~Privilege.GrantOption) != Privilege.None && !defaults.Values.Any(d => d != Privilege.None))
-                    Problem($"holds {Held(have)} on {Name(obj)} and no default privileges on future objects, which no profile is (a profile grants every object of its kind, and future ones)");
-                continue;
-            }
             var expected = Expected(p, obj.Kind, version);
             var missing = expected & ~have;
             var extra = have & ~expected & ~Privilege.GrantOption;
             if (missing != Privilege.None)
-                Problem($"holds {Held(have)} on {Name(obj)}, where profile {p.Name} would grant {Privileges.ToSql(missing)} too");
-            if (extra != Privilege.None)
-                Problem($"holds {Privileges.ToSql(extra)} on {Name(obj)} beyond profile {p.Name}, which the config cannot say (applying it would revoke it)");
+                Problem($"holds {Held(have)} on {Name(obj)}, where profile {p.Name} (from the default privileges of {schema.Owner}) would grant {Privileges.ToSql(missing)} too: " +
+                        "a profile grants every object of its kind, and a config cannot leave one out");
+            if (extra == Privilege.None) continue;
+            if (obj.Kind == ObjectKind.Table && (extra & ~NamedTablePrivileges) == Privilege.None)
+                tables.Add(new InspectedTableGrant(obj.Name, Lower(extra)));
+            else
+                Problem($"holds {Privileges.ToSql(extra)} on {Name(obj)} beyond profile {p.Name}, which the config cannot say " +
+                        $"({(obj.Kind == ObjectKind.Table ? "MAINTAIN is not a named table privilege" : "named grants are on tables and columns only")}; applying it would revoke it)");
         }
+        var columnGrants = new List<InspectedColumnGrant>();
         foreach (var column in columns)
         {
             var table = objects.FirstOrDefault(o => o.Kind == ObjectKind.Table && o.Name == column.Table);
             var beyond = column.Privileges & ~(table is null ? Privilege.None : Of(table.Acl, role));
-            if (beyond != Privilege.None)
-                Problem($"holds {Privileges.ToSql(beyond)} on columns {string.Join(", ", column.Columns)} of table {schema.Name}.{column.Table} only, " +
-                        "which no profile is (a profile grants whole tables)");
+            if (table is not null && beyond != Privilege.None)
+                columnGrants.Add(new InspectedColumnGrant(column.Table, column.Columns, Lower(beyond)));
         }
-        if (!usage && (holdsAny || profile is not null))
-            Problem("holds privileges on its objects but not USAGE on the schema, which every config grant includes");
+        if (!usage)
+            Problem("holds privileges on its objects but not USAGE on the schema, which every config grant includes (applying it would grant USAGE)");
 
-        return problems.Count > 0 || profile is not { } found
+        return problems.Count > 0
             ? new Result(null, problems)
-            : new Result(new InspectedGrant(schema.Name, found.Name, found.Execute ? true : null), []);
+            : new Result(new InspectedGrant(schema.Name, p.Name, p.Execute ? true : null)
+            {
+                Tables = tables.Count > 0 ? [.. tables.OrderBy(t => t.Name, StringComparer.Ordinal)] : null,
+                Columns = columnGrants.Count > 0 ? [.. columnGrants.OrderBy(c => c.Table, StringComparer.Ordinal)] : null,
+            }, []);
     }
+
+    /// <summary>What <c>tables:</c> can name (MAINTAIN, 17+, is left to the profiles).</summary>
+    private const Privilege NamedTablePrivileges = Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete
+        | Privilege.Truncate | Privilege.References | Privilege.Trigger;
+
+    private static List<string> Lower(Privilege privileges) =>
+        [.. Privileges.ToSql(privileges).Split(", ", StringSplitOptions.RemoveEmptyEntries).Select(n => n.ToLowerInvariant())];
 
     private static readonly ObjectKind[] PrivilegePlannerKinds = [ObjectKind.Table, ObjectKind.Sequence, ObjectKind.Routine];
 

@@ -46,13 +46,19 @@ public static class InspectYaml
                 problems.AddRange(inferred.Problems);
                 if (inferred.Grant is { } grant) grants.Add(grant);
             }
+            // Where a password comes from cannot be read from the database: the config inspect read says it, else a proposed variable.
+            var source = auth == "password" ? spec.PasswordSource : null;
             roles.Add(new InspectedRole(r.Name, r.Login, auth,
-                PasswordEnv: auth == "password" ? EnvName(r.Name) : null,
+                PasswordEnv: auth != "password" || source?.Origin == Passwords.PasswordOrigin.Secret ? null
+                    : source?.Reference ?? EnvName(r.Name),
                 SearchPath: searchPath, ConnectionLimit: r.ConnectionLimit != -1 ? r.ConnectionLimit : null,
                 Createdb: r.CreateDb ? true : null, Createrole: r.CreateRole ? true : null,
                 MemberOf: memberOf.Count > 0 ? memberOf : null,
                 DatabasePrivileges: database.SequenceEqual(defaults) ? null : database,
-                Grants: grants.Count > 0 ? grants : null));
+                Grants: grants.Count > 0 ? grants : null)
+            {
+                PasswordSecret = source?.Origin == Passwords.PasswordOrigin.Secret ? source.Reference : null,
+            });
         }
         var extensions = current.Extensions.Where(e => e != "plpgsql").Order(StringComparer.Ordinal).ToList();
         // Auto mode would route a grant that several roles hold through a group role: say the roles hold them directly.
@@ -96,6 +102,7 @@ public static class InspectYaml
         {
             var node = new YamlMappingNode { { "name", r.Name }, { "login", Bool(r.Login) }, { "auth", r.Auth } };
             if (r.PasswordEnv is { } env) node.Add("password_env", env);
+            if (r.PasswordSecret is { } secret) node.Add("password_secret", secret);
             if (r.SearchPath is { } sp) node.Add("search_path", List(sp));
             if (r.ConnectionLimit is { } limit) node.Add("connection_limit", limit.ToString(CultureInfo.InvariantCulture));
             if (r.Createdb is true) node.Add("createdb", "true");
@@ -109,6 +116,11 @@ public static class InspectYaml
                 {
                     var grant = new YamlMappingNode { { "schema", g.Schema }, { "profile", g.Profile } };
                     if (g.Execute is true) grant.Add("execute", "true");
+                    if (g.Tables is { } tables)
+                        grant.Add("tables", new YamlSequenceNode(tables.Select(t => new YamlMappingNode { { "name", t.Name }, { "privileges", List(t.Privileges) } })));
+                    if (g.Columns is { } columns)
+                        grant.Add("columns", new YamlSequenceNode(columns.Select(c =>
+                            new YamlMappingNode { { "table", c.Table }, { "columns", List(c.Columns) }, { "privileges", List(c.Privileges) } })));
                     list.Add(grant);
                 }
                 node.Add("grants", list);
