@@ -66,6 +66,13 @@ public class InspectOutputTests
         Assert.Equal("usage", grant.Profile);
         Assert.Equal(["t1:select"], grant.Tables!.Select(t => $"{t.Name}:{string.Join(",", t.Privileges)}"));
         Assert.Equal(["t2:id,s:select"], grant.Columns!.Select(c => $"{c.Table}:{string.Join(",", c.Columns)}:{string.Join(",", c.Privileges)}"));
+
+        // Both outputs are configs: the JSON Schema accepts the JSON, the loader reads the YAML back to the same grants.
+        using var json = JsonDocument.Parse(InspectYaml.WriteJson(WithReporting(Scope(AuthMode.Iam)), current));
+        var result = ConfigTests.Schema.Value.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, json.RootElement.ToString());
+        var loaded = ConfigLoader.Load(InspectYaml.Write(WithReporting(Scope(AuthMode.Iam)), current), "inspected.yaml", _ => null, new());
+        Assert.Equal(["t1 SELECT", "t2 SELECT id,s"], loaded.FindRole("reporting")!.NamedGrants.Select(g => $"{g.Table} {Privileges.ToSql(g.Privileges)}{(g.OnColumns ? " " + string.Join(",", g.Columns) : "")}"));
     }
 
     [Fact]

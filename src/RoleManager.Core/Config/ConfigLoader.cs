@@ -249,7 +249,7 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
             ? (login ? ImmutableArray.Create(DatabasePrivilege.Connect, DatabasePrivilege.Temporary) : ImmutableArray<DatabasePrivilege>.Empty)
             : ReadScalarList(map, "database_privileges", path + ".database_privileges", v => ParseDatabasePrivilege(v) is null ? $"'{v}' is not a database privilege: use connect, temporary or create" : null)
                 .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
-        var grantItems = ReadList(map, "grants", ReadGrant);
+        var grantItems = ReadList(map, "grants", (node, p) => ReadGrant(node, $"{path}.{p}"));
         var grants = grantItems.Select(g => g.Spec).ToImmutableArray();
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
