@@ -105,4 +105,19 @@ public class InspectOutputTests
         var grant = Assert.Single(InspectYaml.Read(Scope(AuthMode.Iam), current).Roles.Single(r => r.Name == "app").Grants!);
         Assert.Equal(new InspectedGrant("app", "readwrite", null), grant);
     }
+
+    [Fact]
+    public void A_password_role_keeps_the_secret_or_variable_its_config_names_instead_of_an_invented_variable()
+    {
+        var scope = Scope(AuthMode.Password);
+        scope = scope with
+        {
+            Roles = [.. scope.Roles.Select(r => r.Name == "app" ? r with { PasswordSource = new(Passwords.PasswordOrigin.Secret, "role-manager/roles/app") } : r)],
+        };
+        string yaml = InspectYaml.Write(scope, CatalogBuilder.Converged(AuthMode.Password).Build());
+        var loaded = ConfigLoader.Load(yaml, "inspected.yaml", name => name == "MIGRATOR_PASSWORD" ? "m-secret-pw-1" : null, new());
+        Assert.Equal(("role-manager/roles/app", AuthMode.Password), (loaded.FindRole("app")!.PasswordSource!.Reference, loaded.FindRole("app")!.Auth));
+        Assert.Equal("MIGRATOR_PASSWORD", loaded.FindRole("migrator")!.PasswordSource!.Reference);
+        Assert.DoesNotContain("APP_PASSWORD", yaml);
+    }
 }
