@@ -71,9 +71,11 @@ public class InspectAdoptionTests
     internal static async Task BuildAsync(TestDatabase db, string sql)
     {
         string m = db.Migrator, a = db.App;
+        // The roles as the master makes them on RDS (on 16+ it then holds ADMIN on them); the rest as the superuser.
+        await using (var master = await db.MasterAsync())
+            await TestDatabase.Exec(master, $"CREATE ROLE {m} LOGIN PASSWORD '{db.MigratorPassword}'; CREATE ROLE {a} LOGIN PASSWORD '{db.AppPassword}';");
         await using var su = await db.SuperuserAsync();
         await TestDatabase.Exec(su, $"""
-            CREATE ROLE {m} LOGIN PASSWORD '{db.MigratorPassword}'; CREATE ROLE {a} LOGIN PASSWORD '{db.AppPassword}';
             REVOKE ALL ON DATABASE "{db.Name}" FROM PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE "{db.Name}" TO {m}, {a};
             REVOKE CREATE ON SCHEMA public FROM PUBLIC;
             CREATE SCHEMA app AUTHORIZATION {m};
