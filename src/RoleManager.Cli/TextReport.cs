@@ -50,7 +50,7 @@ public static class TextReport
     public static void WriteCheck(TextWriter output, string target, RoleManager.Check.CheckResult check)
     {
         target = Printable.Text(target);
-        var rows = check.Assertions.Select(a => (Role: Printable.Text(a.Role), Name: Printable.Text(a.Name), a.Passed, Detail: Printable.Text(a.Detail))).ToList();
+        var rows = check.Assertions.Select(a => (Role: Printable.Text(a.Role), Name: Printable.Text(a.Name), a.Outcome, a.Unproven, Detail: Printable.Text(a.Detail))).ToList();
         int roleWidth = Math.Max(4, rows.Max(a => a.Role.Length)), nameWidth = Math.Max(9, rows.Max(a => a.Name.Length));
         output.WriteLine($"Check of {target}:");
         output.WriteLine();

@@ -45,6 +45,8 @@ internal sealed class CatalogBuilder
 
     public CatalogBuilder Default(string owner, string schema, ObjectKind kind, params (string Grantee, Privilege Privileges)[] acl)
     {
+        // The catalog holds one entry per owner, schema and kind: a later call replaces the earlier one.
+        _defaults.RemoveAll(d => d.Owner == owner && d.Schema == schema && d.Kind == kind);
         _defaults.Add(new DefaultAcl(owner, schema, kind, Acl(acl)));
         return this;
     }

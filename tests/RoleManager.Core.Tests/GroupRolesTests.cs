@@ -280,6 +280,8 @@ public class GroupRolesTests
             .Schema("app", "migrator", ("app", Privilege.Usage), ("reader1", Privilege.Usage), ("reader2", Privilege.Usage))
             .Default("migrator", "app", ObjectKind.Table, ("app", Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete),
                 ("reader1", Privilege.Select), ("reader2", Privilege.Select))
+            .Default("migrator", "app", ObjectKind.Sequence, ("app", Privilege.Usage | Privilege.Select | Privilege.Update),
+                ("reader1", Privilege.Select), ("reader2", Privilege.Select))
             .Build();
 
         var config = Reporting.InspectYaml.Read(scope, current);

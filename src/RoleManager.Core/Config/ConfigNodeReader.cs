@@ -79,7 +79,7 @@ internal abstract class ConfigNodeReader(ConfigProblems problems)
             {
                 "auth" => "iam, password or none",
                 "grant_mode" => "auto, direct or groups",
-                _ => "owner, readwrite, readonly or all",
+                _ => "owner, readwrite, readonly, all or usage",
             };
             Problem(Child(map, key)!, Join(path, key), $"'{value}' is not valid: use {allowed}");
         }

@@ -6,13 +6,13 @@ using YamlDotNet.RepresentationModel;
 namespace RoleManager.Config;
 
 /// <summary>The walk over one document: each section read into specs, every problem collected as it goes.</summary>
-internal sealed class ConfigReader(string source, Func<string, string?> environment, ConfigDefaults defaults) : ConfigNodeReader(new ConfigProblems(source))
+internal sealed partial class ConfigReader(string source, Func<string, string?> environment, ConfigDefaults defaults) : ConfigNodeReader(new ConfigProblems(source))
 {
     private static readonly string[] TopKeys = ["database", "auth", "grant_mode", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner", "grant_mode"];
     private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt", "settings", "database_settings"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
-    private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
+    private static readonly string[] GrantKeys = ["schema", "profile", "execute", "tables", "columns"];
 
     /// <summary>The <c>grant_mode</c> of each schema that sets one (else the top-level one applies).</summary>
     private readonly Dictionary<string, GrantMode> _schemaModes = new(StringComparer.Ordinal);
@@ -145,6 +145,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
         {
             Adopt = Bool(map, "adopt", path, false),
+            NamedGrants = [.. grants.SelectMany(NamedGrantsOf)],
             Settings = ReadSettings(map, "settings", path),
             DatabaseSettings = ReadSettings(map, "database_settings", path),
         };
@@ -173,14 +174,15 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 
     private Located<GrantSpec>? ReadGrant(YamlNode node, string path)
     {
-        if (node is not YamlMappingNode map) { Problem(node, path, "each grant is a mapping { schema: NAME, profile: owner|readwrite|readonly|all }"); return null; }
+        if (node is not YamlMappingNode map) { Problem(node, path, "each grant is a mapping { schema: NAME, profile: owner|readwrite|readonly|all|usage }"); return null; }
         CheckKeys(map, path, GrantKeys);
         string? schema = Required(map, "schema", path);
         var profile = Enum(map, "profile", path, ParseProfile);
-        if (Child(map, "profile") is null) Problem(map, path, "'profile' is missing: use owner, readwrite, readonly or all");
+        if (Child(map, "profile") is null) Problem(map, path, "'profile' is missing: use owner, readwrite, readonly, all or usage");
+        var named = schema is null ? [] : ReadNamedGrants(map, path, schema, profile);
         // Located at its schema: what the checks between sections say of a grant is about the schema it names.
         return schema is null || profile is null ? null
-            : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), Child(map, "schema")!, path + ".schema");
+            : new Located<GrantSpec>(new GrantSpec(schema, profile.Value, Bool(map, "execute", path, false)), Child(map, "schema")!, path + ".schema") { Named = named };
     }
 
     internal static AuthMode? ParseAuth(string value) => value.ToLowerInvariant() switch
@@ -197,6 +199,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         "readwrite" => Profile.ReadWrite,
         "readonly" => Profile.ReadOnly,
         "all" => Profile.All,
+        "usage" => Profile.Usage,
         _ => null,
     };
 

@@ -24,6 +24,8 @@ public enum Profile
     ReadOnly,
     /// <summary>Every privilege of each object kind, as the reference implementation grants.</summary>
     All,
+    /// <summary>USAGE on the schema and nothing on its objects: what the role may do there comes from named grants (tables, columns).</summary>
+    Usage,
 }
 
 /// <summary>The whole layout to converge one database to. Immutable; built by <c>Config</c>.</summary>
@@ -93,6 +95,12 @@ public sealed record RoleSpec(
     /// <see cref="SearchPath"/> is written in the same scope. Any other per-database setting on the role is drift.
     /// </summary>
     public ImmutableSortedDictionary<string, string> DatabaseSettings { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// Grants on named tables and on columns (<c>tables:</c> and <c>columns:</c> of a grant), beside the schema-wide
+    /// profiles: what a database made by hand holds, so <c>inspect</c> can say it exactly. Always held directly.
+    /// </summary>
+    public ImmutableArray<NamedGrant> NamedGrants { get; init; } = ImmutableArray<NamedGrant>.Empty;
 }
 
 /// <summary>

@@ -67,6 +67,7 @@ public static class Privileges
     /// <summary>What a profile grants on each object kind of its schema.</summary>
     public static Privilege ForProfile(Profile profile, ObjectKind kind, int serverVersion) => (profile, kind) switch
     {
+        (Profile.Usage, _) => Privilege.None,
         (Profile.ReadOnly, ObjectKind.Table) => Privilege.Select,
         (Profile.ReadOnly, ObjectKind.Sequence) => Privilege.Select,
         (Profile.ReadOnly, ObjectKind.Routine) => Privilege.None,

@@ -41,6 +41,22 @@ public static class PrivilegeModel
         return all;
     }
 
+    /// <summary>
+    /// What must be granted to <paramref name="role"/> itself on one table of a schema it does not own: its profiles'
+    /// privileges on every table, and what a named grant adds on this one (<c>tables:</c>).
+    /// </summary>
+    public static Privilege DirectOnTable(RoleSpec role, SchemaSpec schema, string table, int serverVersion) =>
+        Direct(role, schema, ObjectKind.Table, serverVersion) | role.NamedGrants
+            .Where(g => !g.OnColumns && g.Schema == schema.Name && g.Table == table)
+            .Aggregate(Privilege.None, (all, g) => all | g.Privileges);
+
+    /// <summary>The role's named grants (tables and columns) in a schema.</summary>
+    public static IEnumerable<NamedGrant> NamedIn(RoleSpec role, string schema) => role.NamedGrants.Where(g => g.Schema == schema);
+
+    /// <summary>The named grants (tables and columns) <paramref name="role"/> holds in a schema, through itself and its declared groups.</summary>
+    public static IEnumerable<NamedGrant> EffectiveNamed(DesiredState desired, string role, SchemaSpec schema) =>
+        SelfAndGroups(desired, role).Select(desired.FindRole).OfType<RoleSpec>().SelectMany(r => NamedIn(r, schema.Name));
+
     /// <summary>Whether the role itself needs USAGE on the schema (it holds a grant there).</summary>
     public static bool NeedsUsage(RoleSpec role, SchemaSpec schema) =>
         role.Name != schema.Owner && role.Grants.Any(g => g.Schema == schema.Name);

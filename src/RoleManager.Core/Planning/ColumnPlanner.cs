@@ -6,12 +6,15 @@ using static RoleManager.Planning.PlanBuilder;
 namespace RoleManager.Planning;
 
 /// <summary>
-/// Column privileges (<c>GRANT UPDATE (v) ON t TO reporting</c>) let a role do on some columns what its profile
-/// refuses on the table: a column privilege of a declared role (or PUBLIC) that its table-level profile does not
-/// include is revoked. One that the profile includes adds nothing and is left alone.
+/// Column privileges (<c>GRANT SELECT (id, s) ON t TO reporting</c>). A declared column grant (<c>columns:</c>) is granted
+/// on exactly its columns. Any other column privilege of a declared role (or PUBLIC) that its table-level grants do not
+/// include lets it do on some columns what the config refuses on the table, and is revoked; one the table-level grants
+/// include adds nothing and is left alone.
 /// </summary>
 internal static class ColumnPlanner
 {
+    private static readonly Privilege[] ColumnPrivileges = [Privilege.Select, Privilege.Insert, Privilege.Update, Privilege.References];
+
     public static void PlanColumns(PlanContext context, ImmutableArray<DbObject> objectsAfterHandover)
     {
         var tables = objectsAfterHandover.Where(o => o.Kind == ObjectKind.Table)
@@ -22,25 +25,82 @@ internal static class ColumnPlanner
             if (schema is null || !tables.TryGetValue((grant.Schema, grant.Table), out var table) || grant.Grantee == table.Owner) continue;
             var role = grant.Grantee == CurrentState.Public ? null : context.Desired.FindRole(grant.Grantee);
             if (role is { Drop: true } || (role is null && grant.Grantee != CurrentState.Public)) continue;
-            var extra = grant.Privileges & ~PrivilegeModel.Direct(role ?? PublicSpec, schema, ObjectKind.Table, context.Version);
-            if (role is null) extra = grant.Privileges;
-            if (extra == Privilege.None) continue;
-            string sql = $"REVOKE {Privileges.ToSql(extra)} ({Ident.QuoteList(grant.Columns)}) ON TABLE {Ident.Qualified(grant.Schema, grant.Table)} " +
-                         $"FROM {SchemaPlanner.Grantees([grant.Grantee])}";
-            if (table.OwnerIsSuperuser && !context.Current.Server.CurrentUserIsSuperuser)
-            {
-                context.Builder.AddFinding(new Finding($"table {grant.Schema}.{grant.Table}",
-                    $"{grant.Grantee} holds {Privileges.ToSql(extra)} on columns {string.Join(", ", grant.Columns)}, which its profile does not allow, and the table belongs to a superuser",
-                    sql));
-                continue;
-            }
-            context.ActAs(table.Owner);
-            context.ActAs(schema.Owner);
-            context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.RevokeObjects,
-                $"revoke {Privileges.ToSql(extra)} on columns {string.Join(", ", grant.Columns)} of table {grant.Schema}.{grant.Table} from {grant.Grantee}", sql)
-            { Log = new(Role: grant.Grantee, Schema: grant.Schema, Object: grant.Table) });
+            var extra = role is null ? grant.Privileges : grant.Privileges & ~PrivilegeModel.DirectOnTable(role, schema, grant.Table, context.Version);
+            foreach (var (privileges, columns) in Undeclared(role, grant, extra))
+                Emit(context, schema, table, grant.Grantee, privileges, columns, grant: false);
+        }
+        PlanDeclared(context, tables);
+    }
+
+    /// <summary>
+    /// The privileges of a live column grant beyond the table-level ones, less the columns a declared column grant
+    /// names for them: all of <paramref name="extra"/> on all its columns when the role declares none there.
+    /// </summary>
+    private static IEnumerable<(Privilege, ImmutableArray<string>)> Undeclared(RoleSpec? role, ColumnGrant grant, Privilege extra)
+    {
+        if (extra == Privilege.None) yield break;
+        var declared = role is null ? [] : role.NamedGrants.Where(g => g.OnColumns && g.Schema == grant.Schema && g.Table == grant.Table).ToList();
+        if (declared.Count == 0)
+        {
+            yield return (extra, grant.Columns);
+            yield break;
+        }
+        foreach (var privilege in ColumnPrivileges.Where(p => extra.HasFlag(p)))
+        {
+            var columns = grant.Columns.Where(c => !declared.Any(d => d.Privileges.HasFlag(privilege) && d.Columns.Contains(c))).ToImmutableArray();
+            if (columns.Length > 0) yield return (privilege, columns);
         }
     }
 
-    private static readonly RoleSpec PublicSpec = new(CurrentState.Public, false, AuthMode.None, null, [], [], []);
+    /// <summary>Grants the declared column grants' columns that the role lacks.</summary>
+    private static void PlanDeclared(PlanContext context, Dictionary<(string Schema, string Name), DbObject> tables)
+    {
+        foreach (var role in context.PresentRoles)
+        foreach (var declared in role.NamedGrants.Where(g => g.OnColumns))
+        {
+            var schema = context.Desired.Schemas.FirstOrDefault(s => s.Name == declared.Schema);
+            if (schema is null || schema.Owner == role.Name) continue;
+            if (!tables.TryGetValue((declared.Schema, declared.Table), out var table))
+            {
+                // Objects read as groups without names: the table may exist, so plan it and let the engine read the names.
+                if (context.Current.ObjectsSummarised)
+                    Emit(context, schema, null, role.Name, declared.Privileges, declared.Columns, grant: true, tableName: declared.Table);
+                continue;
+            }
+            if (table.Owner == role.Name) continue;
+            var tableWanted = PrivilegeModel.DirectOnTable(role, schema, table.Name, context.Version);
+            var tableHave = AclDiff.Of(table.Acl, role.Name) & ~Privilege.GrantOption;
+            foreach (var privilege in ColumnPrivileges.Where(p => declared.Privileges.HasFlag(p) && !tableWanted.HasFlag(p)))
+            {
+                // A table-level REVOKE of the privilege (planned before this) takes its column grants with it.
+                var have = tableHave.HasFlag(privilege) ? [] : context.Current.ColumnGrants
+                    .Where(c => c.Schema == table.Schema && c.Table == table.Name && c.Grantee == role.Name && c.Privileges.HasFlag(privilege))
+                    .SelectMany(c => c.Columns).ToHashSet(StringComparer.Ordinal);
+                var missing = declared.Columns.Where(c => !have.Contains(c)).ToImmutableArray();
+                if (missing.Length > 0) Emit(context, schema, table, role.Name, privilege, missing, grant: true);
+            }
+        }
+    }
+
+    private static void Emit(PlanContext context, SchemaSpec schema, DbObject? table, string grantee, Privilege privileges, ImmutableArray<string> columns,
+        bool grant, string? tableName = null)
+    {
+        string name = table?.Name ?? tableName!;
+        string sql = $"{(grant ? "GRANT" : "REVOKE")} {Privileges.ToSql(privileges)} ({Ident.QuoteList(columns)}) ON TABLE {Ident.Qualified(schema.Name, name)} " +
+                     $"{(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees([grantee])}";
+        if (table is { OwnerIsSuperuser: true } && !context.Current.Server.CurrentUserIsSuperuser)
+        {
+            context.Builder.AddFinding(new Finding($"table {schema.Name}.{name}",
+                grant
+                    ? $"{grantee} is declared {Privileges.ToSql(privileges)} on columns {string.Join(", ", columns)}, and the table belongs to a superuser"
+                    : $"{grantee} holds {Privileges.ToSql(privileges)} on columns {string.Join(", ", columns)}, which its profile does not allow, and the table belongs to a superuser",
+                sql));
+            return;
+        }
+        if (table is not null) context.ActAs(table.Owner);
+        context.ActAs(schema.Owner);
+        context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
+            $"{(grant ? "grant" : "revoke")} {Privileges.ToSql(privileges)} on columns {string.Join(", ", columns)} of table {schema.Name}.{name} {(grant ? "to" : "from")} {grantee}", sql)
+        { Log = new(Role: grantee, Schema: schema.Name, Object: name) });
+    }
 }

@@ -70,6 +70,17 @@ internal static class PrivilegePlanner
             foreach (var role in grantees)
             {
                 var wanted = Wanted(context, role.Spec, schema, kind);
+                // Named table grants (tables:) make what the role wants differ from table to table: diffed object by
+                // object and never granted or revoked ON ALL, which would spread one table's grant to the others.
+                var named = kind == ObjectKind.Table && role.Spec is { } spec ? NamedTables(spec, schema.Name) : null;
+                if (named is { Count: > 0 })
+                {
+                    var (perMissing, perExtra) = DiffEachObject(objects, role.Name, name => wanted | named.GetValueOrDefault(name));
+                    EmitObjects(context, grant: false, schema.Name, kind, role.Name, perExtra, objects, namedOnly: true);
+                    RevokeGrantOptions(context, schema.Name, kind, role.Name, objects);
+                    EmitObjects(context, grant: true, schema.Name, kind, role.Name, perMissing, objects, namedOnly: true);
+                    continue;
+                }
                 bool ownsSome = false, anyMissing = false, anyExtra = false;
                 for (int c = 0; c < classes.Count; c++)
                 {
@@ -106,6 +117,28 @@ internal static class PrivilegePlanner
                     $"GRANT {Privileges.ToSql(privileges)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema.Name)} TO {SchemaPlanner.Grantees(chunk)}"));
             }
         }
+    }
+
+    /// <summary>The table-level privileges the role's named grants add, by table (none: an empty map).</summary>
+    private static Dictionary<string, Privilege> NamedTables(RoleSpec role, string schema) =>
+        PrivilegeModel.NamedIn(role, schema).Where(g => !g.OnColumns)
+            .GroupBy(g => g.Table, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Aggregate(Privilege.None, (all, n) => all | n.Privileges), StringComparer.Ordinal);
+
+    /// <summary>What each object (not owned by the role) lacks and has beyond <paramref name="wantedOn"/> its name.</summary>
+    private static (List<(DbObject, Privilege)> Missing, List<(DbObject, Privilege)> Extra) DiffEachObject(
+        List<DbObject> objects, string role, Func<string, Privilege> wantedOn)
+    {
+        var missing = new List<(DbObject, Privilege)>();
+        var extra = new List<(DbObject, Privilege)>();
+        foreach (var obj in objects.Where(o => o.Owner != role))
+        {
+            var have = AclDiff.Of(obj.Acl, role) & ~Privilege.GrantOption;
+            var wanted = wantedOn(obj.Name);
+            if (AclDiff.Missing(wanted, have) is var lacks and not Privilege.None) missing.Add((obj, lacks));
+            if (AclDiff.Extra(wanted, have) is var beyond and not Privilege.None) extra.Add((obj, beyond));
+        }
+        return (missing, extra);
     }
 
     /// <summary>Roles named in one ON ALL grant at most (as for drops: readable, and 5,000 roles are 10 statements).</summary>

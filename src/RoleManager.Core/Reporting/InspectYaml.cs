@@ -8,10 +8,11 @@ namespace RoleManager.Reporting;
 
 /// <summary>
 /// Writes the current state of the managed scope as a config (YAML, or JSON with the same keys), so that an
-/// existing database can be adopted: applied to the same database it plans nothing. The profile of each role on
-/// each schema is inferred from the default privileges the schema owner set up (what future tables will get), else
-/// from the schema's USAGE grant. A schema whose owner cannot be declared (the master user, a reserved or
-/// undeclared role) is left out: it stays unmanaged.
+/// existing database can be adopted: applied to the same database it plans nothing, so it never gives anyone more
+/// (or less) than they had. A role's grant on a schema is printed only when the config can say exactly what it holds
+/// there (<see cref="GrantInference"/>), and the whole config only when it plans nothing on the state it was read from
+/// (<see cref="InspectResidue"/>); otherwise inspect refuses with every reason (<see cref="InspectRefusedException"/>).
+/// A schema whose owner cannot be declared (the master user, a reserved or undeclared role) is left out: it stays unmanaged.
 /// </summary>
 public static class InspectYaml
 {
@@ -29,6 +30,7 @@ public static class InspectYaml
         var schemaNames = schemas.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
         var roles = new List<InspectedRole>();
+        var problems = new List<string>();
         foreach (var spec in scope.Roles.Where(r => declared.Contains(r.Name)))
         {
             var r = current.Roles[spec.Name];
@@ -41,9 +43,16 @@ public static class InspectYaml
             var defaults = r.Login ? new[] { "connect", "temporary" } : [];
             var grants = new List<InspectedGrant>();
             foreach (var schema in schemas.Where(s => s.Owner != r.Name))
-                if (InferProfile(current, current.Schemas[schema.Name], r.Name) is { } grant) grants.Add(grant);
+            {
+                var inferred = GrantInference.Infer(current, current.Schemas[schema.Name], r.Name);
+                problems.AddRange(inferred.Problems);
+                if (inferred.Grant is { } grant) grants.Add(grant);
+            }
+            // Where a password comes from cannot be read from the database: the config inspect read says it, else a proposed variable.
+            var source = auth == "password" ? spec.PasswordSource : null;
             roles.Add(new InspectedRole(r.Name, r.Login, auth,
-                PasswordEnv: auth == "password" ? EnvName(r.Name) : null,
+                PasswordEnv: auth != "password" || source?.Origin == Passwords.PasswordOrigin.Secret ? null
+                    : source?.Reference ?? EnvName(r.Name),
                 SearchPath: searchPath, ConnectionLimit: r.ConnectionLimit != -1 ? r.ConnectionLimit : null,
                 Createdb: r.CreateDb ? true : null, Createrole: r.CreateRole ? true : null,
                 MemberOf: memberOf.Count > 0 ? memberOf : null,
@@ -52,16 +61,21 @@ public static class InspectYaml
             {
                 Settings = SettingsOf(r.Settings, r),
                 DatabaseSettings = SettingsOf(r.DatabaseSettings, r),
+                PasswordSecret = source?.Origin == Passwords.PasswordOrigin.Secret ? source.Reference : null,
             });
         }
         var extensions = current.Extensions.Where(e => e != "plpgsql").Order(StringComparer.Ordinal).ToList();
         // Auto mode would route a grant that several roles hold through a group role: say the roles hold them directly.
         bool shared = roles.SelectMany(r => (r.Grants ?? []).Select(g => (g.Schema, g.Profile, Execute: g.Profile == "readonly" && g.Execute == true, r.Name)))
             .GroupBy(g => (g.Schema, g.Profile, g.Execute)).Any(g => g.Select(x => x.Name).Distinct().Count() >= GroupRoles.AutoThreshold);
-        return new InspectedConfig(current.Server.Database, schemas, roles, extensions.Count > 0 ? extensions : null)
+        var config = new InspectedConfig(current.Server.Database, schemas, roles, extensions.Count > 0 ? extensions : null)
         {
             GrantMode = shared ? "direct" : null,
         };
+        // Exact or nothing: what the grants cannot say, then whatever else the printed config would still change.
+        if (problems.Count == 0) problems.AddRange(InspectResidue.Of(ToYaml(config), current));
+        if (problems.Count > 0) throw new InspectRefusedException(problems);
+        return config;
     }
 
     /// <summary>
@@ -98,20 +112,6 @@ public static class InspectYaml
         return names;
     }
 
-    private static InspectedGrant? InferProfile(CurrentState current, CurrentSchema schema, string role)
-    {
-        DefaultAcl? Defaults(ObjectKind kind) => current.DefaultAcls.FirstOrDefault(d => d.Schema == schema.Name && d.Owner == schema.Owner && d.Kind == kind);
-        var tables = Defaults(ObjectKind.Table) is { } t && t.Acl.TryGetValue(role, out var p) ? p : (Privilege?)null;
-        bool execute = Defaults(ObjectKind.Routine) is { } f && f.Acl.TryGetValue(role, out var x) && x.HasFlag(Privilege.Execute);
-        int version = current.Server.VersionNum;
-        string? profile = tables is null
-            ? (schema.Acl.TryGetValue(role, out var s) && s.HasFlag(Privilege.Usage) ? "readonly" : null)
-            : tables.Value.HasFlag(Privileges.AllFor(ObjectKind.Table, version)) ? "all"
-            : tables.Value.HasFlag(Privileges.ForProfile(Profile.ReadWrite, ObjectKind.Table, version)) ? "readwrite"
-            : tables.Value.HasFlag(Privilege.Select) ? "readonly" : null;
-        return profile is null ? null : new InspectedGrant(schema.Name, profile, profile == "readonly" && execute ? true : null);
-    }
-
     private static string ToYaml(InspectedConfig config)
     {
         var root = new YamlMappingNode { { "database", config.Database } };
@@ -124,6 +124,7 @@ public static class InspectYaml
         {
             var node = new YamlMappingNode { { "name", r.Name }, { "login", Bool(r.Login) }, { "auth", r.Auth } };
             if (r.PasswordEnv is { } env) node.Add("password_env", env);
+            if (r.PasswordSecret is { } secret) node.Add("password_secret", secret);
             if (r.SearchPath is { } sp) node.Add("search_path", List(sp));
             if (r.ConnectionLimit is { } limit) node.Add("connection_limit", limit.ToString(CultureInfo.InvariantCulture));
             if (r.Createdb is true) node.Add("createdb", "true");
@@ -139,6 +140,11 @@ public static class InspectYaml
                 {
                     var grant = new YamlMappingNode { { "schema", g.Schema }, { "profile", g.Profile } };
                     if (g.Execute is true) grant.Add("execute", "true");
+                    if (g.Tables is { } tables)
+                        grant.Add("tables", new YamlSequenceNode(tables.Select(t => new YamlMappingNode { { "name", t.Name }, { "privileges", List(t.Privileges) } })));
+                    if (g.Columns is { } columns)
+                        grant.Add("columns", new YamlSequenceNode(columns.Select(c =>
+                            new YamlMappingNode { { "table", c.Table }, { "columns", List(c.Columns) }, { "privileges", List(c.Privileges) } })));
                     list.Add(grant);
                 }
                 node.Add("grants", list);

@@ -39,9 +39,23 @@ public sealed record InspectedRole(
 
     /// <summary>The role's settings in the inspected database (<c>database_settings:</c>); its search_path there is <see cref="SearchPath"/>.</summary>
     public IReadOnlyDictionary<string, string>? DatabaseSettings { get; init; }
+
+    /// <summary>The Secrets Manager secret of a password role whose config (the one inspect read) names one.</summary>
+    public string? PasswordSecret { get; init; }
 }
 
-public sealed record InspectedGrant(string Schema, string Profile, bool? Execute);
+public sealed record InspectedGrant(string Schema, string Profile, bool? Execute)
+{
+    /// <summary>Privileges on named tables beyond the profile (<c>tables:</c>); null when none.</summary>
+    public IReadOnlyList<InspectedTableGrant>? Tables { get; init; }
+
+    /// <summary>Privileges on some columns of a table (<c>columns:</c>); null when none.</summary>
+    public IReadOnlyList<InspectedColumnGrant>? Columns { get; init; }
+}
+
+public sealed record InspectedTableGrant(string Name, IReadOnlyList<string> Privileges);
+
+public sealed record InspectedColumnGrant(string Table, IReadOnlyList<string> Columns, IReadOnlyList<string> Privileges);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InspectedConfig))]
