@@ -119,7 +119,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
 {
     private static readonly string[] TopKeys = ["database", "auth", "grant_mode", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner", "grant_mode"];
-    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt"];
+    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt", "reassign_owned_to"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute"];
 
@@ -248,7 +248,7 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
         var grants = ReadList(map, "grants", ReadGrant).Select(g => g.Spec).ToImmutableArray();
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants, memberOf, databasePrivileges, connectionLimit,
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
-        { Adopt = Bool(map, "adopt", path, false) };
+        { Adopt = Bool(map, "adopt", path, false), ReassignOwnedTo = Scalar(map, "reassign_owned_to", path) };
         return name is null ? null : new Located<RoleSpec>(spec, map, path, Child(map, "grants"));
     }
 
@@ -299,6 +299,8 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
                     Problem(role.Node, role.Path + ".search_path", $"schema \"{s}\" is not declared under 'schemas' (nor public or $user)");
             if (role.Spec.Drop && role.Spec.Grants.Length > 0)
                 Problem(role.Node, role.Path, "a role marked drop: true cannot have grants");
+            if (role.Spec.ReassignOwnedTo is { } heir && ReassignProblem(role.Spec, heir, roleNames) is { } reassign)
+                Problem(Child((YamlMappingNode)role.Node, "reassign_owned_to") ?? role.Node, role.Path + ".reassign_owned_to", reassign);
         }
         var cycle = FindCycle(roles.Select(r => r.Spec).ToList());
         if (cycle is not null) Problems.Add($"{source}: roles: membership cycle {string.Join(" → ", cycle)}");
@@ -324,6 +326,21 @@ internal sealed class ConfigReader(string source, Func<string, string?> environm
             Schemas = resolved.ToImmutableArray(),
             Roles = state.Roles.Select(r => r with { Grants = r.Grants.Where(g => g.Profile != Profile.Owner).ToImmutableArray() }).ToImmutableArray(),
         };
+    }
+
+    /// <summary>
+    /// What is wrong with <c>reassign_owned_to: heir</c> on <paramref name="role"/>: the heir becomes the owner of whatever
+    /// code the retiring role wrote, so it must be a role the config manages and keeps, and not a privileged one.
+    /// </summary>
+    private static string? ReassignProblem(RoleSpec role, string heir, Dictionary<string, Located<RoleSpec>> roleNames)
+    {
+        if (!role.Drop) return "'reassign_owned_to' only applies to a role marked drop: true";
+        if (heir == role.Name) return "a retiring role cannot reassign what it owns to itself";
+        if (!roleNames.TryGetValue(heir, out var target)) return $"role \"{heir}\" is not declared under 'roles': name a declared role that is kept";
+        if (target.Spec.Drop) return $"role \"{heir}\" is marked drop: true: name a declared role that is kept";
+        if (target.Spec.CreateRole || target.Spec.Adopt)
+            return $"role \"{heir}\" is privileged ({(target.Spec.CreateRole ? "createrole: true" : "adopt: true")}): the objects, and any code among them, would run with its rights; name an unprivileged role (e.g. a NOLOGIN role kept for this)";
+        return null;
     }
 
     private static List<string>? FindCycle(List<RoleSpec> roles)
