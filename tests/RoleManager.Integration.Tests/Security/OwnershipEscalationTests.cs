@@ -113,6 +113,52 @@ public class OwnershipEscalationTests
         Assert.Contains(plan.Plan.Findings, f => f.Subject == "function app.app_plant");
     }
 
+    [Theory]
+    [InlineData("PUBLIC")]
+    [InlineData("{outsider}")]
+    public async Task Create_on_a_managed_schema_held_by_an_undeclared_role_or_public_is_drift_until_apply_revokes_it(string grantee)
+    {
+        var db = await TestDatabase.CreateAsync();
+        string outsider = db.Prefix + "_outsider";
+        grantee = grantee.Replace("{outsider}", outsider);
+        var layout = db.PasswordLayout();
+        await db.ApplyAsync(layout);
+        await CreateRolesAsync(db, outsider);
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"GRANT USAGE ON SCHEMA app TO {outsider}; GRANT CREATE ON SCHEMA app TO {grantee}");
+
+        var (drift, failed) = await db.Engine().CheckAsync(layout, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
+        await db.ApplyAsync(layout);
+        var (after, passed) = await db.Engine().CheckAsync(layout, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
+
+        string quoted = grantee == "PUBLIC" ? "PUBLIC" : $"\"{grantee}\"";
+        Assert.False(failed.Passed);
+        Assert.Contains(drift.Plan.Changes, c => c.Kind == ChangeKind.RevokeSchema && c.Sql == $"REVOKE CREATE ON SCHEMA \"app\" FROM {quoted}");
+        Assert.True(after.Plan.IsEmpty);
+        Assert.True(passed.Passed, string.Join("\n", passed.Failures.Select(f => $"{f.Role}: {f.Name}: {f.Detail}")));
+        await using var check = await db.SuperuserAsync();
+        Assert.False(await TestDatabase.Scalar<bool>(check, $"SELECT has_schema_privilege('{outsider}', 'app', 'CREATE')"));
+        // Decided: only CREATE is taken from an undeclared role; its USAGE stays (docs/security.md, "Ownership is privilege").
+        Assert.True(await TestDatabase.Scalar<bool>(check, $"SELECT has_schema_privilege('{outsider}', 'app', 'USAGE')"));
+    }
+
+    [Fact]
+    public async Task On_16_and_later_a_retiring_role_the_master_has_no_admin_option_on_is_a_finding_and_the_rest_applies()
+    {
+        var db = await TestDatabase.CreateAsync();
+        if (db.Server.VersionNum < 160000) return; // before 16 CREATEROLE may drop any role that is not a superuser
+        string legacy = db.Prefix + "_legacy";
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"CREATE ROLE {legacy} LOGIN");
+
+        var result = await db.ApplyAsync(db.PasswordLayout($"  - {{ name: {legacy}, auth: none, drop: true }}"));
+
+        Assert.True(result.Committed);
+        Assert.Equal($"GRANT \"{legacy}\" TO \"{PostgresServer.MasterUser}\" WITH ADMIN OPTION", Assert.Single(result.Plan.Findings, f => f.Subject == $"role {legacy}").FixSql);
+        Assert.True(await RoleExistsAsync(db, legacy));
+        Assert.True(await RoleExistsAsync(db, db.App));
+    }
+
     /// <summary>
     /// A sibling per kind of object that carries code: the undeclared outsider (CREATE and USAGE on schema app) plants it,
     /// granting what the trigger needs to an accomplice; <c>{runner}</c> then runs it as it would after a hand-over.
