@@ -17,11 +17,13 @@
 -- ~40 % of this query at 10,000 tables).
 -- Two more per-group facts (issue 26, 27):
 -- * extension_member: the object belongs to an extension (pg_depend deptype 'e'); the planner neither hands it
---   over nor grants or revokes on it. The members are found from pg_extension through pg_depend's reference index
---   (a few hundred rows, hashed), not by a pg_depend probe per object.
+--   over nor grants or revokes on it. Only asked, like code and linked, where the owner is not the schema's declared
+--   owner: a trusted extension's members belong to the bootstrap superuser, and a member its schema's owner owns
+--   needs nothing handed over (and its grants are the owner's own). A join with every extension's members instead
+--   cost ~12 ms at 10,000 tables on a converged database; this costs ~6 (two more group keys).
 -- * code: why an object carries code that would run with its owner's rights (NULL: inert), read only where the
 --   owner is not the schema's declared owner, as for linked (empty on a converged database, so never evaluated
---   there; CASE guarantees the order). Views and materialized views always; tables with rules, user triggers or
+--   there; CASE and AND evaluate left to right here). Views and materialized views always; tables with rules, user triggers or
 --   policies, or whose indexes, defaults, generated columns, check constraints or statistics call a function or
 --   operator outside pg_catalog (ANALYZE, VACUUM, REINDEX and the owner's own writes run those as the owner);
 --   SECURITY DEFINER routines. docs/security.md, "Ownership is privilege", says why for each.
@@ -35,19 +37,16 @@ managed AS (
     JOIN pg_namespace n ON n.nspname = w.schema_name
     LEFT JOIN pg_roles o ON o.rolname = w.owner_name
 ),
-members AS (
-    SELECT d.classid, d.objid FROM pg_extension e
-    JOIN pg_depend d ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid AND d.deptype = 'e'
-    WHERE d.classid IN ('pg_class'::regclass, 'pg_proc'::regclass)
-),
 groups AS (
     SELECT c.relnamespace AS nsp, false AS routine, c.relkind AS subkind, c.relowner AS owner, c.relacl AS acl,
            (c.relkind = 'S' AND m.declared AND c.relowner IS DISTINCT FROM m.wanted_owner
             AND EXISTS (SELECT 1 FROM pg_depend d
                         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))) AS linked,
-           x.objid IS NOT NULL AS extension_member,
-           CASE WHEN m.declared AND c.relowner IS DISTINCT FROM m.wanted_owner AND x.objid IS NULL THEN
+           (m.declared AND c.relowner IS DISTINCT FROM m.wanted_owner
+            AND EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')) AS extension_member,
+           CASE WHEN m.declared AND c.relowner IS DISTINCT FROM m.wanted_owner
+                     AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e') THEN
                CASE WHEN c.relkind = 'v' THEN 'a view'
                     WHEN c.relkind = 'm' THEN 'a materialized view'
                     WHEN c.relkind = 'S' THEN NULL
@@ -69,19 +68,20 @@ groups AS (
            array_agg(c.relname::text) FILTER (WHERE $4) AS names, array_agg(''::text) FILTER (WHERE $4) AS signatures
     FROM pg_class c
     JOIN managed m ON m.oid = c.relnamespace
-    LEFT JOIN members x ON x.classid = 'pg_class'::regclass AND x.objid = c.oid
     WHERE c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
     UNION ALL
-    SELECT p.pronamespace, true, p.prokind, p.proowner, p.proacl, false, x.objid IS NOT NULL,
-           CASE WHEN m.declared AND p.proowner IS DISTINCT FROM m.wanted_owner AND x.objid IS NULL AND p.prosecdef THEN
+    SELECT p.pronamespace, true, p.prokind, p.proowner, p.proacl, false,
+           (m.declared AND p.proowner IS DISTINCT FROM m.wanted_owner
+            AND EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')),
+           CASE WHEN m.declared AND p.proowner IS DISTINCT FROM m.wanted_owner AND p.prosecdef
+                     AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e') THEN
                CASE WHEN p.prokind = 'p' THEN 'a SECURITY DEFINER procedure' ELSE 'a SECURITY DEFINER function' END
            END,
            count(*)::int,
            array_agg(p.proname::text) FILTER (WHERE $4), array_agg(pg_get_function_identity_arguments(p.oid)) FILTER (WHERE $4)
     FROM pg_proc p
     JOIN managed m ON m.oid = p.pronamespace
-    LEFT JOIN members x ON x.classid = 'pg_proc'::regclass AND x.objid = p.oid
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 ),
 kinds AS (
