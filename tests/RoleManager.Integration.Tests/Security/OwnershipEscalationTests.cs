@@ -189,6 +189,11 @@ public class OwnershipEscalationTests
           "CREATE FUNCTION app.wipe() RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM app.secret; RETURN 1; EXCEPTION WHEN insufficient_privilege THEN RETURN 0; END $$; " +
           "CREATE MATERIALIZED VIEW app.totals AS SELECT app.wipe() AS n",
           "materialized view app.totals", "{migrator}", "REFRESH MATERIALIZED VIEW app.totals" },
+        { "a row-level security policy forced on the owner's own reads",
+          "CREATE FUNCTION app.wipe() RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM app.secret; RETURN 1; EXCEPTION WHEN insufficient_privilege THEN RETURN 0; END $$; " +
+          "CREATE TABLE app.notes (v text); INSERT INTO app.notes VALUES ('x'); " +
+          "ALTER TABLE app.notes ENABLE ROW LEVEL SECURITY; ALTER TABLE app.notes FORCE ROW LEVEL SECURITY; CREATE POLICY wipe ON app.notes USING (app.wipe() >= 0)",
+          "table app.notes", "{migrator}", "SELECT count(*) FROM app.notes" },
         { "a default expression run by the owner's own insert",
           "CREATE FUNCTION app.wipe() RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM app.secret; RETURN 1; EXCEPTION WHEN insufficient_privilege THEN RETURN 0; END $$; " +
           "CREATE TABLE app.queue (id int, stamp int DEFAULT app.wipe())",
