@@ -34,7 +34,7 @@ public class DriftTests
     }
 
     [Fact]
-    public async Task A_role_outside_the_config_keeps_its_privileges()
+    public async Task A_role_outside_the_config_keeps_its_privileges_but_create_on_a_managed_schema()
     {
         var db = await TestDatabase.CreateAsync();
         await db.ApplyAsync(db.DefaultLayout());
@@ -48,10 +48,12 @@ public class DriftTests
         }
         string before = await db.SnapshotAsync();
         var result = await db.ApplyAsync(db.DefaultLayout());
-        Assert.DoesNotContain(result.Plan.Changes, c => c.Sql.Contains(outsider));
+        // CREATE on a managed schema is how code lands where it is handed to the owner (issue 26): the one thing taken.
+        Assert.Equal([$"REVOKE CREATE ON SCHEMA \"app\" FROM \"{outsider}\""], result.Plan.Changes.Where(c => c.Sql.Contains(outsider)).Select(c => c.Sql));
         await using var check = await db.SuperuserAsync();
         Assert.True(await TestDatabase.Scalar<bool>(check, $"SELECT has_table_privilege('{outsider}', 'app.t', 'TRUNCATE')"));
-        Assert.True(await TestDatabase.Scalar<bool>(check, $"SELECT has_schema_privilege('{outsider}', 'app', 'CREATE')"));
+        Assert.True(await TestDatabase.Scalar<bool>(check, $"SELECT has_schema_privilege('{outsider}', 'app', 'USAGE')"));
+        Assert.False(await TestDatabase.Scalar<bool>(check, $"SELECT has_schema_privilege('{outsider}', 'app', 'CREATE')"));
         Assert.True(await TestDatabase.Scalar<bool>(check, $"SELECT has_database_privilege('{outsider}', '{db.Name}', 'CONNECT')"));
         Assert.NotEqual(before, await db.SnapshotAsync()); // app got its grants on the new table
     }

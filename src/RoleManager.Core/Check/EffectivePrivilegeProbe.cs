@@ -6,7 +6,9 @@ namespace RoleManager.Check;
 /// <summary>
 /// Asks the server itself (has_table_privilege and friends, which count ownership, memberships, predefined roles
 /// such as pg_write_all_data, PUBLIC and column grants) what a role may do on every existing object of a schema,
-/// and compares it with what the layout declares (<see cref="PrivilegeModel"/>). Read-only.
+/// and compares it with what the layout declares (<see cref="PrivilegeModel"/>). Read-only. An extension's members
+/// (pg_depend deptype 'e') are not asked about: they are the extension's, and the layout's profiles do not reach them
+/// (the planner neither grants nor revokes on them; docs/security.md, "Ownership is privilege").
 /// One query answers for every role that expects the same (an <see cref="Expectation"/>): the role names go in as
 /// an array, so 1,000 readers on a schema are one round trip, not 1,000.
 /// </summary>
@@ -20,8 +22,10 @@ internal static class EffectivePrivilegeProbe
         WITH rel AS (
             SELECT c.oid, c.oid::regclass::text AS name, c.relname::text AS relname, c.relkind = 'S' AS seq, c.relowner AS owner
             FROM pg_class c WHERE c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = $2) AND c.relkind IN ('r', 'v', 'm', 'f', 'p', 'S')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
         ), fn AS (
             SELECT p.oid, p.oid::regprocedure::text AS name, p.proowner AS owner FROM pg_proc p WHERE p.pronamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = $2)
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
         )
         SELECT rn::text, d FROM (
             SELECT w.rn, v.d, row_number() OVER (PARTITION BY w.rn ORDER BY v.d) AS k

@@ -44,6 +44,8 @@ internal static class ConfigCrossCheck
                     problems.At(role.Node, role.Path + ".search_path", $"schema \"{s}\" is not declared under 'schemas' (nor public or $user)");
             if (role.Spec.Drop && role.Spec.Grants.Length > 0)
                 problems.At(role.Node, role.Path, "a role marked drop: true cannot have grants");
+            if (role.Spec.ReassignOwnedTo is { } heir && ReassignProblem(role.Spec, heir, roleNames) is { } reassign)
+                problems.At(ConfigNodeReader.Child((YamlDotNet.RepresentationModel.YamlMappingNode)role.Node, "reassign_owned_to") ?? role.Node, role.Path + ".reassign_owned_to", reassign);
         }
         var cycle = FindCycle(roles.Select(r => r.Spec).ToList());
         if (cycle is not null) problems.Whole("roles", $"membership cycle {string.Join(" → ", cycle)}");
@@ -68,6 +70,21 @@ internal static class ConfigCrossCheck
             Schemas = resolved.ToImmutableArray(),
             Roles = state.Roles.Select(r => r with { Grants = r.Grants.Where(g => g.Profile != Profile.Owner).ToImmutableArray() }).ToImmutableArray(),
         };
+    }
+
+    /// <summary>
+    /// What is wrong with <c>reassign_owned_to: heir</c> on <paramref name="role"/>: the heir becomes the owner of whatever
+    /// code the retiring role wrote, so it must be a role the config manages and keeps, and not a privileged one.
+    /// </summary>
+    private static string? ReassignProblem(RoleSpec role, string heir, Dictionary<string, LocatedRole> roleNames)
+    {
+        if (!role.Drop) return "'reassign_owned_to' only applies to a role marked drop: true";
+        if (heir == role.Name) return "a retiring role cannot reassign what it owns to itself";
+        if (!roleNames.TryGetValue(heir, out var target)) return $"role \"{heir}\" is not declared under 'roles': name a declared role that is kept";
+        if (target.Spec.Drop) return $"role \"{heir}\" is marked drop: true: name a declared role that is kept";
+        if (target.Spec.CreateRole || target.Spec.Adopt)
+            return $"role \"{heir}\" is privileged ({(target.Spec.CreateRole ? "createrole: true" : "adopt: true")}): the objects, and any code among them, would run with its rights; name an unprivileged role (e.g. a NOLOGIN role kept for this)";
+        return null;
     }
 
     private static List<string>? FindCycle(List<RoleSpec> roles)

@@ -15,7 +15,7 @@ internal abstract class ConfigNodeReader(ConfigProblems problems)
 
     protected void Problem(YamlNode node, string path, string message) => Problems.At(node, path, message);
 
-    protected static YamlNode? Child(YamlMappingNode map, string key) =>
+    internal static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
 
     protected void CheckKeys(YamlMappingNode map, string path, string[] allowed)

@@ -10,7 +10,7 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
 {
     private static readonly string[] TopKeys = ["database", "auth", "grant_mode", "schemas", "roles", "extensions"];
     private static readonly string[] SchemaKeys = ["name", "owner", "grant_mode"];
-    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt", "settings", "database_settings"];
+    private static readonly string[] RoleKeys = ["name", "login", "auth", "password_env", "password_secret", "search_path", "connection_limit", "createdb", "createrole", "member_of", "database_privileges", "grants", "drop", "adopt", "reassign_owned_to", "settings", "database_settings"];
     private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute", "tables", "columns"];
 
@@ -145,6 +145,7 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
         {
             Adopt = Bool(map, "adopt", path, false),
+            ReassignOwnedTo = Scalar(map, "reassign_owned_to", path),
             NamedGrants = [.. grants.SelectMany(NamedGrantsOf)],
             Settings = ReadSettings(map, "settings", path),
             DatabaseSettings = ReadSettings(map, "database_settings", path),

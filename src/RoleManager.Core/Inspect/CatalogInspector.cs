@@ -15,7 +15,10 @@ public sealed class CatalogInspector : ICatalogInspector
     /// <summary>The name of a group's representative in a summarised inspection (a valid identifier: plans made from it are discarded).</summary>
     public const string GroupPlaceholder = "(group)";
 
-    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName];
+    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName, OwnedQuery];
+
+    /// <summary>What retiring roles own: sent only when the config drops a role.</summary>
+    private const string OwnedQuery = "7_owned";
 
     private static readonly ImmutableDictionary<string, string> Queries =
         QueryNames.ToImmutableDictionary(n => n, EmbeddedSql.Load);
@@ -35,6 +38,8 @@ public sealed class CatalogInspector : ICatalogInspector
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
         batch.BatchCommands.Add(Command("6_columns", schemas, roles));
         batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
+        if (!scope.Retiring.IsEmpty)
+            batch.BatchCommands.Add(Command(OwnedQuery, scope.Retiring.ToArray(), DeclaredSchemas(scope)));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await prelude.SkipAsync(reader, cancellationToken);
@@ -51,10 +56,16 @@ public sealed class CatalogInspector : ICatalogInspector
         var columnGrants = await ReadColumnGrantsAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         var masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
+        var owned = ImmutableArray<OwnedObject>.Empty;
+        if (!scope.Retiring.IsEmpty)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            owned = await ReadOwnedAsync(reader, cancellationToken);
+        }
 
         return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls)
         {
-            ColumnGrants = columnGrants, MasterFacts = masterFacts, ObjectsSummarised = !scope.ObjectNames,
+            ColumnGrants = columnGrants, MasterFacts = masterFacts, ObjectsSummarised = !scope.ObjectNames, OwnedByRetiring = owned,
         };
     }
 
@@ -158,15 +169,29 @@ public sealed class CatalogInspector : ICatalogInspector
             var names = reader.IsDBNull(6) ? [GroupPlaceholder] : reader.GetFieldValue<string[]>(6);
             var signatures = reader.IsDBNull(7) ? [""] : reader.GetFieldValue<string[]>(7);
             string subKind = reader.GetString(8);
-            bool ownerIsSuperuser = reader.GetBoolean(9), linked = reader.GetBoolean(10);
+            bool ownerIsSuperuser = reader.GetBoolean(9), linked = reader.GetBoolean(10), member = reader.GetBoolean(12);
+            string? code = reader.IsDBNull(13) ? null : reader.GetString(13);
             for (int i = 0; i < names.Length; i++)
                 objects.Add(new DbObject(Schema: schema, Name: names[i], Signature: signatures[i], Kind: kind, Owner: owner,
                     CurrentUserHasOwnerPrivileges: ownerPrivileges, Acl: acl)
-                { SubKind = subKind, OwnerIsSuperuser = ownerIsSuperuser, LinkedToTable = linked });
+                { SubKind = subKind, OwnerIsSuperuser = ownerIsSuperuser, LinkedToTable = linked, ExtensionMember = member, Code = code });
         }
         // A stable order keeps the plan deterministic whatever order the server returns rows in.
         objects.Sort(static (a, b) => CompareObjects(a, b));
         return objects.ToImmutable();
+    }
+
+    /// <summary>The schemas with a declared owner: those whose objects the ownership planner hands over.</summary>
+    private static string[] DeclaredSchemas(InspectionScope scope) =>
+        scope.Schemas.Where((_, i) => scope.SchemaOwners[i].Length > 0).ToArray();
+
+    private static async Task<ImmutableArray<OwnedObject>> ReadOwnedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var owned = ImmutableArray.CreateBuilder<OwnedObject>();
+        while (await reader.ReadAsync(cancellationToken))
+            owned.Add(new OwnedObject(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetBoolean(4)));
+        return owned.ToImmutable();
     }
 
     private static async Task<ImmutableArray<DefaultAcl>> ReadDefaultAclsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

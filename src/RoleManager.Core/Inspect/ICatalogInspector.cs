@@ -22,6 +22,9 @@ public sealed record InspectionScope(ImmutableArray<string> Roles, ImmutableArra
     /// </summary>
     public bool ObjectNames { get; init; } = true;
 
+    /// <summary>The declared roles marked <c>drop: true</c>: what they own is read (<c>7_owned.sql</c>) only when there are any.</summary>
+    public ImmutableArray<string> Retiring { get; init; } = ImmutableArray<string>.Empty;
+
     public static InspectionScope For(DesiredState desired)
     {
         var owners = desired.Schemas.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Owner, StringComparer.Ordinal);
@@ -29,6 +32,7 @@ public sealed record InspectionScope(ImmutableArray<string> Roles, ImmutableArra
         return new(desired.Roles.Select(r => r.Name).ToImmutableArray(), schemas)
         {
             SchemaOwners = schemas.Select(s => owners.GetValueOrDefault(s, "")).ToImmutableArray(),
+            Retiring = desired.Roles.Where(r => r.Drop).Select(r => r.Name).ToImmutableArray(),
         };
     }
 }

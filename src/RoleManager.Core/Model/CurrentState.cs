@@ -21,6 +21,12 @@ public sealed record CurrentState(
     /// <summary>Column-level grants to declared roles and PUBLIC on the relations of the managed schemas.</summary>
     public ImmutableArray<ColumnGrant> ColumnGrants { get; init; } = ImmutableArray<ColumnGrant>.Empty;
 
+    /// <summary>
+    /// What the roles the config drops own in this database (and shared objects, and other databases where they own
+    /// anything); read only when a role is dropped, empty otherwise.
+    /// </summary>
+    public ImmutableArray<OwnedObject> OwnedByRetiring { get; init; } = ImmutableArray<OwnedObject>.Empty;
+
     /// <summary>What the master user is and may do here (<see cref="MasterFacts.Unknown"/> when built by hand).</summary>
     public MasterFacts MasterFacts { get; init; } = MasterFacts.Unknown;
 
@@ -119,6 +125,18 @@ public sealed record DbObject(
 
     /// <summary>A sequence that belongs to a table column (serial, identity): its owner follows the table's.</summary>
     public bool LinkedToTable { get; init; }
+
+    /// <summary>
+    /// The object belongs to an extension (<c>pg_depend</c> deptype <c>e</c>): it is the extension's, so it is never handed
+    /// over, and no grant or revoke is planned on it (its ACL is what the extension's script made it).
+    /// </summary>
+    public bool ExtensionMember { get; init; }
+
+    /// <summary>
+    /// Why the object carries code that runs with its owner's rights (a view, a SECURITY DEFINER function, a table with
+    /// triggers …), or null when it is inert. Read only for objects whose owner is not the schema's declared owner.
+    /// </summary>
+    public string? Code { get; init; }
 }
 
 /// <summary>
@@ -131,3 +149,10 @@ public sealed record DefaultAcl(string Owner, string Schema, ObjectKind Kind, Im
 
     public bool IsGlobal => Schema == Global;
 }
+
+/// <summary>
+/// One object a retiring role owns: its kind, schema (null when it has none) and identity as <c>pg_identify_object</c>
+/// names them. <see cref="Handled"/>: a managed schema, or a table-like object, sequence or routine in one, which the
+/// schema and ownership planners deal with.
+/// </summary>
+public sealed record OwnedObject(string Role, string Kind, string? Schema, string Identity, bool Handled);

@@ -78,6 +78,13 @@ public sealed record RoleSpec(
     public bool Adopt { get; init; }
 
     /// <summary>
+    /// <c>reassign_owned_to</c> on a role marked <c>drop: true</c>: the declared (present, unprivileged) role that becomes the
+    /// owner of what the retiring role owns in the database outside the managed schemas. Without it such objects stop the
+    /// drop (a finding); they never go to the master (docs/security.md, "Ownership is privilege").
+    /// </summary>
+    public string? ReassignOwnedTo { get; init; }
+
+    /// <summary>
     /// Set on the NOLOGIN group roles the config layer generates (<c>grant_mode: groups</c>, or <c>auto</c> when a grant
     /// is shared): the role exists only to carry one profile on one schema. The planner marks it with
     /// <see cref="GroupRoleOrigin.Comment"/> when it creates it, and refuses a role of that name that does not carry the mark.

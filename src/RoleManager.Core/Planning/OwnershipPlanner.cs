@@ -9,7 +9,12 @@ namespace RoleManager.Planning;
 /// Every object in a managed schema belongs to the schema's declared owner. An object of another role — one the
 /// master made before the first apply, one given to app by hand, one left by a dropped role — is handed over
 /// with <c>ALTER ... OWNER TO</c>: its owner could otherwise drop or alter it, and a master-owned table breaks
-/// foreign-key checks once the master loses USAGE on the schema. An object of a superuser is a finding.
+/// foreign-key checks once the master loses USAGE on the schema. Ownership is privilege, so only what is inert is
+/// handed over: an object that carries code (<see cref="DbObject.Code"/>: a view, a SECURITY DEFINER routine, a table
+/// with triggers, rules, policies or expressions calling non-catalog functions) and that another role than the master
+/// wrote would run that role's code with the new owner's rights — it is a finding with the statement to run after
+/// review, never a change. An object of a superuser is a finding. An extension's member belongs to the extension
+/// and is left alone. docs/security.md, "Ownership is privilege".
 /// </summary>
 internal static class OwnershipPlanner
 {
@@ -24,7 +29,7 @@ internal static class OwnershipPlanner
         var moved = new Dictionary<(ImmutableDictionary<string, Privilege>, string), ImmutableDictionary<string, Privilege>>();
         foreach (var obj in context.Current.Objects)
         {
-            if (!owners.TryGetValue(obj.Schema, out var owner) || obj.Owner == owner)
+            if (!owners.TryGetValue(obj.Schema, out var owner) || obj.Owner == owner || obj.ExtensionMember)
             {
                 after.Add(obj);
                 continue;
@@ -34,6 +39,16 @@ internal static class OwnershipPlanner
             {
                 context.Builder.AddFinding(new Finding($"{Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name}",
                     $"it belongs to the superuser {obj.Owner}, not to {owner} (the owner of schema {obj.Schema}), and the master user cannot act for a superuser",
+                    sql));
+                after.Add(obj);
+                continue;
+            }
+            if (CarriesForeignCode(obj, context.Master))
+            {
+                context.Builder.AddFinding(new Finding($"{Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name}",
+                    $"it belongs to {obj.Owner}, not to {owner} (the owner of schema {obj.Schema}), and it carries code ({obj.Code}) that would run " +
+                    $"with {owner}'s rights once {owner} owns it; RoleManager never makes a role the owner of code another role wrote. " +
+                    $"Read its definition, then run the statement shown, or drop it (DROP {Keyword(obj)} {PrivilegePlanner.ObjectName(obj)})",
                     sql));
                 after.Add(obj);
                 continue;
@@ -54,7 +69,24 @@ internal static class OwnershipPlanner
         return after.MoveToImmutable();
     }
 
-    private static string Keyword(DbObject obj) => (obj.Kind, obj.SubKind) switch
+    /// <summary>
+    /// Code that another role than the master wrote. The master's own objects are handed over even when they carry
+    /// code: whoever holds the master's credentials is trusted (docs/security.md), and the new owner has fewer rights.
+    /// </summary>
+    internal static bool CarriesForeignCode(DbObject obj, string master) => obj.Code is not null && obj.Owner != master;
+
+    /// <summary>
+    /// Objects whose grants the master leaves as they are, after the hand-over: an extension's members (the extension's
+    /// script set their ACL), a superuser's objects (the master cannot act for it; a finding names them) and code that
+    /// stays with the role that wrote it (a finding). Grants on such a kind in the schema name the other objects one by
+    /// one instead of <c>ON ALL ... IN SCHEMA</c>, which would touch these too.
+    /// </summary>
+    internal static bool LeftAlone(PlanContext context, DbObject obj) =>
+        obj.ExtensionMember
+        || (obj.OwnerIsSuperuser && !context.Current.Server.CurrentUserIsSuperuser)
+        || (CarriesForeignCode(obj, context.Master) && context.Desired.Schemas.Any(s => s.Name == obj.Schema && s.Owner != obj.Owner));
+
+    internal static string Keyword(DbObject obj) => (obj.Kind, obj.SubKind) switch
     {
         (ObjectKind.Routine, "p") => "PROCEDURE",
         (ObjectKind.Routine, "a") => "AGGREGATE",

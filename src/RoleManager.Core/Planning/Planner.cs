@@ -32,9 +32,8 @@ public static class Planner
         PrivilegePlanner.PlanObjects(context, objects);
         ColumnPlanner.PlanColumns(context, objects);
         DefaultPrivilegePlanner.PlanDefaultPrivileges(context);
-        RolePlanner.PlanDrops(context);
-
-        var dropped = desired.Roles.Where(r => r.Drop && current.Roles.ContainsKey(r.Name)).Select(r => r.Name).ToHashSet();
+        // Only the roles whose drop is planned: one whose drop is a finding keeps its acting-as end (it stays).
+        var dropped = RolePlanner.PlanDrops(context);
         var plan = builder.Build(context.HowToActAs, dropped);
         Preflight.Check(plan, desired, current);
         return refusals.Roles.IsEmpty ? plan : plan with { Unmanaged = refusals.Roles };

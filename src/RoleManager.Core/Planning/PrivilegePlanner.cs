@@ -43,14 +43,14 @@ internal static class PrivilegePlanner
     /// <summary>
     /// The grants of the declared roles and of PUBLIC on the objects of the managed schemas, as they will be after
     /// <see cref="OwnershipPlanner"/> has handed objects over (<paramref name="objectsAfterHandover"/>). Objects of
-    /// a superuser are left out: the master cannot change their grants (the ownership finding names them).
+    /// a superuser are left out: the master cannot change their grants (the ownership finding names them); so are an
+    /// extension's members and code left with its owner (<see cref="OwnershipPlanner.LeftAlone"/>).
     /// </summary>
     public static void PlanObjects(PlanContext context, ImmutableArray<DbObject> objectsAfterHandover)
     {
-        bool master = context.Current.Server.CurrentUserIsSuperuser;
-        var bySchemaAndKind = objectsAfterHandover.Where(o => master || !o.OwnerIsSuperuser).ToLookup(o => (o.Schema, o.Kind));
-        // ON ALL ... IN SCHEMA would also touch those superuser objects and fail at apply: name the objects instead there.
-        var withSuperuserObjects = objectsAfterHandover.Where(o => !master && o.OwnerIsSuperuser).Select(o => (o.Schema, o.Kind)).ToHashSet();
+        var bySchemaAndKind = objectsAfterHandover.Where(o => !OwnershipPlanner.LeftAlone(context, o)).ToLookup(o => (o.Schema, o.Kind));
+        // ON ALL ... IN SCHEMA would also touch the objects left alone (a superuser's fail at apply): name the objects instead there.
+        var withSuperuserObjects = objectsAfterHandover.Where(o => OwnershipPlanner.LeftAlone(context, o)).Select(o => (o.Schema, o.Kind)).ToHashSet();
         var grantees = context.PresentRoles.Select(r => (Name: r.Name, Spec: (RoleSpec?)r)).Append((CurrentState.Public, null)).ToList();
         foreach (var schema in context.Desired.Schemas)
         foreach (var kind in Kinds)

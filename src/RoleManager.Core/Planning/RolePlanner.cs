@@ -128,16 +128,21 @@ internal static class RolePlanner
     internal const int DropChunk = 500;
 
     /// <summary>
-    /// Explicit drops, batched: <c>REASSIGN OWNED BY</c>, <c>DROP OWNED BY</c> and <c>DROP ROLE</c> all take a role
-    /// list, so each chunk of <see cref="DropChunk"/> roles is three statements (one per role made 5,000 drops
-    /// 15,000 statements). A role that a superuser granted something stays on its own: its unit becomes a finding
-    /// without holding back the others.
+    /// Explicit drops, batched: <c>DROP OWNED BY</c> and <c>DROP ROLE</c> take a role list, so each chunk of
+    /// <see cref="DropChunk"/> roles is a few statements (one per role made 5,000 drops 15,000 statements). A role that a
+    /// superuser granted something stays on its own: its unit becomes a finding without holding back the others.
+    /// Ownership is privilege, so what a retiring role owns never goes to the master (no <c>REASSIGN OWNED ... TO
+    /// CURRENT_USER</c>): its inert objects in the managed schemas go to the schema owner (<see cref="OwnershipPlanner"/>,
+    /// an earlier phase); everything else it owns here goes to its <c>reassign_owned_to</c> role, or its drop is not
+    /// planned and a finding names each object and the way out (<see cref="Retirable"/>).
     /// </summary>
-    public static void PlanDrops(PlanContext context)
+    /// <returns>The roles whose drop is planned.</returns>
+    public static HashSet<string> PlanDrops(PlanContext context)
     {
         var current = context.Current;
-        var dropped = context.Desired.Roles.Where(r => r.Drop && current.Roles.ContainsKey(r.Name)).Select(r => r.Name).ToList();
-        if (dropped.Count == 0) return;
+        var dropped = context.Desired.Roles.Where(r => r.Drop && current.Roles.ContainsKey(r.Name))
+            .Where(r => Retirable(context, r)).Select(r => r.Name).ToList();
+        if (dropped.Count == 0) return [];
         // DROP OWNED revokes only what the current user could revoke: act as every owner that granted the role something.
         // One pass over the catalog for all dropped roles (not one per role: 5,000 roles × every object).
         var wanted = dropped.ToHashSet(StringComparer.Ordinal);
@@ -154,6 +159,9 @@ internal static class RolePlanner
         foreach (var item in current.Objects) Note(item.Owner, item.Acl.Keys);
         foreach (var acl in current.DefaultAcls) Note(acl.Owner, acl.Acl.Keys);
         IEnumerable<string> OwnersOf(string role) => grantors.TryGetValue(role, out var owners) ? owners : [];
+        // The roles that own something outside the managed schemas, by the role they leave it to.
+        var heirs = current.OwnedByRetiring.Where(o => !o.Handled && wanted.Contains(o.Role)).Select(o => o.Role).Distinct()
+            .ToDictionary(r => r, r => context.Desired.FindRole(r)!.ReassignOwnedTo!, StringComparer.Ordinal);
 
         var superusers = current.MasterFacts.Superusers;
         var alone = dropped.Where(r => OwnersOf(r).Any(superusers.Contains)).ToList();
@@ -162,17 +170,113 @@ internal static class RolePlanner
         {
             foreach (var role in chunk) context.ActAs(role);
             foreach (var owner in chunk.SelectMany(OwnersOf).Distinct().Order(StringComparer.Ordinal)) context.ActAs(owner);
+            var byHeir = chunk.Where(heirs.ContainsKey).GroupBy(r => heirs[r], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+            foreach (var heir in byHeir) context.ActAs(heir.Key);
             string names = string.Join(", ", chunk.Select(Ident.Quote));
             string who = Who(chunk);
             var log = new ChangeLog(Role: chunk.Length == 1 ? chunk[0] : who);
             if (chunk.Length > 1) RevokeAll(context, chunk, who, log);
+            foreach (var heir in byHeir)
+            {
+                var givers = heir.ToList();
+                context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
+                    $"give what {Who(givers)} own{(givers.Count == 1 ? "s" : "")} outside the managed schemas to {heir.Key} (reassign_owned_to)",
+                    $"REASSIGN OWNED BY {string.Join(", ", givers.Select(Ident.Quote))} TO {Ident.Quote(heir.Key)}") { Log = log });
+            }
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
-                $"give what {who} own{(chunk.Length == 1 ? "s" : "")} in this database to the master user", $"REASSIGN OWNED BY {names} TO CURRENT_USER") { Log = log });
+                $"check that {who} own{(chunk.Length == 1 ? "s" : "")} nothing the plan did not see", NothingOwnedGuard(chunk)) { Log = log });
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
                 $"revoke every privilege of {who} in this database", $"DROP OWNED BY {names}") { Log = log });
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
                 chunk.Length == 1 ? $"drop role {chunk[0]}" : $"drop {who}", $"DROP ROLE {names}") { Log = log });
         }
+        return wanted;
+    }
+
+    /// <summary>
+    /// Whether the drop of <paramref name="role"/> can be planned; otherwise a finding says why and what to do, and the
+    /// rest of the plan applies. Not planned: on 16+, a role the master has no ADMIN OPTION on (it cannot act as it, nor
+    /// drop it); a role that owns code in a managed schema (which the ownership planner will not hand to the schema owner);
+    /// a role that owns objects elsewhere in this database without a <c>reassign_owned_to</c> role to take them (never the
+    /// master); and a role that owns a database, a tablespace or objects in another database (no run here can move them).
+    /// </summary>
+    private static bool Retirable(PlanContext context, RoleSpec role)
+    {
+        var current = context.Current;
+        string q = Ident.Quote(role.Name);
+        if (context.Version >= 160000 && current.MasterFacts.IsKnown && !current.MasterFacts.AdminOf.Contains(role.Name))
+        {
+            context.Builder.AddFinding(new Finding($"role {role.Name}",
+                $"{role.Name} is to be dropped, but it was created by another role and the master user {context.Master} has no ADMIN OPTION on it, " +
+                $"which PostgreSQL 16+ requires to act as it and drop it. Have its creator or a superuser run the statement shown; or drop it by hand",
+                $"GRANT {q} TO {Ident.Quote(context.Master)} WITH ADMIN OPTION"));
+            return false;
+        }
+        var code = current.Objects.Where(o => o.Owner == role.Name && !o.ExtensionMember && OwnershipPlanner.CarriesForeignCode(o, context.Master)
+                                              && context.Desired.Schemas.Any(s => s.Name == o.Schema && s.Owner != role.Name)).ToList();
+        if (code.Count > 0)
+        {
+            context.Builder.AddFinding(new Finding($"role {role.Name}",
+                $"{role.Name} is to be dropped, but it owns code in managed schemas that RoleManager will not hand to the schema owner: " +
+                $"{Listed(code.Select(o => $"{OwnershipPlanner.Keyword(o).ToLowerInvariant()} {o.Schema}.{o.Name}{(o.Kind == ObjectKind.Routine ? $"({o.Signature})" : "")}"))}. " +
+                "Review each, then run the statements shown (or drop the objects); the next apply drops the role",
+                string.Join("\n", code.Select(o => $"ALTER {OwnershipPlanner.Keyword(o)} {PrivilegePlanner.ObjectName(o)} OWNER TO " +
+                    $"{Ident.Quote(context.Desired.Schemas.First(s => s.Name == o.Schema).Owner)};"))));
+            return false;
+        }
+        var left = current.OwnedByRetiring.Where(o => o.Role == role.Name && !o.Handled).ToList();
+        var immovable = left.Where(o => o.Schema is null && o.Kind is "database" or "tablespace" or "objects in another database").ToList();
+        if (immovable.Count > 0)
+        {
+            context.Builder.AddFinding(new Finding($"role {role.Name}",
+                $"{role.Name} is to be dropped, but it owns {Listed(immovable.Select(Describe))}, which a run on database {context.Desired.Database} cannot move. " +
+                "Give them to another role (or drop them) by hand; the next apply drops the role",
+                $"-- in each database concerned, after review:\nREASSIGN OWNED BY {q} TO <an unprivileged role>;"));
+            return false;
+        }
+        if (left.Count > 0 && role.ReassignOwnedTo is null)
+        {
+            context.Builder.AddFinding(new Finding($"role {role.Name}",
+                $"{role.Name} is to be dropped, but it owns {left.Count} object(s) outside the managed schemas: {Listed(left.Select(Describe))}. " +
+                "RoleManager never gives them to the master user. Name the role to take them with 'reassign_owned_to: <role>' on " +
+                $"{role.Name} (a declared, unprivileged role: it becomes the owner of any code among them), or drop or move them by hand",
+                $"REASSIGN OWNED BY {q} TO <an unprivileged role>"));
+            return false;
+        }
+        if (role.ReassignOwnedTo is { } heir && left.Count > 0 && (heir == context.Master || heir == current.Server.DatabaseOwner))
+        {
+            context.Builder.AddFinding(new Finding($"role {role.Name}",
+                $"reassign_owned_to names {heir}, the master user or the database owner: RoleManager never makes it the owner of what a retiring role wrote. Name an unprivileged role",
+                $"REASSIGN OWNED BY {q} TO <an unprivileged role>"));
+            return false;
+        }
+        return true;
+    }
+
+    private static string Describe(OwnedObject o) => $"{o.Kind} {o.Identity}";
+
+    /// <summary>"a, b, c", or the first 20 and how many more: a finding stays readable.</summary>
+    private static string Listed(IEnumerable<string> items)
+    {
+        var all = items.ToList();
+        return all.Count <= 20 ? string.Join(", ", all) : $"{string.Join(", ", all.Take(20))} and {all.Count - 20} more";
+    }
+
+    /// <summary>
+    /// Stops the transaction (2BP01, nothing applied) when the roles about to go still own anything in this database or a
+    /// shared object: something made after the inspection, which DROP OWNED would otherwise delete. Default privileges and
+    /// user mappings are DROP OWNED's to remove. Reads pg_catalog only (the session's search_path is pinned).
+    /// </summary>
+    internal static string NothingOwnedGuard(IReadOnlyList<string> roles)
+    {
+        string names = string.Join(", ", roles.Select(r => Ident.Literal(r)));
+        string message = Ident.Literal($"{Who(roles)} own objects that the plan did not see (made after it was read); nothing was changed");
+        return "DO $rm_guard$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_shdepend s " +
+               "WHERE s.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.regclass AND s.deptype OPERATOR(pg_catalog.=) 'o' " +
+               $"AND s.refobjid IN (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) ANY (ARRAY[{names}]::pg_catalog.name[])) " +
+               "AND s.classid NOT IN ('pg_catalog.pg_default_acl'::pg_catalog.regclass, 'pg_catalog.pg_user_mapping'::pg_catalog.regclass) " +
+               "AND (s.dbid OPERATOR(pg_catalog.=) 0::pg_catalog.oid OR s.dbid OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()))" +
+               $") THEN RAISE EXCEPTION USING ERRCODE = '2BP01', MESSAGE = {message}, HINT = 'Plan again: the new plan names them.'; END IF; END $rm_guard$";
     }
 
     /// <summary>

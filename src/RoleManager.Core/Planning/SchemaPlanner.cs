@@ -5,7 +5,10 @@ using static RoleManager.Planning.PlanBuilder;
 
 namespace RoleManager.Planning;
 
-/// <summary>Schemas: existence, owner, USAGE/CREATE grants, and CREATE on <c>public</c> for nobody but its owner.</summary>
+/// <summary>
+/// Schemas: existence, owner, USAGE/CREATE grants of the declared roles and PUBLIC, CREATE for no undeclared role, and
+/// CREATE on <c>public</c> for nobody but its owner.
+/// </summary>
 internal static class SchemaPlanner
 {
     public const string PublicSchema = "public";
@@ -17,19 +20,20 @@ internal static class SchemaPlanner
             context.Current.Schemas.TryGetValue(schema.Name, out var current);
             var acl = PlanExistenceAndOwner(context, schema, current);
             var wanted = context.PresentRoles.Where(r => r.Name != schema.Owner)
-                .Select(r => (r.Name, context.ProfilesOn(r, schema.Name).Any() ? Privilege.Usage : Privilege.None))
-                .Append((CurrentState.Public, Privilege.None))
+                .Select(r => (r.Name, context.ProfilesOn(r, schema.Name).Any() ? Privilege.Usage : Privilege.None, Privilege.Usage | Privilege.Create))
+                .Append((CurrentState.Public, Privilege.None, Privilege.Usage | Privilege.Create))
+                .Concat(Undeclared(context, schema, acl).Select(g => (g, Privilege.None, Privilege.Create)))
                 .ToList();
-            PlanAcl(context, schema.Name, schema.Owner, acl, wanted, Privilege.Usage | Privilege.Create);
+            PlanAcl(context, schema.Name, schema.Owner, acl, wanted);
         }
 
         if (context.Desired.Schemas.All(s => s.Name != PublicSchema) &&
             context.Current.Schemas.TryGetValue(PublicSchema, out var pub))
         {
             // Only CREATE is managed on an undeclared public schema: USAGE there is the application's business.
-            var wanted = context.PresentRoles.Where(r => r.Name != pub.Owner).Select(r => (r.Name, Privilege.None))
-                .Append((CurrentState.Public, Privilege.None)).ToList();
-            PlanAcl(context, PublicSchema, pub.Owner, pub.Acl, wanted, Privilege.Create);
+            var wanted = context.PresentRoles.Where(r => r.Name != pub.Owner).Select(r => (r.Name, Privilege.None, Privilege.Create))
+                .Append((CurrentState.Public, Privilege.None, Privilege.Create)).ToList();
+            PlanAcl(context, PublicSchema, pub.Owner, pub.Acl, wanted);
         }
     }
 
@@ -68,11 +72,23 @@ internal static class SchemaPlanner
         return current.Acl.Remove(current.Owner);
     }
 
+    /// <summary>
+    /// Roles the config does not declare as present (undeclared ones, and roles it retires) that hold a privilege on a
+    /// managed schema. Only their CREATE is managed (revoked): CREATE is how a role puts objects, and code, where the
+    /// schema owner's objects live and where RoleManager hands objects to that owner. Their USAGE, and what they hold on
+    /// objects, are left alone and visible in the audit report (docs/security.md, "Ownership is privilege"). The master
+    /// is never among them: the tool does not touch its own rights unless told to.
+    /// </summary>
+    private static IEnumerable<string> Undeclared(PlanContext context, SchemaSpec schema, ImmutableDictionary<string, Privilege> acl) =>
+        acl.Keys.Where(g => g != CurrentState.Public && g != schema.Owner && g != context.Master
+                            && context.Desired.FindRole(g) is not { Drop: false })
+            .Order(StringComparer.Ordinal);
+
     private static void PlanAcl(PlanContext context, string schema, string owner, ImmutableDictionary<string, Privilege> acl,
-        List<(string Grantee, Privilege Privileges)> wanted, Privilege managedMask)
+        List<(string Grantee, Privilege Privileges, Privilege Managed)> wanted)
     {
-        var missing = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Missing(w.Privileges, AclDiff.Of(acl, w.Grantee)) & managedMask))).ToList();
-        var extra = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Extra(w.Privileges, AclDiff.Of(acl, w.Grantee)) & managedMask))).ToList();
+        var missing = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Missing(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
+        var extra = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Extra(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
         if (missing.Count + extra.Count > 0) context.ActAs(owner);
         foreach (var (privileges, grantees) in extra)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,

@@ -33,7 +33,8 @@ public static class DriftCorpus
         ("the readonly role made a member of app", "GRANT {app} TO {reporting}", DriftOutcome.CorrectedOrFinding),
         ("a table given to app", "ALTER TABLE app.orders OWNER TO {app}", DriftOutcome.Corrected),
         ("a function given to app", "ALTER FUNCTION app.order_count() OWNER TO {app}", DriftOutcome.Corrected),
-        ("a view given to the readonly role", "ALTER VIEW app.order_notes OWNER TO {reporting}", DriftOutcome.Corrected),
+        // A view is code run with its owner's rights: once reporting owns it, reporting may have rewritten it (issue 26).
+        ("a view given to the readonly role", "ALTER VIEW app.order_notes OWNER TO {reporting}", DriftOutcome.Finding),
         ("a table made by the master", "CREATE TABLE app.master_made (id int); ALTER TABLE app.master_made OWNER TO {master}", DriftOutcome.Corrected),
         ("a table made by a superuser", "CREATE TABLE app.super_made (id int)", DriftOutcome.Finding),
         ("column UPDATE to the readonly role", "GRANT UPDATE (note) ON app.orders TO {reporting}", DriftOutcome.Corrected),

@@ -107,7 +107,7 @@ public class ManyPeopleTests
         var drop = Assert.Single(result.Plan.Changes, c => c.Sql.StartsWith("DROP ROLE"));
         Assert.Equal($"drop {People} roles ({Person(db, 1)}, {Person(db, 2)}, {Person(db, 3)} and {People - 3} more)", drop.Description);
         Assert.Single(result.Plan.Changes, c => c.Sql.StartsWith("DROP OWNED BY"));
-        Assert.Single(result.Plan.Changes, c => c.Sql.StartsWith("REASSIGN OWNED BY"));
+        Assert.DoesNotContain(result.Plan.Changes, c => c.Sql.StartsWith("REASSIGN OWNED BY")); // they own nothing
         Assert.True(result.Plan.Changes.Length < 20, string.Join("\n", result.Plan.Changes.Select(c => c.Description)));
         await using var su = await db.SuperuserAsync();
         Assert.Equal(0L, await TestDatabase.Scalar<long>(su, $"SELECT count(*) FROM pg_roles WHERE rolname LIKE '{db.Prefix}\\_p%'"));
