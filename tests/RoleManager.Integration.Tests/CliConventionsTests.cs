@@ -5,11 +5,12 @@ using System.Text;
 using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Testing;
+using Xunit.Abstractions;
 
 namespace RoleManager.Integration.Tests;
 
 /// <summary>The conventions a psql user brings (-h is the host, libpq's six sslmodes, Ctrl-C) and options that never surprise.</summary>
-public sealed class CliConventionsTests
+public sealed class CliConventionsTests(ITestOutputHelper output)
 {
     private static Dictionary<string, string?> Unreachable(ConnectionCounter counter) => new()
     {
@@ -199,6 +200,7 @@ public sealed class CliConventionsTests
         await WaitUntilAsync(async () => await PostgresServer.Scalar<long>(watcher, waiting) == 0, TimeSpan.FromSeconds(30));
         var stopped = clock.Elapsed;
         var result = await run.Exited;
+        output.WriteLine($"the server's lock wait ended {stopped.TotalMilliseconds:F0} ms after SIGINT; the program exited {clock.Elapsed.TotalMilliseconds:F0} ms after it");
 
         Assert.Equal(130, result.ExitCode);
         Assert.Contains("interrupted: rolled back, nothing changed", result.StdErr);
