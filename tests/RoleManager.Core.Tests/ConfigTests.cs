@@ -99,8 +99,8 @@ public class ConfigTests
         Assert.Equal(
         [
             "test.yaml:5:5: roles[0].search_paht: unknown key 'search_paht'; allowed here: " + string.Join(", ", ex.Problems[0].Split("allowed here: ")[1].Split(", ")),
-            "test.yaml:8:9: roles[1].grants[0]: 'profile' is missing: use owner, readwrite, readonly or all",
-            "test.yaml:8:24: roles[1].grants[0].profil: unknown key 'profil'; allowed here: schema, profile, execute",
+            "test.yaml:8:9: roles[1].grants[0]: 'profile' is missing: use owner, readwrite, readonly, all or usage",
+            "test.yaml:8:24: roles[1].grants[0].profil: unknown key 'profil'; allowed here: schema, profile, execute, tables, columns",
             "test.yaml:9:19: roles[1].grants[1].schema: schema \"other\" is not declared under 'schemas'",
         ], ex.Problems);
     }

@@ -79,7 +79,7 @@ public sealed class LayoutValidationTests : IDisposable
             "roles[0].name: \"rds_admin\" is a reserved name",
             "roles[1].connection_limit: must be at least -1, not -2",
             "roles[1].database_privileges[1]: \"drop\" is not one of connect, temporary, temp, create",
-            "roles[1].grants[0].profile: \"writer\" is not one of owner, readwrite, readonly, all",
+            "roles[1].grants[0].profile: \"writer\" is not one of owner, readwrite, readonly, all, usage",
             "roles[1].login: must be a boolean, not \"yes\"",
             "roles[1].search_path: has an entry twice",
             "roles[2].createdb: must be a boolean, not 1",

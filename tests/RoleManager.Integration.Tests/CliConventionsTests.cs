@@ -138,7 +138,11 @@ public sealed class CliConventionsTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("café", result.StdOut);
         Assert.DoesNotContain("\\u00E9", result.StdOut);
-        Assert.Contains("+", result.StdOut); // the server version's "+deb12u1" / "pgdg+1"
+        // The server version's "+deb12u1" / "pgdg+1", where the server's build has one (the npm builds of 13 and 17 do not).
+        string version;
+        await using (var super = await db.SuperuserAsync())
+            version = await PostgresServer.Scalar<string>(super, "SELECT version()");
+        if (version.Contains('+', StringComparison.Ordinal)) Assert.Contains("+", result.StdOut);
         Assert.DoesNotContain("\\u002B", result.StdOut);
     }
 

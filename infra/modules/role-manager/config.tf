@@ -103,8 +103,29 @@ locals {
     ]
   ])
 
-  layout_objects = concat(local.layout_level1, local.layout_level2, local.layout_level3)
-  layout_entries = concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries)
+  # Level 4: items of a grant's arrays of objects (roles[i].grants[j].tables[k], .columns[k]).
+  layout_level4 = flatten([
+    for e in local.layout_level3_entries : try([
+      for i, item in e.value : { path = "${e.path}[${i}]", value = item, spec = e.spec.items }
+      if lookup(local.json_kinds, substr(jsonencode(item), 0, 1), "number") == "object"
+    ], []) if try(e.spec.items.type, "") == "object" && e.kind == "array"
+  ])
+
+  layout_level4_entries = flatten([
+    for o in local.layout_level4 : [
+      for key, value in o.value : {
+        path  = "${o.path}.${key}"
+        key   = key
+        value = value
+        kind  = lookup(local.json_kinds, substr(jsonencode(value), 0, 1), "number")
+        spec  = try(merge(try(local.schema_defs[trimprefix(o.spec.properties[key]["$ref"], "#/$defs/")], {}), o.spec.properties[key]), null)
+        known = sort(keys(o.spec.properties))
+      }
+    ]
+  ])
+
+  layout_objects = concat(local.layout_level1, local.layout_level2, local.layout_level3, local.layout_level4)
+  layout_entries = concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries, local.layout_level4_entries)
 
   # Elements of arrays of plain values (search_path[i], member_of[i], database_privileges[i], extensions[i]).
   layout_elements = flatten([
@@ -123,7 +144,7 @@ locals {
   layout_problems = concat(
     [for o in local.layout_level1 : "the layout must be a mapping of keys (database, roles, schemas, ...), not a ${lookup(local.json_kinds, substr(jsonencode(o.value), 0, 1), "number")}" if lookup(local.json_kinds, substr(jsonencode(o.value), 0, 1), "number") != "object"],
     flatten([
-      for e in concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries) :
+      for e in local.layout_entries :
       [for e2 in [e] : "${e2.path}: unknown key \"${e2.key}\"; allowed: ${join(", ", e2.known)}" if e2.spec == null]
     ]),
     flatten([
@@ -132,7 +153,7 @@ locals {
       ] if lookup(local.json_kinds, substr(jsonencode(o.value), 0, 1), "number") == "object"
     ]),
     flatten([
-      for e in concat(local.layout_level1_entries, local.layout_level2_entries) : try([
+      for e in concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries) : try([
         for i, item in e.value : "${e.path}[${i}]: must be a mapping of keys, not a ${lookup(local.json_kinds, substr(jsonencode(item), 0, 1), "number")}"
         if lookup(local.json_kinds, substr(jsonencode(item), 0, 1), "number") != "object"
       ], []) if try(e.spec.items.type, "") == "object" && e.kind == "array"

@@ -66,11 +66,14 @@ public class CatalogNameTerminalTests
         foreach (var format in new[] { "table", "json", "markdown", "html" })
             await Run("report", "--config", config, "--diff", json, "--format", format);
 
-        // Each command ran (exit 0, 2 or 3: the report's diff, or a check that names what drifted), and said something.
+        // Each command ran (exit 0, 2 or 3: the report's diff, or a check that names what drifted), and said something;
+        // inspect may refuse (exit 1: the superuser's tables leave roles short of their profile), naming the objects.
         foreach (var (what, result) in runs)
         {
-            Assert.True(result.ExitCode is 0 or 2 or 3, $"{what}: exit {result.ExitCode}\n{result.All}");
-            Assert.NotEqual("", result.StdOut + (what.Contains("--output-file", StringComparison.Ordinal) ? "(file)" : ""));
+            bool inspectRefused = what.StartsWith("inspect", StringComparison.Ordinal) && result.ExitCode == 1
+                                  && result.StdErr.Contains("inspect cannot print this database as a config exactly", StringComparison.Ordinal);
+            Assert.True(result.ExitCode is 0 or 2 or 3 || inspectRefused, $"{what}: exit {result.ExitCode}\n{result.All}");
+            Assert.NotEqual("", result.StdOut + result.StdErr + (what.Contains("--output-file", StringComparison.Ordinal) ? "(file)" : ""));
         }
         runs.Add(("the report file", new CliRunner.Result(0, await File.ReadAllTextAsync(json), "")));
         // The names reached the output (escaped), so the scan below looks at them.
