@@ -105,9 +105,10 @@ public sealed class SeparateRunsTests
         var db2 = await NeighbourAsync(appdb);
         await appdb.ApplyAsync(appdb.DefaultLayout());
         // db2 has the same roles (cluster-wide) and no schema app: inspect it with the default layout's scope. PUBLIC's
-        // CONNECT goes first, by hand: inspect prints only what a config can say exactly (it cannot keep PUBLIC's).
+        // CONNECT (and, before 15, its CREATE on public) go first, by hand: inspect prints only what a config can say
+        // exactly, and a config cannot keep PUBLIC's.
         await using (var super = await db2.SuperuserAsync())
-            await TestDatabase.Exec(super, $"REVOKE CONNECT, TEMPORARY ON DATABASE \"{db2.Name}\" FROM PUBLIC");
+            await TestDatabase.Exec(super, $"REVOKE CONNECT, TEMPORARY ON DATABASE \"{db2.Name}\" FROM PUBLIC; REVOKE CREATE ON SCHEMA public FROM PUBLIC");
         var scope = db2.DefaultLayout();
         var current = await db2.Engine().InspectAsync(InspectionScope.For(scope), CancellationToken.None);
         string yaml = InspectYaml.Write(scope, current);
