@@ -28,7 +28,7 @@ public sealed class InstallTestToolsTests : IDisposable
         Assert.Contains("aws CLI: pip install awscli", run.Stderr);
         Assert.Contains("terraform (1.5 or later", run.Stderr);
         Assert.Contains("apt-get install terraform", run.Stderr);
-        Assert.Contains("python3 or jq: apt-get install jq", run.Stderr);
+        Assert.Contains("python3 (the invoke scripts bin/*-database-roles): apt-get install python3", run.Stderr);
     }
 
     [Fact]

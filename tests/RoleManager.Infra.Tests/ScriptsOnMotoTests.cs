@@ -55,21 +55,12 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
 
     private Dictionary<string, string?> Environment => Scripts.Environment(lambda.Endpoint, _work.Path);
 
-    private Dictionary<string, string?> EnvironmentWith(string jsonTool)
-    {
-        var environment = Environment;
-        environment["ROLE_MANAGER_JSON_TOOL"] = jsonTool;
-        return environment;
-    }
-
-    [Theory]
-    [InlineData("jq")]
-    [InlineData("python3")]
-    public async Task Check_database_roles_exits_0_and_pretty_prints_the_result_when_the_check_passes(string jsonTool)
+    [Fact]
+    public async Task Check_database_roles_exits_0_and_pretty_prints_the_result_when_the_check_passes()
     {
         await lambda.QueueResultAsync(CheckResult(appRefused: null));
 
-        var run = await Scripts.RunAsync(Scripts.Check, EnvironmentWith(jsonTool), _work.Path, LambdaOnMotoFixture.FunctionName);
+        var run = await Scripts.RunAsync(Scripts.Check, Environment, _work.Path, LambdaOnMotoFixture.FunctionName);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -80,14 +71,12 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
         Assert.Contains("OK: the check passed (2 assertions)", run.Stderr);
     }
 
-    [Theory]
-    [InlineData("jq")]
-    [InlineData("python3")]
-    public async Task Check_database_roles_exits_3_as_the_CLI_does_and_lists_the_failed_assertions_when_the_check_fails(string jsonTool)
+    [Fact]
+    public async Task Check_database_roles_exits_3_as_the_CLI_does_and_lists_the_failed_assertions_when_the_check_fails()
     {
         await lambda.QueueResultAsync(CheckResult(appRefused: "CREATE TABLE app.t succeeded"));
 
-        var run = await Scripts.RunAsync(Scripts.Check, EnvironmentWith(jsonTool), _work.Path, "--function-name", LambdaOnMotoFixture.FunctionName);
+        var run = await Scripts.RunAsync(Scripts.Check, Environment, _work.Path, "--function-name", LambdaOnMotoFixture.FunctionName);
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("FAILED: the check did not pass (1 of 2 assertions failed)", run.Stderr);
@@ -108,10 +97,8 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
         Assert.Contains("OK: 2 change(s) planned", run.Stderr);
     }
 
-    [Theory]
-    [InlineData("jq")]
-    [InlineData("python3")]
-    public async Task Check_database_roles_reads_the_engine_result_shape_with_name_and_the_summary_fields(string jsonTool)
+    [Fact]
+    public async Task Check_database_roles_reads_the_engine_result_shape_with_name_and_the_summary_fields()
     {
         await lambda.QueueResultAsync(new
         {
@@ -129,22 +116,20 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
             },
         });
 
-        var run = await Scripts.RunAsync(Scripts.Check, EnvironmentWith(jsonTool), _work.Path, LambdaOnMotoFixture.FunctionName);
+        var run = await Scripts.RunAsync(Scripts.Check, Environment, _work.Path, LambdaOnMotoFixture.FunctionName);
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("FAILED: the check did not pass (1 of 2 assertions failed)", run.Stderr);
         Assert.Contains("PUBLIC: cannot connect to app — CONNECT is granted to PUBLIC", run.Stderr);
     }
 
-    [Theory]
-    [InlineData("jq")]
-    [InlineData("python3")]
-    public async Task Plan_database_roles_with_detailed_exitcode_exits_2_when_there_are_changes_and_0_when_there_are_none(string jsonTool)
+    [Fact]
+    public async Task Plan_database_roles_with_detailed_exitcode_exits_2_when_there_are_changes_and_0_when_there_are_none()
     {
         await lambda.QueueResultAsync(PlanWithChanges());
-        var withChanges = await Scripts.RunAsync(Scripts.Plan, EnvironmentWith(jsonTool), _work.Path, LambdaOnMotoFixture.FunctionName, "--detailed-exitcode");
+        var withChanges = await Scripts.RunAsync(Scripts.Plan, Environment, _work.Path, LambdaOnMotoFixture.FunctionName, "--detailed-exitcode");
         await lambda.QueueResultAsync(new { changes = Array.Empty<object>() });
-        var converged = await Scripts.RunAsync(Scripts.Plan, EnvironmentWith(jsonTool), _work.Path, LambdaOnMotoFixture.FunctionName, "--detailed-exitcode");
+        var converged = await Scripts.RunAsync(Scripts.Plan, Environment, _work.Path, LambdaOnMotoFixture.FunctionName, "--detailed-exitcode");
 
         Assert.True(withChanges.ExitCode == 2, withChanges.ToString());
         Assert.True(converged.ExitCode == 0, converged.ToString());
@@ -162,15 +147,13 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
         Assert.Contains("==> Invoking role-manager-scripts: manage", run.Stderr);
     }
 
-    [Theory]
-    [InlineData("jq")]
-    [InlineData("python3")]
-    public async Task Create_or_update_database_roles_sends_dry_run_and_the_config_file_in_the_event(string jsonTool)
+    [Fact]
+    public async Task Create_or_update_database_roles_sends_dry_run_and_the_config_file_in_the_event()
     {
         var config = Path.Combine(_work.Path, "roles.json");
         await File.WriteAllTextAsync(config, """{"database": "app", "roles": [{"name": "reporting", "login": true, "auth": "iam"}]}""");
 
-        var run = await Scripts.RunAsync(Scripts.Manage, EnvironmentWith(jsonTool), _work.Path, LambdaOnMotoFixture.FunctionName, "--dry-run", "--config", config);
+        var run = await Scripts.RunAsync(Scripts.Manage, Environment, _work.Path, LambdaOnMotoFixture.FunctionName, "--dry-run", "--config", config);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var expected = JsonNode.Parse("""{"action": "manage", "dryRun": true, "config": {"database": "app", "roles": [{"name": "reporting", "login": true, "auth": "iam"}]}}""");
@@ -250,14 +233,14 @@ public sealed class ScriptsOnMotoTests(LambdaOnMotoFixture lambda) : IClassFixtu
         Assert.Contains($"Try '{script} --help'", run.Stderr);
     }
 
-    /// <summary>A check result of the scripts' older shape (<c>assertion</c>): migrator may create in app; app may not, unless <paramref name="appRefused"/> says what it did.</summary>
+    /// <summary>A check result in the function's shape (<c>name</c>, as pinned by InvokeScriptFields): migrator may create in app; app may not, unless <paramref name="appRefused"/> says what it did.</summary>
     private static object CheckResult(string? appRefused) => new
     {
         passed = appRefused is null,
         assertions = new[]
         {
-            new { role = "migrator", assertion = "can create a table in app", passed = true, detail = (string?)null },
-            new { role = "app", assertion = "cannot create in app", passed = appRefused is null, detail = appRefused },
+            new { role = "migrator", name = "can create a table in app", passed = true, detail = (string?)null },
+            new { role = "app", name = "cannot create in app", passed = appRefused is null, detail = appRefused },
         },
     };
 

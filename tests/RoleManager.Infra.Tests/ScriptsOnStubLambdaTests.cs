@@ -26,22 +26,16 @@ public sealed class ScriptsOnStubLambdaTests : IDisposable
     private Dictionary<string, string?> Environment => Scripts.Environment(_stub.Endpoint, _work.Path);
 
     [Theory]
-    [InlineData(Scripts.Manage, "jq")]
-    [InlineData(Scripts.Check, "jq")]
-    [InlineData(Scripts.Plan, "jq")]
-    [InlineData(Scripts.Manage, "python3")]
-    [InlineData(Scripts.Check, "python3")]
-    [InlineData(Scripts.Plan, "python3")]
-    public async Task Each_script_exits_1_and_shows_the_error_type_and_message_when_the_function_reports_a_function_error(string script, string jsonTool)
+    [InlineData(Scripts.Manage)]
+    [InlineData(Scripts.Check)]
+    [InlineData(Scripts.Plan)]
+    public async Task Each_script_exits_1_and_shows_the_error_type_and_message_when_the_function_reports_a_function_error(string script)
     {
         _stub.FunctionError = "Unhandled";
         _stub.LogTail = """{"level":"ERROR","requestId":"r-1","message":"config invalid"}""" + "\n";
         _stub.ResponseBody = """{"errorType":"RoleManager.ConfigInvalid","errorMessage":"roles[1].name is empty"}""";
 
-        var environment = Environment;
-        environment["ROLE_MANAGER_JSON_TOOL"] = jsonTool;
-
-        var run = await Scripts.RunAsync(script, environment, _work.Path, "role-manager");
+        var run = await Scripts.RunAsync(script, Environment, _work.Path, "role-manager");
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("FAILED: the function reported an error (Unhandled): RoleManager.ConfigInvalid: roles[1].name is empty", run.Stderr);
@@ -66,18 +60,13 @@ public sealed class ScriptsOnStubLambdaTests : IDisposable
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"action": "check"}"""), JsonNode.Parse(request.Body)), request.Body);
     }
 
-    [Theory]
-    [InlineData("jq")]
-    [InlineData("python3")]
-    public async Task A_script_prints_the_decoded_log_tail_before_the_result(string jsonTool)
+    [Fact]
+    public async Task A_script_prints_the_decoded_log_tail_before_the_result()
     {
         _stub.LogTail = "START RequestId: r-2 Version: $LATEST\n{\"level\":\"INFO\",\"message\":\"applied 3 changes\"}\nEND RequestId: r-2\n";
         _stub.ResponseBody = """{"changes": [{"description": "grant usage", "sql": "GRANT USAGE ON SCHEMA \"app\" TO \"app\""}]}""";
 
-        var environment = Environment;
-        environment["ROLE_MANAGER_JSON_TOOL"] = jsonTool;
-
-        var run = await Scripts.RunAsync(Scripts.Manage, environment, _work.Path, "role-manager");
+        var run = await Scripts.RunAsync(Scripts.Manage, Environment, _work.Path, "role-manager");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var log = run.Stderr.IndexOf("--- function log (tail) ---", StringComparison.Ordinal);

@@ -121,6 +121,8 @@ public sealed class BootstrapEndToEndTests : IClassFixture<MotoServer>
             Assert.True(json.RootElement.GetProperty("passed").GetBoolean(), check.Body);
             Assert.True(json.RootElement.GetProperty("assertions").GetArrayLength() >= 20);
         }
+        // The invoke scripts (bin/*-database-roles) read these results: the fields they name exist in them.
+        InvokeScriptFields.AssertReadable(check.Body, manage.Body);
 
         api.Enqueue("{not json");
         var malformed = await api.NextResultAsync(Wait);
