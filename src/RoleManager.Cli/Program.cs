@@ -140,7 +140,7 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
     {
         // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
         if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Readable.ErrorSummary)));
-        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {Printable.Message(ex.Message)}). Nothing was committed. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
+        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {Printable.Message(ex.Message)}). It may have come before or after a commit: run plan to see what the database holds now. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
         if (debug) Console.Error.WriteLine(ex);
         return ExitCodes.Error;
     }

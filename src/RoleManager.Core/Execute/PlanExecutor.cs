@@ -57,9 +57,9 @@ public sealed class PlanExecutor
         PostgresErrorCodes.InsufficientPrivilege =>
             "the master user lacks a privilege this change needs. On RDS it must be the master user (rds_superuser, CREATEROLE) and, on PostgreSQL 16+, hold ADMIN on the roles it manages (it does when it created them).",
         PostgresErrorCodes.LockNotAvailable =>
-            "an object was locked by another session (a migration?) longer than --lock-timeout. Retry when it has finished, or raise --lock-timeout.",
+            $"an object was locked by another session (a migration?) longer than the lock timeout. Retry when it has finished, or {TimeoutAdvice.RaiseLockTimeout}.",
         PostgresErrorCodes.QueryCanceled =>
-            "the statement ran longer than --statement-timeout (or the run was cancelled). Raise --statement-timeout for very large schemas.",
+            $"the statement ran longer than the statement timeout (or the run was cancelled): {TimeoutAdvice.RaiseStatementTimeout}.",
         PostgresErrorCodes.UndefinedObject =>
             "an object the plan relies on is missing (an extension not available on this server, or a role dropped meanwhile). Check the name; run plan again.",
         PostgresErrorCodes.DependentObjectsStillExist =>

@@ -116,7 +116,7 @@ public sealed class PlanTransaction : IAsyncDisposable
 
     private static ApplyException LockNotGranted(NpgsqlConnection connection, ExecutionOptions options, PostgresException ex) => new(
         $"Another role-manager run holds the lock on database \"{connection.Database}\" and it was not released within the lock timeout ({options.LockTimeout.TotalSeconds:0.#} s). " +
-        "Nothing was changed. Retry when that run has finished, or raise --lock-timeout.", ex);
+        $"Nothing was changed. Retry when that run has finished, or {TimeoutAdvice.RaiseLockTimeout}.", ex);
 
     /// <param name="serialise">Take the advisory lock (runs that change the database); a check acting as roles does not need it.</param>
     public static async Task<PlanTransaction> BeginAsync(NpgsqlConnection connection, ExecutionOptions options, TransactionMode mode,

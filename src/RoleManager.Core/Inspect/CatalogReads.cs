@@ -1,5 +1,6 @@
 using Npgsql;
 using RoleManager.Errors;
+using RoleManager.Execute;
 
 namespace RoleManager.Inspect;
 
@@ -20,8 +21,8 @@ internal static class CatalogReads
                                            && ex.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.QueryCanceled)
         {
             string why = ex.SqlState == PostgresErrorCodes.LockNotAvailable
-                ? "waited longer than the lock timeout for a catalog table another session had locked; retry when that session has finished, or raise --lock-timeout"
-                : "ran longer than the statement timeout; raise --statement-timeout for very large schemas";
+                ? $"waited longer than the lock timeout for a catalog table another session had locked; retry when that session has finished, or {TimeoutAdvice.RaiseLockTimeout}"
+                : $"ran longer than the statement timeout; {TimeoutAdvice.RaiseStatementTimeout}";
             throw new PlanException($"Reading the catalog of database \"{connection.Database}\" {why}. Nothing was changed.", ex);
         }
     }

@@ -18,7 +18,7 @@ internal static class PasswordPlanner
         if (!source.Resolved && source.Origin == PasswordOrigin.Secret)
             throw new PlanException(
                 $"Role {role.Name} takes its password from {source.Describe()}, which was not read before planning. " +
-                "This host does not support password_secret yet: use the CLI or the Lambda function of this version.");
+                "The host must read password secrets before planning; this is a defect in RoleManager: please report it.");
 
         if (current is not null && source.SetReason is { } reason && role.Password is { } password)
         {
