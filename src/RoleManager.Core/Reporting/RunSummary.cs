@@ -42,9 +42,6 @@ public sealed record RunSummary(
         return report.Check is { } check ? summary with { Passed = check.Passed, Assertions = check.Assertions } : summary;
     }
 
-    public static RunSummary FromCheck(RunResult plan, CheckResult check, DesiredState desired) =>
-        From("check", plan, desired) with { Passed = check.Passed, Assertions = check.Assertions, ElapsedSeconds = Math.Round((plan.Elapsed + check.Elapsed).TotalSeconds, 3) };
-
     public static RunSummary From(string action, RunResult result, DesiredState desired) => new(
         action,
         desired.Database,
