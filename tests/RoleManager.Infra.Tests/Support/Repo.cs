@@ -3,17 +3,8 @@ namespace RoleManager.Infra.Tests.Support;
 /// <summary>Paths in the repository the tests run from.</summary>
 public static class Repo
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RoleManager.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"RoleManager.sln not found above {AppContext.BaseDirectory}");
-    });
-
-    public static string Root => RootPath.Value;
+    /// <summary>The repository root (the one finder all test projects share: RoleManager.Testing).</summary>
+    public static string Root => Testing.RepositoryRoot.Path;
 
     public static string Infra => Path.Combine(Root, "infra");
 
