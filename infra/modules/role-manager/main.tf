@@ -46,6 +46,8 @@ locals {
       MIGRATOR_USER          = var.migrator_user
     },
     { for k, v in { ROLE_MANAGER_CONFIG = local.role_manager_config_text } : k => v if v != null },
+    # Where check and manage leave their evidence (compliance.tf); nothing without evidence_bucket.
+    local.evidence_environment,
     # Event configs are a database-administrator power for whoever may invoke: only on explicit opt-in.
     var.allow_event_config ? { ROLE_MANAGER_ALLOW_EVENT_CONFIG = "true" } : {},
   )

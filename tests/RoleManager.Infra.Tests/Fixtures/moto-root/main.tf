@@ -1,7 +1,8 @@
 # Test root module: the role-manager module applied against moto_server on loopback, in the network of
 # ../moto-network. With password_roles it adds the role password secrets (secrets.tf): a created, rotated one
 # for "reporting" and an existing, unrotated one for "bi" (PasswordSecretsOnMotoTests); without, the module's
-# defaults (ModuleOnMotoFixture). The test copies infra/ and moto-network/ next to this folder, and the provider
+# defaults (ModuleOnMotoFixture). With compliance, the scheduled check, an evidence bucket and the alarms
+# (ComplianceOnMotoFixture). The test copies infra/ and moto-network/ next to this folder, and the provider
 # (../moto-provider.tf) into it.
 
 variable "lambda_zip_path" {
@@ -11,6 +12,12 @@ variable "lambda_zip_path" {
 variable "function_name" {
   type    = string
   default = "role-manager-test"
+}
+
+variable "compliance" {
+  description = "Whether to run the check on a schedule, keep evidence in a bucket the module creates (with Object Lock) and raise alarms (ComplianceOnMotoTests)"
+  type        = bool
+  default     = false
 }
 
 variable "password_roles" {
@@ -68,6 +75,11 @@ module "role_manager" {
   password_roles               = { for name, role in local.password_roles : name => role if var.password_roles }
   password_secrets_kms_key_arn = var.password_roles ? module.network.master_secret_kms_key_arn : null
 
+  check_schedule        = var.compliance ? "rate(1 day)" : null
+  evidence_bucket       = var.compliance ? { create = true, object_lock_retention_days = 30, force_destroy = true } : null
+  evidence_prefix       = "audit/appdb/"
+  alarm_email_addresses = var.compliance ? ["dba@example.com"] : []
+
   # This fixture looks at the deployed resources; the run on apply is tested through Fixtures/run-root
   # (RunOnApplyTests), where a proxy answers Invoke (moto here would try Docker).
   run_on_apply = false
@@ -107,6 +119,22 @@ output "log_group_name" {
 
 output "environment_kms_key_arn" {
   value = module.role_manager.environment_kms_key_arn
+}
+
+output "evidence_bucket_name" {
+  value = module.role_manager.evidence_bucket_name
+}
+
+output "check_schedule_arn" {
+  value = module.role_manager.check_schedule_arn
+}
+
+output "compliance_alarm_arns" {
+  value = module.role_manager.compliance_alarm_arns
+}
+
+output "alarm_topic_arn" {
+  value = module.role_manager.alarm_topic_arn
 }
 
 output "network" {
