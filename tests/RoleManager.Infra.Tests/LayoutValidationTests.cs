@@ -97,7 +97,7 @@ public sealed class LayoutValidationTests : IDisposable
         File.Copy(Path.Combine(Repo.ModuleDirectory, "config.tf"), Path.Combine(dir, "config.tf"));
         File.Copy(Path.Combine(Repo.ModuleDirectory, "role-manager.schema.json"), Path.Combine(dir, "role-manager.schema.json"));
         // The three layout variables, declared as in the module's variables.tf.
-        await File.WriteAllTextAsync(Path.Combine(dir, "variables.tf"), string.Join("\n", ModuleVariables("role_manager_config", "layout", "layout_file")));
+        await File.WriteAllTextAsync(Path.Combine(dir, "variables.tf"), string.Join("\n", ModuleVariables.Declarations("role_manager_config", "layout", "layout_file")));
         var file = Path.Combine(dir, "layout.json");
         await File.WriteAllTextAsync(file, layout.ToJsonString());
         var tf = new Terraform(dir, _temp.Path);
@@ -106,18 +106,6 @@ public sealed class LayoutValidationTests : IDisposable
         Assert.True(console.ExitCode == 0, console.ToString());
         var json = JsonNode.Parse(console.Stdout.Trim())!.GetValue<string>();
         return JsonNode.Parse(json)!.AsArray().Select(p => p!.GetValue<string>()).ToList();
-    }
-
-    private static IEnumerable<string> ModuleVariables(params string[] names)
-    {
-        var text = File.ReadAllText(Path.Combine(Repo.ModuleDirectory, "variables.tf"));
-        foreach (var name in names)
-        {
-            int start = text.IndexOf($"variable \"{name}\" {{", StringComparison.Ordinal);
-            Assert.True(start >= 0, $"variables.tf declares no {name}");
-            int end = text.IndexOf("\n}\n", start, StringComparison.Ordinal);
-            yield return text[start..(end + 3)];
-        }
     }
 
     /// <summary>A valid value for a schema node; with misspell, every object also gets each key again with "_typo" appended.</summary>

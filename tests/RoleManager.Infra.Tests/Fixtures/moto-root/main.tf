@@ -15,9 +15,30 @@ variable "function_name" {
 }
 
 variable "compliance" {
-  description = "Whether to run the check on a schedule, keep evidence in a bucket the module creates (with Object Lock) and raise alarms (ComplianceOnMotoTests)"
+  description = "Whether to run the check on a schedule, keep evidence in a bucket the module creates (with Object Lock) and raise alarms (ComplianceOnMotoFixture)"
   type        = bool
   default     = false
+}
+
+# Passed on to the module as given, to plan other compliance settings (CompliancePlanTests).
+variable "evidence_bucket" {
+  type    = any
+  default = null
+}
+
+variable "evidence_prefix" {
+  type    = string
+  default = "audit/appdb/"
+}
+
+variable "check_schedule" {
+  type    = string
+  default = null
+}
+
+variable "alarm_sns_topic_arn" {
+  type    = string
+  default = null
 }
 
 variable "password_roles" {
@@ -75,9 +96,11 @@ module "role_manager" {
   password_roles               = { for name, role in local.password_roles : name => role if var.password_roles }
   password_secrets_kms_key_arn = var.password_roles ? module.network.master_secret_kms_key_arn : null
 
-  check_schedule        = var.compliance ? "rate(1 day)" : null
-  evidence_bucket       = var.compliance ? { create = true, object_lock_retention_days = 30, force_destroy = true } : null
-  evidence_prefix       = "audit/appdb/"
+  check_schedule = var.compliance ? "rate(1 day)" : var.check_schedule
+  # (A tuple, not a conditional: the two objects may have different attributes.)
+  evidence_bucket       = [{ create = true, object_lock_retention_days = 30, force_destroy = true }, var.evidence_bucket][var.compliance ? 0 : 1]
+  evidence_prefix       = var.evidence_prefix
+  alarm_sns_topic_arn   = var.alarm_sns_topic_arn
   alarm_email_addresses = var.compliance ? ["dba@example.com"] : []
 
   # This fixture looks at the deployed resources; the run on apply is tested through Fixtures/run-root
