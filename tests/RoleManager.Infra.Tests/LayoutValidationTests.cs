@@ -28,29 +28,116 @@ public sealed class LayoutValidationTests : IDisposable
             "infra/modules/role-manager/role-manager.schema.json differs from schema/role-manager.schema.json: cp schema/role-manager.schema.json infra/modules/role-manager/");
     }
 
-    [Fact]
-    public async Task A_layout_that_uses_every_key_of_the_schema_has_no_problems()
+    /// <summary>The two forms of the schema: one database (no databases:) and a cluster config (its "then" keys left out).</summary>
+    public static TheoryData<bool> Forms => new() { false, true };
+
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public async Task A_layout_that_uses_every_key_of_the_schema_has_no_problems(bool cluster)
     {
-        var layout = Example(Schema, Schema, misspell: false);
+        var layout = Form(Example(Schema, Schema, misspell: false), cluster);
 
         var problems = await ProblemsAsync(layout);
 
         Assert.True(problems.Count == 0, $"{layout.ToJsonString()}\n{string.Join("\n", problems)}");
     }
 
-    [Fact]
-    public async Task Every_key_of_the_schema_misspelled_at_every_level_is_reported_with_its_path()
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public async Task Every_key_of_the_schema_misspelled_at_every_level_is_reported_with_its_path(bool cluster)
     {
-        var layout = Example(Schema, Schema, misspell: true);
+        var layout = Form(Example(Schema, Schema, misspell: true), cluster);
         var expected = new List<string>();
         MisspelledPaths(layout, "", expected);
 
         var problems = await ProblemsAsync(layout);
 
         Assert.True(expected.Count >= 20, string.Join("\n", expected)); // every level is reached
+        if (cluster) // the deepest level: a database role's grant's tables
+            Assert.Contains("databases[0].roles[0].grants[0].tables[0].privileges_typo: unknown key \"privileges_typo\"", expected);
         var missing = expected.Where(p => !problems.Any(problem => problem.StartsWith(p, StringComparison.Ordinal))).ToList();
         Assert.True(missing.Count == 0, $"not reported:\n{string.Join("\n", missing)}\nreported:\n{string.Join("\n", problems)}");
         Assert.Equal(expected.Count, problems.Count);
+    }
+
+    [Fact]
+    public async Task A_cluster_layout_of_two_databases_sharing_its_roles_has_no_problems()
+    {
+        var problems = await ProblemsAsync(JsonNode.Parse(ClusterLayoutYaml.TwoDatabases)!);
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task A_bad_cluster_layout_is_reported_where_each_key_belongs_as_the_loader_says_it()
+    {
+        var problems = await ProblemsAsync(JsonNode.Parse("""
+            {
+              "database": "app",
+              "grant_mode": "direct",
+              "schemas": [ { "name": "app" } ],
+              "roles": [
+                { "name": "app", "search_path": ["app"], "grants": [ { "schema": "app", "profile": "readonly" } ] },
+                { "name": "migrator", "database_settings": { "work_mem": "64MB" }, "database_privileges": ["connect"] }
+              ],
+              "databases": [
+                { "name": "orders", "roles": [
+                    { "name": "ghost" },
+                    { "name": "app", "login": false, "password_env": "X",
+                      "grants": [ { "schema": "orders", "profile": "readonly", "tables": [ { "name": "t", "privileges": [] } ] } ] },
+                    { "name": "app" } ] },
+                { "name": "orders", "extensions": ["vector"], "grant_mode": "sometimes" }
+              ]
+            }
+            """)!);
+
+        Assert.Equal(new[]
+        {
+            "database: a cluster config names its databases under 'databases' (- name: ...): remove 'database'",
+            "databases[0].roles[0].name: role \"ghost\" is not declared under the top-level 'roles': declare it there (with its cluster-wide keys), then what it has in this database here",
+            "databases[0].roles[1].grants[0].tables[0].privileges: must not be empty",
+            "databases[0].roles[1].login: 'login' is cluster-wide: set it on the role under the top-level 'roles' (it applies in every database)",
+            "databases[0].roles[1].password_env: 'password_env' is cluster-wide: set it on the role under the top-level 'roles' (it applies in every database)",
+            "databases[0].roles[2].name: role \"app\" is listed twice in this database",
+            "databases[1].grant_mode: \"sometimes\" is not one of auto, direct, groups",
+            "databases[1].name: database \"orders\" is listed twice",
+            "grant_mode: 'grant_mode' belongs to one database in a cluster config: write it under that entry of 'databases'",
+            "roles[0].grants: 'grants' is per database in a cluster config: write it under 'databases', in the entry { name: app } of each database's 'roles' where it applies",
+            "roles[0].search_path: 'search_path' is per database in a cluster config: write it under 'databases', in the entry { name: app } of each database's 'roles' where it applies",
+            "roles[1].database_privileges: 'database_privileges' is per database in a cluster config: write it under 'databases', in the entry { name: migrator } of each database's 'roles' where it applies",
+            "roles[1].database_settings: 'database_settings' is per database in a cluster config: write it under 'databases', in the entry { name: migrator } of each database's 'roles' where it applies",
+            "schemas: 'schemas' belongs to one database in a cluster config: write it under that entry of 'databases'",
+        }, problems.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_empty_list_of_databases_is_reported()
+    {
+        var problems = await ProblemsAsync(JsonNode.Parse("""{ "roles": [ { "name": "app" } ], "databases": [] }""")!);
+
+        Assert.Equal(["databases: must not be empty"], problems);
+    }
+
+    /// <summary>
+    /// The one-database form (without databases:) or the cluster form: without the keys the schema's "then" refuses beside
+    /// databases: (top-level database, schemas, ... and the per-database keys of the top-level roles), typos of them kept.
+    /// </summary>
+    private static JsonNode Form(JsonNode layout, bool cluster)
+    {
+        var result = layout.DeepClone().AsObject();
+        if (!cluster)
+        {
+            result.Remove("databases");
+            return result;
+        }
+        var then = Schema["then"]!["properties"]!.AsObject();
+        foreach (var (key, spec) in then)
+            if (spec is JsonValue)
+                result.Remove(key);
+        foreach (var role in result["roles"]!.AsArray())
+            foreach (var (key, _) in then["roles"]!["items"]!["properties"]!.AsObject())
+                role!.AsObject().Remove(key);
+        return result;
     }
 
     [Fact]

@@ -20,7 +20,7 @@ variable "compliance" {
   default     = false
 }
 
-# Passed on to the module as given, to plan other compliance settings (CompliancePlanTests).
+# Passed on to the module as given, to plan other settings (CompliancePlanTests, ClusterLayoutPlanTests).
 variable "evidence_bucket" {
   type    = any
   default = null
@@ -32,6 +32,11 @@ variable "evidence_prefix" {
 }
 
 variable "check_schedule" {
+  type    = string
+  default = null
+}
+
+variable "layout_file" {
   type    = string
   default = null
 }
@@ -90,6 +95,7 @@ module "role_manager" {
   app_user                       = "app"
   migrator_user                  = "migrator"
   additional_iam_db_users        = ["reporting"]
+  layout_file                    = var.layout_file
 
   log_retention_in_days = 30
 
@@ -158,6 +164,14 @@ output "compliance_alarm_arns" {
 
 output "alarm_topic_arn" {
   value = module.role_manager.alarm_topic_arn
+}
+
+output "run_triggers" {
+  value = module.role_manager.run_triggers
+}
+
+output "iam_db_users" {
+  value = module.role_manager.iam_db_users
 }
 
 output "network" {
