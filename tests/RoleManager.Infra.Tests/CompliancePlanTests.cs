@@ -101,7 +101,7 @@ public sealed class CompliancePlanTests(MotoRootPlanner planner) : IClassFixture
         Assert.All(Statements(policy), s => Assert.Equal("Allow", s["Effect"]!.ToString()));
         Assert.DoesNotContain(Statements(policy).SelectMany(s => Strings(s["Action"])), a => a.Contains('*') || a.Contains("Delete", StringComparison.Ordinal));
 
-        foreach (var alarm in new[] { "aws_cloudwatch_metric_alarm.compliance[\"failed_checks\"]", "aws_cloudwatch_metric_alarm.compliance[\"access_gained\"]", "aws_cloudwatch_metric_alarm.function_errors[0]" })
+        foreach (var alarm in new[] { "aws_cloudwatch_metric_alarm.compliance[\"failed_checks\"]", "aws_cloudwatch_metric_alarm.compliance[\"access_gained\"]", "aws_cloudwatch_metric_alarm.compliance[\"function_errors\"]" })
             Assert.Equal([Topic], Strings(After(plan, alarm)["alarm_actions"]));
 
         var schedule = After(plan, "aws_scheduler_schedule.check[0]");

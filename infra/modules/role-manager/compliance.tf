@@ -36,6 +36,29 @@ locals {
   create_alarm_topic = local.compliance_alarms && var.alarm_sns_topic_arn == null
   alarm_topic_arn    = !local.compliance_alarms ? null : local.create_alarm_topic ? aws_sns_topic.alarms[0].arn : var.alarm_sns_topic_arn
 
+  # What raises an alarm: the two metrics of the function's log, and Lambda's own error count (a check that did not
+  # run at all, e.g. no connection or a timeout, logs no compliance line).
+  compliance_alarm_specs = {
+    failed_checks = {
+      namespace   = var.compliance_metric_namespace
+      metric      = "FailedChecks"
+      dimensions  = {}
+      description = "A ${var.function_name} check failed: the database no longer matches its layout (see the evidence in S3 or the function's log)."
+    }
+    access_gained = {
+      namespace   = var.compliance_metric_namespace
+      metric      = "AccessGained"
+      dimensions  = {}
+      description = "Someone gained access in a database of ${var.function_name} since the previous evidence (accessGained in the function's log and the evidence object)."
+    }
+    function_errors = {
+      namespace   = "AWS/Lambda"
+      metric      = "Errors"
+      dimensions  = { FunctionName = aws_lambda_function.this.function_name }
+      description = "The ${var.function_name} function failed (a check or manage that did not run to the end)."
+    }
+  }
+
   # The function's log lines as the contract writes them (top-level JSON fields).
   compliance_metric_filters = {
     failed_checks = {
@@ -142,8 +165,9 @@ resource "aws_s3_bucket" "evidence" {
   count = local.create_evidence_bucket ? 1 : 0
 
   # A given name, or a unique one Terraform makes from the function name.
-  bucket        = try(var.evidence_bucket.name, null)
-  bucket_prefix = try(var.evidence_bucket.name, null) == null ? "${lower(substr(var.function_name, 0, 28))}-evidence-" : null
+  bucket = try(var.evidence_bucket.name, null)
+  # (bucket_prefix: at most 37 characters; no upper case or _ in bucket names.)
+  bucket_prefix = try(var.evidence_bucket.name, null) == null ? "${replace(lower(substr(var.function_name, 0, 27)), "_", "-")}-evidence-" : null
   force_destroy = try(var.evidence_bucket.force_destroy, false)
 
   # Object Lock can only be turned on when the bucket is created.
@@ -307,16 +331,16 @@ resource "aws_cloudwatch_log_metric_filter" "compliance" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "compliance" {
-  for_each = local.compliance_alarms ? local.compliance_metric_filters : {}
+  for_each = local.compliance_alarms ? local.compliance_alarm_specs : {}
 
-  alarm_name         = "${var.function_name}-${each.value.metric}"
-  alarm_description  = each.key == "failed_checks" ? "A ${var.function_name} check failed: the database no longer matches its layout (see the evidence in S3 or the function's log)." : "Someone gained access in a database of ${var.function_name} since the previous evidence (accessGained in the function's log and the evidence object)."
-  namespace          = var.compliance_metric_namespace
-  metric_name        = each.value.metric
-  statistic          = "Sum"
-  period             = var.alarm_period_seconds
-  evaluation_periods = 1
-
+  alarm_name          = "${var.function_name}-${each.value.metric}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = "Sum"
+  period              = var.alarm_period_seconds
+  evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
   # No log line in a period is no news: the check ran no more often than the schedule.
@@ -327,27 +351,6 @@ resource "aws_cloudwatch_metric_alarm" "compliance" {
   tags          = local.tags
 
   depends_on = [aws_cloudwatch_log_metric_filter.compliance]
-}
-
-# A check that did not run (no connection, a timeout) logs no compliance line: Lambda's own error count says so.
-resource "aws_cloudwatch_metric_alarm" "function_errors" {
-  count = local.compliance_alarms ? 1 : 0
-
-  alarm_name          = "${var.function_name}-Errors"
-  alarm_description   = "The ${var.function_name} function failed (a check or manage that did not run to the end)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.this.function_name }
-  statistic           = "Sum"
-  period              = var.alarm_period_seconds
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-
-  alarm_actions = [local.alarm_topic_arn]
-  ok_actions    = [local.alarm_topic_arn]
-  tags          = local.tags
 }
 
 # The topic is encrypted with a key of its own: CloudWatch cannot publish to a topic under the AWS-managed aws/sns key.

@@ -84,10 +84,7 @@ output "check_schedule_arn" {
 
 output "compliance_alarm_arns" {
   description = "ARNs of the compliance alarms: failed_checks, access_gained and function_errors; {} when compliance_alarms is off."
-  value = merge(
-    { for key, alarm in aws_cloudwatch_metric_alarm.compliance : key => alarm.arn },
-    { for alarm in aws_cloudwatch_metric_alarm.function_errors : "function_errors" => alarm.arn },
-  )
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.compliance : key => alarm.arn }
 }
 
 output "alarm_topic_arn" {

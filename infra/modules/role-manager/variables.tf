@@ -191,7 +191,7 @@ variable "migrator_user" {
 }
 
 variable "additional_iam_db_users" {
-  description = "More database users that authenticate with IAM (e.g. a reporting role declared in role_manager_config). The function may request rds-db:connect tokens for app_user, migrator_user and these, so that check can log in as each."
+  description = "More database users that authenticate with IAM, beyond those of the layout. The function may request rds-db:connect tokens for the IAM login roles of the layout (its top-level roles with auth iam that log in and are not dropped; app_user and migrator_user for the default layout) and these, so that check can log in as each."
   type        = list(string)
   default     = []
 }
@@ -352,7 +352,7 @@ variable "run_on_apply" {
 }
 
 variable "run_check" {
-  description = "Also invoke {\"action\": \"check\"} (read-only) after the run on apply and at every later plan, and fail the plan or apply when an assertion fails. The check logs in as every declared IAM role, so they must be in additional_iam_db_users."
+  description = "Also invoke {\"action\": \"check\"} (read-only) after the run on apply and at every later plan, and fail the plan or apply when an assertion fails. The check logs in as every declared IAM role: the module allows rds-db:connect for the layout's IAM login roles (add others in additional_iam_db_users)."
   type        = bool
   default     = false
 }
