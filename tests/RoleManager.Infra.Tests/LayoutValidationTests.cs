@@ -110,6 +110,18 @@ public sealed class LayoutValidationTests : IDisposable
         }, problems.Order(StringComparer.Ordinal));
     }
 
+    public static TheoryData<string> RepositoryConfigs => new(Directory.EnumerateFiles(Path.Combine(Repo.Root, "examples"), "*.yaml").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    /// <summary>What the function's loader reads, the module's plan-time check must accept (one database or a cluster).</summary>
+    [Theory]
+    [MemberData(nameof(RepositoryConfigs))]
+    public async Task Every_example_config_of_the_repository_passes_the_modules_check(string file)
+    {
+        var problems = await ProblemsAsync(Path.Combine(Repo.Root, "examples", file));
+
+        Assert.Empty(problems);
+    }
+
     [Fact]
     public async Task An_empty_list_of_databases_is_reported()
     {
@@ -180,13 +192,19 @@ public sealed class LayoutValidationTests : IDisposable
     /// <summary>local.layout_problems of config.tf for this layout (given as a layout_file).</summary>
     private async Task<List<string>> ProblemsAsync(JsonNode layout)
     {
+        var file = _temp.Combine("layout-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        await File.WriteAllTextAsync(file, layout.ToJsonString());
+        return await ProblemsAsync(file);
+    }
+
+    /// <summary>local.layout_problems of config.tf for this layout file (YAML or JSON).</summary>
+    private async Task<List<string>> ProblemsAsync(string file)
+    {
         var dir = Directory.CreateDirectory(_temp.Combine("root-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         File.Copy(Path.Combine(Repo.ModuleDirectory, "config.tf"), Path.Combine(dir, "config.tf"));
         File.Copy(Path.Combine(Repo.ModuleDirectory, "role-manager.schema.json"), Path.Combine(dir, "role-manager.schema.json"));
         // The three layout variables, declared as in the module's variables.tf.
         await File.WriteAllTextAsync(Path.Combine(dir, "variables.tf"), string.Join("\n", ModuleVariables.Declarations("role_manager_config", "layout", "layout_file")));
-        var file = Path.Combine(dir, "layout.json");
-        await File.WriteAllTextAsync(file, layout.ToJsonString());
         var tf = new Terraform(dir, _temp.Path);
         await tf.InitAsync(backend: false);
         var console = await tf.RunAsync(["console", "-no-color", "-var", $"layout_file={file}"], TimeSpan.FromMinutes(2), "jsonencode(local.layout_problems)\n");
