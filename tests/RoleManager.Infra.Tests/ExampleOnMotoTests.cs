@@ -26,7 +26,7 @@ public sealed class ExampleOnMotoTests : IDisposable
         var zip = Repo.WriteDummyLambdaZip(_temp.Path);
         string[] vars = ["-var", $"lambda_zip_path={zip}", "-var", $"region={Region}"];
 
-        await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
+        var apply = await tf.MustAsync(["apply", "-auto-approve", "-input=false", "-no-color", .. vars]);
         var outputs = await tf.OutputsAsync();
         string Output(string name) => outputs[name]!["value"]!.ToString();
 
@@ -40,6 +40,10 @@ public sealed class ExampleOnMotoTests : IDisposable
         var policyName = (await aws.JsonAsync("iam", "list-role-policies", "--role-name", roleName))["PolicyNames"]!.AsArray()
             .Select(n => n!.ToString()).Single(n => n.EndsWith("-access", StringComparison.Ordinal));
         var policy = ModuleOnMotoFixture.PolicyDocument((await aws.JsonAsync("iam", "get-role-policy", "--role-name", roleName, "--policy-name", policyName))["PolicyDocument"]!);
+
+        var schedule = await aws.JsonAsync("scheduler", "get-schedule", "--name", $"{Output("role_manager_function_name")}-check");
+        var alarms = (await aws.JsonAsync("cloudwatch", "describe-alarms", "--alarm-name-prefix", Output("role_manager_function_name")))["MetricAlarms"]!.AsArray();
+        var versioning = await aws.JsonAsync("s3api", "get-bucket-versioning", "--bucket", Output("evidence_bucket_name"));
 
         var scriptEnvironment = Scripts.Environment(endpoint, _temp.Path);
         scriptEnvironment["AWS_REGION"] = null; // the script takes the region from terraform output
@@ -63,6 +67,24 @@ public sealed class ExampleOnMotoTests : IDisposable
         Assert.Equal(
             outputs["private_subnet_ids"]!["value"]!.AsArray().Select(s => s!.ToString()).Order(),
             function["VpcConfig"]!["SubnetIds"]!.AsArray().Select(s => s!.ToString()).Order());
+
+        // One function, one layout, two databases (issue 28): the cluster config names both; the second was created
+        // through the Data API before the function could run.
+        Assert.Equal(["app", "reports"], outputs["databases"]!["value"]!.AsArray().Select(d => d!.ToString()));
+        Assert.Contains("terraform_data.extra_databases (local-exec): database reports created", apply.Stdout);
+        var layout = variables["ROLE_MANAGER_CONFIG"]!.ToString();
+        Assert.Matches("""(?m)^"databases":\n- "name": "app"\n(.|\n)*^- "name": "reports"$""", layout);
+
+        // The daily check (issue 31): the schedule invokes this function with {"action":"check"}, the evidence goes to
+        // a versioned bucket under role-manager/, and failed checks, gained access and errors raise alarms on the topic.
+        Assert.Equal("rate(1 day)", schedule["ScheduleExpression"]!.ToString());
+        Assert.Equal(function["FunctionArn"]!.ToString(), schedule["Target"]!["Arn"]!.ToString());
+        Assert.Equal("""{"action":"check"}""", schedule["Target"]!["Input"]!.ToString());
+        Assert.Equal(Output("evidence_bucket_name"), variables["ROLE_MANAGER_EVIDENCE_BUCKET"]!.ToString());
+        Assert.Equal("role-manager/", variables["ROLE_MANAGER_EVIDENCE_PREFIX"]!.ToString());
+        Assert.Equal("Enabled", versioning["Status"]!.ToString());
+        Assert.Equal(3, alarms.Count);
+        Assert.All(alarms, a => Assert.Equal([Output("alarm_topic_arn")], a!["AlarmActions"]!.AsArray().Select(t => t!.ToString())));
 
         // IAM auth tokens only for the cluster's app and migrator users.
         var connect = policy["Statement"]!.AsArray().Single(s => s!["Action"]!.ToString() == "rds-db:connect")!;

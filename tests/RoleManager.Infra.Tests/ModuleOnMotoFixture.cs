@@ -97,9 +97,7 @@ public sealed class ModuleOnMotoFixture : IAsyncLifetime
     }
 
     /// <summary>An IAM policy document as JSON, whether the CLI decoded it already or left it URL-encoded.</summary>
-    public static JsonObject PolicyDocument(JsonNode node) => node is JsonValue value
-        ? JsonNode.Parse(Uri.UnescapeDataString(value.ToString()))!.AsObject()
-        : node.AsObject();
+    public static JsonObject PolicyDocument(JsonNode node) => PolicyJson.Document(node);
 
     private static JsonObject FindCreateFunctionRequest(string recording)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static RoleManager.Infra.Tests.Support.PolicyJson;
 
 namespace RoleManager.Infra.Tests;
 
@@ -211,18 +212,4 @@ public sealed class ModuleOnMotoTests(ModuleOnMotoFixture applied) : IClassFixtu
         Assert.StartsWith($"arn:aws:ec2:{Region}:{Account}:vpc/", manage["Condition"]!["ArnEquals"]!["ec2:Vpc"]!.ToString());
         Assert.All(statements, s => Assert.DoesNotContain(Strings(s["Action"]), a => a.Contains('*')));
     }
-
-    private static List<JsonNode> Statements(JsonObject policy) => policy["Statement"] switch
-    {
-        JsonArray array => array.Select(s => s!).ToList(),
-        JsonNode single => [single],
-        null => [],
-    };
-
-    private static List<string> Strings(JsonNode? node) => node switch
-    {
-        JsonArray array => array.Select(a => a!.ToString()).ToList(),
-        JsonNode single => [single.ToString()],
-        null => [],
-    };
 }

@@ -108,6 +108,9 @@ resource "aws_rds_cluster" "this" {
   skip_final_snapshot       = var.skip_final_snapshot
   final_snapshot_identifier = var.skip_final_snapshot ? null : "${var.name}-final"
 
+  # The RDS Data API, only to create the extra databases (databases.tf) without a host inside the VPC.
+  enable_http_endpoint = length(var.extra_databases) > 0
+
   serverlessv2_scaling_configuration {
     min_capacity = var.serverless_min_capacity
     max_capacity = var.serverless_max_capacity
@@ -154,14 +157,21 @@ module "role_manager" {
   app_user                = var.app_user
   migrator_user           = var.migrator_user
   additional_iam_db_users = var.additional_iam_db_users
-  role_manager_config     = var.role_manager_config
-  layout                  = var.layout
-  layout_file             = var.layout_file
-  password_roles          = local.password_roles
+  # The example's cluster layout (reporting.tf), unless you give your own in one of the three forms.
+  role_manager_config = var.layout == null && var.layout_file == null ? local.role_manager_config : null
+  layout              = var.layout
+  layout_file         = var.layout_file
+  password_roles      = local.password_roles
 
   # The roles are created during this same apply, once the writer instance and the Secrets
   # Manager endpoint are up; the function itself is built meanwhile, while the cluster starts.
   run_on_apply = var.run_on_apply
   run_check    = var.run_check
-  run_after    = [aws_rds_cluster_instance.writer.arn, aws_vpc_endpoint.secretsmanager.id]
+  run_after    = [aws_rds_cluster_instance.writer.arn, aws_vpc_endpoint.secretsmanager.id, terraform_data.extra_databases.id]
+
+  # Continuous compliance: the check every check_schedule, its evidence in a bucket created here, an alarm (and an
+  # e-mail to alarm_email) when a check fails or someone gains access outside the tool.
+  check_schedule        = var.check_schedule
+  evidence_bucket       = var.evidence_bucket ? { create = true, object_lock_retention_days = var.evidence_retention_days, force_destroy = var.evidence_retention_days == null } : null
+  alarm_email_addresses = var.alarm_email == null ? [] : [var.alarm_email]
 }

@@ -62,3 +62,23 @@ output "role_manager_run_triggers" {
   description = "Why the role manager runs on apply (code_hash, config_hash, settings_hash, database)."
   value       = module.role_manager.run_triggers
 }
+
+output "databases" {
+  description = "The databases of the cluster the role manager manages (database_name and extra_databases)."
+  value       = concat([var.database_name], var.extra_databases)
+}
+
+output "evidence_bucket_name" {
+  description = "Bucket holding the evidence of every check and manage (under role-manager/); null without evidence_bucket."
+  value       = module.role_manager.evidence_bucket_name
+}
+
+output "check_schedule_arn" {
+  description = "The schedule that runs the check; null without check_schedule."
+  value       = module.role_manager.check_schedule_arn
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the compliance alarms (subscribe to it, or set alarm_email)."
+  value       = module.role_manager.alarm_topic_arn
+}

@@ -65,7 +65,7 @@ variable "migrator_user" {
 }
 
 variable "role_manager_config" {
-  description = "Optional layout config (YAML or JSON) for roles beyond app and migrator; null uses the default layout."
+  description = "Optional layout config (YAML or JSON) replacing the example's cluster layout (reporting.tf: app, migrator and reporting in database_name and each of extra_databases)."
   type        = string
   default     = null
 }
@@ -95,7 +95,7 @@ variable "run_check" {
 }
 
 variable "additional_iam_db_users" {
-  description = "IAM-authenticated users declared in role_manager_config besides app and migrator (e.g. reporting)."
+  description = "More IAM-authenticated users the function may log in as, beyond the IAM login roles of the layout (which the module reads from it)."
   type        = list(string)
   default     = []
 }
@@ -134,4 +134,41 @@ variable "reporting_password_rotation_days" {
   description = "Rotate the password of the example's reporting role (kept in Secrets Manager) every this many days; null leaves the reporting role out."
   type        = number
   default     = 30
+}
+
+variable "extra_databases" {
+  description = "More databases of the cluster, created through the RDS Data API (databases.tf, which turns the Data API on) and managed by the same function and layout as database_name. [] keeps one database and the Data API off."
+  type        = list(string)
+  default     = ["reports"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for name in var.extra_databases : can(regex("^[a-z_][a-z0-9_]{0,62}$", name))]) && !contains(var.extra_databases, var.database_name) && length(distinct(var.extra_databases)) == length(var.extra_databases)
+    error_message = "extra_databases must be distinct lower-case names (letters, digits, _; at most 63 characters), other than database_name."
+  }
+}
+
+variable "check_schedule" {
+  description = "How often the role manager checks every database (an EventBridge Scheduler expression), e.g. \"rate(1 day)\"; null: never on its own."
+  type        = string
+  default     = "rate(1 day)"
+}
+
+variable "evidence_bucket" {
+  description = "Keep the evidence of every check and manage in an S3 bucket created here (versioned, encrypted, private, TLS only)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "evidence_retention_days" {
+  description = "Object Lock retention of the evidence (days): no evidence object can be deleted or overwritten before then, and terraform destroy cannot empty the bucket. Null: no Object Lock (and destroy empties the bucket)."
+  type        = number
+  default     = null
+}
+
+variable "alarm_email" {
+  description = "E-mail address told when a check fails or someone gains access outside the tool (it must confirm the subscription); null: the alarms notify the topic only."
+  type        = string
+  default     = null
 }

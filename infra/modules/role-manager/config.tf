@@ -103,7 +103,8 @@ locals {
     ]
   ])
 
-  # Level 4: items of a grant's arrays of objects (roles[i].grants[j].tables[k], .columns[k]).
+  # Level 4: items of a grant's arrays of objects (roles[i].grants[j].tables[k], .columns[k]); in a cluster config,
+  # a database role's grants (databases[i].roles[j].grants[k]).
   layout_level4 = flatten([
     for e in local.layout_level3_entries : try([
       for i, item in e.value : { path = "${e.path}[${i}]", value = item, spec = e.spec.items }
@@ -124,8 +125,78 @@ locals {
     ]
   ])
 
-  layout_objects = concat(local.layout_level1, local.layout_level2, local.layout_level3, local.layout_level4)
-  layout_entries = concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries, local.layout_level4_entries)
+  # Level 5: in a cluster config, the tables and columns of a database role's grants (databases[i].roles[j].grants[k].tables[l]).
+  layout_level5 = flatten([
+    for e in local.layout_level4_entries : try([
+      for i, item in e.value : { path = "${e.path}[${i}]", value = item, spec = e.spec.items }
+      if lookup(local.json_kinds, substr(jsonencode(item), 0, 1), "number") == "object"
+    ], []) if try(e.spec.items.type, "") == "object" && e.kind == "array"
+  ])
+
+  layout_level5_entries = flatten([
+    for o in local.layout_level5 : [
+      for key, value in o.value : {
+        path  = "${o.path}.${key}"
+        key   = key
+        value = value
+        kind  = lookup(local.json_kinds, substr(jsonencode(value), 0, 1), "number")
+        spec  = try(merge(try(local.schema_defs[trimprefix(o.spec.properties[key]["$ref"], "#/$defs/")], {}), o.spec.properties[key]), null)
+        known = sort(keys(o.spec.properties))
+      }
+    ]
+  ])
+
+  layout_objects = concat(local.layout_level1, local.layout_level2, local.layout_level3, local.layout_level4, local.layout_level5)
+  layout_entries = concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries, local.layout_level4_entries, local.layout_level5_entries)
+
+  # A cluster config (the schema's "if": databases given): the keys its "then" sets to false are per database, at the top
+  # level and on the top-level roles. The loader's messages say where each belongs; these say the same.
+  layout_is_cluster = local.layout != null && alltrue([for key in try(local.layout_schema["if"].required, []) : can(local.layout[key])])
+  cluster_forbidden_top_keys = [
+    for key, spec in try(local.layout_schema["then"].properties, {}) : key if jsonencode(spec) == "false"
+  ]
+  cluster_forbidden_role_keys = [
+    for key, spec in try(local.layout_schema["then"].properties.roles.items.properties, {}) : key if jsonencode(spec) == "false"
+  ]
+  # The keys a top-level role has (cluster-wide) that a database's role entry does not.
+  cluster_wide_role_keys = setsubtract(
+    keys(local.layout_schema.properties.roles.items.properties),
+    keys(try(local.layout_schema.properties.databases.items.properties.roles.items.properties, {})),
+  )
+  cluster_problems = !local.layout_is_cluster ? [] : concat(
+    [
+      for key in local.cluster_forbidden_top_keys : key == "database"
+      ? "database: a cluster config names its databases under 'databases' (- name: ...): remove 'database'"
+      : "${key}: '${key}' belongs to one database in a cluster config: write it under that entry of 'databases'"
+      if can(local.layout[key])
+    ],
+    flatten([
+      for i, role in try(tolist(local.layout.roles), try([for r in local.layout.roles : r], [])) : [
+        for key in local.cluster_forbidden_role_keys :
+        "roles[${i}].${key}: '${key}' is per database in a cluster config: write it under 'databases', in the entry { name: ${try(role.name, "NAME")} } of each database's 'roles' where it applies"
+        if can(role[key])
+      ]
+    ]),
+    # Cross-references the schema cannot express (the loader checks the same).
+    flatten([
+      for i, database in try([for d in local.layout.databases : d], []) : concat(
+        [
+          for j, entry in try([for r in database.roles : r], []) :
+          "databases[${i}].roles[${j}].name: role \"${entry.name}\" is not declared under the top-level 'roles': declare it there (with its cluster-wide keys), then what it has in this database here"
+          if can(tostring(entry.name)) && !contains(try([for r in local.layout.roles : tostring(r.name)], []), try(tostring(entry.name), ""))
+        ],
+        [
+          for j, entry in try([for r in database.roles : r], []) :
+          "databases[${i}].roles[${j}].name: role \"${entry.name}\" is listed twice in this database"
+          if can(tostring(entry.name)) && try(index([for r in database.roles : try(tostring(r.name), "")], tostring(entry.name)), j) != j
+        ],
+        [
+          for _ in [1] : "databases[${i}].name: database \"${database.name}\" is listed twice"
+          if can(tostring(database.name)) && try(index([for d in local.layout.databases : try(tostring(d.name), "")], tostring(database.name)), i) != i
+        ],
+      )
+    ]),
+  )
 
   # Elements of arrays of plain values (search_path[i], member_of[i], database_privileges[i], extensions[i]).
   layout_elements = flatten([
@@ -145,7 +216,9 @@ locals {
     [for o in local.layout_level1 : "the layout must be a mapping of keys (database, roles, schemas, ...), not a ${lookup(local.json_kinds, substr(jsonencode(o.value), 0, 1), "number")}" if lookup(local.json_kinds, substr(jsonencode(o.value), 0, 1), "number") != "object"],
     flatten([
       for e in local.layout_entries :
-      [for e2 in [e] : "${e2.path}: unknown key \"${e2.key}\"; allowed: ${join(", ", e2.known)}" if e2.spec == null]
+      [for e2 in [e] : can(regex("^databases\\[[0-9]+\\]\\.roles\\[[0-9]+\\]\\.[^.]+$", e2.path)) && contains(local.cluster_wide_role_keys, e2.key)
+        ? "${e2.path}: '${e2.key}' is cluster-wide: set it on the role under the top-level 'roles' (it applies in every database)"
+      : "${e2.path}: unknown key \"${e2.key}\"; allowed: ${join(", ", e2.known)}" if e2.spec == null]
     ]),
     flatten([
       for o in local.layout_objects : [
@@ -153,7 +226,7 @@ locals {
       ] if lookup(local.json_kinds, substr(jsonencode(o.value), 0, 1), "number") == "object"
     ]),
     flatten([
-      for e in concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries) : try([
+      for e in concat(local.layout_level1_entries, local.layout_level2_entries, local.layout_level3_entries, local.layout_level4_entries) : try([
         for i, item in e.value : "${e.path}[${i}]: must be a mapping of keys, not a ${lookup(local.json_kinds, substr(jsonencode(item), 0, 1), "number")}"
         if lookup(local.json_kinds, substr(jsonencode(item), 0, 1), "number") != "object"
       ], []) if try(e.spec.items.type, "") == "object" && e.kind == "array"
@@ -176,9 +249,11 @@ locals {
           v.kind == "number" && try(v.value < v.spec.minimum, false) ? "${v.path}: must be at least ${v.spec.minimum}, not ${v.value}" : null,
           # Lists.
           v.kind == "array" && try(v.spec.uniqueItems, false) && try(length(distinct([for x in v.value : jsonencode(x)])) != length(v.value), false) ? "${v.path}: has an entry twice" : null,
+          v.kind == "array" && try(length(v.value) < v.spec.minItems, false) ? "${v.path}: must not be empty" : null,
         ] : problem if problem != null
       ]
     ]),
+    local.cluster_problems,
   )
 }
 

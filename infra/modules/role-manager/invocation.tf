@@ -19,9 +19,14 @@ locals {
       settings_hash = sha256(jsonencode({ for k, v in local.environment : k => v if k != "ROLE_MANAGER_CONFIG" }))
       # A replaced cluster keeps its endpoint but gets a new resource id: run again on it.
       database = var.db_resource_id
+      # The databases the layout manages (a cluster config's databases, else the one database), so that a plan
+      # shows a database added or removed by name; config_hash covers the rest of the layout.
+      databases = join(",", local.layout_databases)
     },
     var.run_triggers,
   )
+
+  layout_databases = local.layout_is_cluster ? try([for d in local.layout.databases : tostring(d.name)], []) : [try(tostring(local.layout.database), var.db_name)]
 
   manage_result = try(jsondecode(aws_lambda_invocation.manage[0].result), null)
   check_result  = try(jsondecode(data.aws_lambda_invocation.check[0].result), null)

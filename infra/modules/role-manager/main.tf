@@ -14,8 +14,17 @@ locals {
   create_environment_kms_key = var.environment_kms_key_arn == null
   environment_kms_key_arn    = local.create_environment_kms_key ? aws_kms_key.environment[0].arn : var.environment_kms_key_arn
 
-  # The users the function may request IAM auth tokens for (rds-db:connect), for `check`.
-  iam_db_users = distinct(concat([var.app_user, var.migrator_user], var.additional_iam_db_users))
+  # The users the function may request IAM auth tokens for (rds-db:connect), for `check`: the IAM login roles of the
+  # layout (its top-level roles: in a cluster config, the cluster-wide list, whatever database they are used in), or
+  # app_user and migrator_user for the default layout; and additional_iam_db_users. A role's auth is its own, else the
+  # layout's, else ROLE_MANAGER_AUTH, else iam, as the function reads it; a dropped or NOLOGIN role never logs in.
+  layout_default_auth = try(tostring(local.layout.auth), lookup(var.environment_variables, "ROLE_MANAGER_AUTH", "iam"))
+  layout_iam_db_users = local.layout == null ? [var.app_user, var.migrator_user] : [
+    for role in try([for r in local.layout.roles : r], []) : tostring(role.name)
+    if can(tostring(role.name)) && try(role.login, true) == true && try(role.drop, false) != true
+    && try(tostring(role.auth), local.layout_default_auth) == "iam"
+  ]
+  iam_db_users = distinct(concat(local.layout_iam_db_users, var.additional_iam_db_users))
   iam_db_user_arns = [
     for user in local.iam_db_users :
     "arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${var.db_resource_id}/${user}"
@@ -46,6 +55,8 @@ locals {
       MIGRATOR_USER          = var.migrator_user
     },
     { for k, v in { ROLE_MANAGER_CONFIG = local.role_manager_config_text } : k => v if v != null },
+    # Where check and manage leave their evidence (compliance.tf); nothing without evidence_bucket.
+    local.evidence_environment,
     # Event configs are a database-administrator power for whoever may invoke: only on explicit opt-in.
     var.allow_event_config ? { ROLE_MANAGER_ALLOW_EVENT_CONFIG = "true" } : {},
   )

@@ -66,3 +66,28 @@ output "run_summary" {
     check_passed        = var.run_check ? try(local.check_result.passed, null) : null
   } : null
 }
+
+output "evidence_bucket_name" {
+  description = "Bucket the function writes its evidence to (created by the module or given); null without evidence_bucket."
+  value       = local.evidence_bucket_name
+}
+
+output "evidence_prefix" {
+  description = "Key prefix of the evidence objects (the function may use keys under it only); null without evidence_bucket."
+  value       = local.evidence_enabled ? var.evidence_prefix : null
+}
+
+output "check_schedule_arn" {
+  description = "ARN of the EventBridge Scheduler schedule that runs the check; null without check_schedule."
+  value       = one(aws_scheduler_schedule.check[*].arn)
+}
+
+output "compliance_alarm_arns" {
+  description = "ARNs of the compliance alarms: failed_checks, access_gained and function_errors; {} when compliance_alarms is off."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.compliance : key => alarm.arn }
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic the compliance alarms notify (alarm_sns_topic_arn or the one the module creates); null when compliance_alarms is off."
+  value       = local.alarm_topic_arn
+}

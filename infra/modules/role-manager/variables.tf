@@ -191,7 +191,7 @@ variable "migrator_user" {
 }
 
 variable "additional_iam_db_users" {
-  description = "More database users that authenticate with IAM (e.g. a reporting role declared in role_manager_config). The function may request rds-db:connect tokens for app_user, migrator_user and these, so that check can log in as each."
+  description = "More database users that authenticate with IAM, beyond those of the layout. The function may request rds-db:connect tokens for the IAM login roles of the layout (its top-level roles with auth iam that log in and are not dropped; app_user and migrator_user for the default layout) and these, so that check can log in as each."
   type        = list(string)
   default     = []
 }
@@ -352,7 +352,7 @@ variable "run_on_apply" {
 }
 
 variable "run_check" {
-  description = "Also invoke {\"action\": \"check\"} (read-only) after the run on apply and at every later plan, and fail the plan or apply when an assertion fails. The check logs in as every declared IAM role, so they must be in additional_iam_db_users."
+  description = "Also invoke {\"action\": \"check\"} (read-only) after the run on apply and at every later plan, and fail the plan or apply when an assertion fails. The check logs in as every declared IAM role: the module allows rds-db:connect for the layout's IAM login roles (add others in additional_iam_db_users)."
   type        = bool
   default     = false
 }
@@ -367,4 +367,135 @@ variable "run_triggers" {
   description = "Extra values that make the run on apply happen again when they change (e.g. { migrations = var.release })."
   type        = map(string)
   default     = {}
+}
+
+###############################################################################
+# Continuous compliance (compliance.tf): scheduled check, evidence, alarms
+###############################################################################
+
+variable "check_schedule" {
+  description = "Run the (read-only) check on a schedule: an EventBridge Scheduler expression such as \"rate(1 day)\" or \"cron(0 6 * * ? *)\". The schedule invokes the function with {\"action\": \"check\"} through a role that may invoke this function only. Null (the default) schedules nothing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.check_schedule == null || can(regex("^(rate\\(\\s*[0-9]+\\s+(minute|minutes|hour|hours|day|days)\\s*\\)|cron\\(.+\\)|at\\(.+\\))$", var.check_schedule))
+    error_message = "check_schedule must be an EventBridge Scheduler expression: rate(1 day), rate(12 hours), cron(0 6 * * ? *) or at(2026-01-01T06:00:00); null turns the schedule off."
+  }
+}
+
+variable "check_schedule_timezone" {
+  description = "Time zone of a cron() check_schedule (IANA name, e.g. Europe/Paris)."
+  type        = string
+  default     = "UTC"
+  nullable    = false
+}
+
+variable "evidence_bucket" {
+  description = <<-EOT
+    Where every check and manage writes its evidence (one JSON object per run: assertions or changes, who can do what, who
+    gained or lost what since the previous one). Null (the default): no evidence. Either the module creates the bucket:
+      { create = true }                     # a unique name from the function name
+      { create = true, name = "my-audit" }  # this name
+    with versioning, default encryption (SSE-S3, or SSE-KMS with kms_key_arn), public access blocked, ACLs off, a policy
+    that refuses requests without TLS and, with object_lock_retention_days, Object Lock (object_lock_mode, GOVERNANCE by
+    default) so that no version can be deleted or overwritten before then; or it takes an existing bucket:
+      { create = false, name = "existing-bucket" }   # (add kms_key_arn when that bucket's objects use SSE-KMS)
+    Either way the function may put, get and list objects under evidence_prefix only, never delete.
+    force_destroy = true lets terraform destroy empty the bucket it created (locked versions still stay).
+  EOT
+  type = object({
+    create                     = bool
+    name                       = optional(string)
+    kms_key_arn                = optional(string)
+    object_lock_retention_days = optional(number)
+    object_lock_mode           = optional(string, "GOVERNANCE")
+    force_destroy              = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.evidence_bucket == null || try(var.evidence_bucket.create || var.evidence_bucket.name != null, false)
+    error_message = "evidence_bucket: give name (the existing bucket) with create = false, or set create = true to have the module create one."
+  }
+
+  validation {
+    condition     = try(var.evidence_bucket.name, null) == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.evidence_bucket.name))
+    error_message = "evidence_bucket.name must be an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens (no ARN, no s3:// and no prefix: that is evidence_prefix)."
+  }
+
+  validation {
+    condition     = try(var.evidence_bucket.object_lock_retention_days, null) == null || try(var.evidence_bucket.create && var.evidence_bucket.object_lock_retention_days >= 1, false)
+    error_message = "evidence_bucket.object_lock_retention_days applies to a bucket the module creates (create = true; Object Lock can only be turned on at creation) and must be at least 1."
+  }
+
+  validation {
+    condition     = var.evidence_bucket == null || contains(["GOVERNANCE", "COMPLIANCE"], try(var.evidence_bucket.object_lock_mode, "GOVERNANCE"))
+    error_message = "evidence_bucket.object_lock_mode must be GOVERNANCE (privileged users may still shorten it) or COMPLIANCE (nobody can, not even the account root, until the retention ends)."
+  }
+
+  validation {
+    condition     = try(var.evidence_bucket.kms_key_arn, null) == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.evidence_bucket.kms_key_arn))
+    error_message = "evidence_bucket.kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias."
+  }
+}
+
+variable "evidence_prefix" {
+  description = "Key prefix of the evidence objects in evidence_bucket (ROLE_MANAGER_EVIDENCE_PREFIX); the function may use keys under it only. Ends with \"/\"."
+  type        = string
+  default     = "role-manager/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9!_.'()-]+/)+$", var.evidence_prefix))
+    error_message = "evidence_prefix must be one or more path segments each ending with \"/\" (e.g. \"role-manager/\" or \"audit/prod/\"), without a leading \"/\" and without * or ? (IAM would read them as wildcards)."
+  }
+}
+
+variable "compliance_alarms" {
+  description = "Metric filters on the function's log (FailedChecks, AccessGained in compliance_metric_namespace) and CloudWatch alarms when a check fails, someone gains access, or the function errors, notifying alarm_sns_topic_arn or a topic the module creates. Null (the default) turns them on when check_schedule or evidence_bucket is set."
+  type        = bool
+  default     = null
+}
+
+variable "compliance_metric_namespace" {
+  description = "CloudWatch namespace of the FailedChecks and AccessGained metrics. Give each deployment in one account and region its own (e.g. RoleManager/orders) so that their alarms stay apart."
+  type        = string
+  default     = "RoleManager"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/#:-]{1,255}$", var.compliance_metric_namespace)) && !startswith(var.compliance_metric_namespace, "AWS/")
+    error_message = "compliance_metric_namespace must be 1 to 255 letters, digits or . _ / # : - and must not start with AWS/."
+  }
+}
+
+variable "alarm_period_seconds" {
+  description = "Period over which the alarms add up failed checks, gained access and errors (seconds; a multiple of 60)."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.alarm_period_seconds >= 60 && var.alarm_period_seconds % 60 == 0 && var.alarm_period_seconds <= 86400
+    error_message = "alarm_period_seconds must be a multiple of 60 between 60 and 86400."
+  }
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic the compliance alarms notify. Null (the default) creates one (<function_name>-compliance, encrypted with a KMS key of its own that CloudWatch may use, publishable only by this function's alarms)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN."
+  }
+}
+
+variable "alarm_email_addresses" {
+  description = "E-mail addresses subscribed to the topic the module creates (each must confirm the subscription). Ignored with alarm_sns_topic_arn: subscribe to your own topic yourself."
+  type        = list(string)
+  default     = []
+  nullable    = false
 }

@@ -33,12 +33,16 @@ provider "aws" {
   s3_use_path_style           = true
 
   endpoints {
+    cloudwatch     = var.endpoint
     ec2            = var.endpoint
     iam            = var.endpoint
     kms            = var.endpoint
     lambda         = coalesce(var.lambda_endpoint, var.endpoint)
     logs           = var.endpoint
+    s3             = var.endpoint
+    scheduler      = var.endpoint
     secretsmanager = var.endpoint
+    sns            = var.endpoint
     sts            = var.endpoint
   }
 }

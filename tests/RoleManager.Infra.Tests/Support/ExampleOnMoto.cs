@@ -24,18 +24,36 @@ public static class ExampleOnMoto
               s3_use_path_style           = true
 
               endpoints {
+                cloudwatch     = "{{endpoint}}"
                 ec2            = "{{endpoint}}"
                 iam            = "{{endpoint}}"
                 kms            = "{{endpoint}}"
                 lambda         = "{{lambdaEndpoint}}"
                 logs           = "{{endpoint}}"
                 rds            = "{{endpoint}}"
+                s3             = "{{endpoint}}"
+                scheduler      = "{{endpoint}}"
                 secretsmanager = "{{endpoint}}"
+                sns            = "{{endpoint}}"
                 sts            = "{{endpoint}}"
               }
             }
+
+            # moto keeps the Data API off on a provisioned (Serverless v2) cluster, so the provider would wait for
+            # ever for it to come on; moto's Data API answers create-databases.sh all the same.
+            resource "aws_rds_cluster" "this" {
+              enable_http_endpoint = false
+            }
             """);
-        var tf = new Terraform(example, temp.Path);
+        // databases.tf's script calls the Data API with the aws CLI, which terraform runs with its own environment.
+        var tf = new Terraform(example, temp.Path, new Dictionary<string, string?>
+        {
+            ["AWS_ENDPOINT_URL_RDS_DATA"] = endpoint,
+            ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretAccessKey,
+            ["AWS_CONFIG_FILE"] = temp.Combine("aws-config-none"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = temp.Combine("aws-credentials-none"),
+        });
         await tf.InitAsync();
         return (tf, example);
     }

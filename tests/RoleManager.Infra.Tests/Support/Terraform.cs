@@ -11,7 +11,8 @@ public sealed class Terraform
     private static readonly TimeSpan LongTimeout = TimeSpan.FromMinutes(10);
     private readonly Dictionary<string, string?> _environment;
 
-    public Terraform(string workingDirectory, string scratchDirectory)
+    /// <param name="environment">Variables for terraform and what it runs (a local-exec provisioner), set last.</param>
+    public Terraform(string workingDirectory, string scratchDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
         WorkingDirectory = workingDirectory;
         var cliConfig = Path.Combine(scratchDirectory, "terraformrc");
@@ -36,6 +37,8 @@ public sealed class Terraform
             if (name.StartsWith("TF_VAR_", StringComparison.Ordinal))
                 _environment[name] = null;
         }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            _environment[name] = value;
     }
 
     public string WorkingDirectory { get; }
