@@ -99,7 +99,7 @@ public sealed class CatalogInspector : ICatalogInspector
         var server = new ServerInfo(
             VersionNum: reader.GetInt32(0), Version: reader.GetString(1), CurrentUser: reader.GetString(2),
             CurrentUserIsSuperuser: reader.GetBoolean(3), Database: reader.GetString(4), DatabaseOwner: reader.GetString(5),
-            HasRdsIam: reader.GetBoolean(6));
+            HasRdsIam: reader.GetBoolean(6)) { DatabaseReadOnly = reader.IsDBNull(10) ? null : reader.GetString(10) };
         var extensions = reader.GetFieldValue<string[]>(7).ToImmutableHashSet();
         return (server, ReadAcl(reader, 8), extensions);
     }

@@ -46,7 +46,14 @@ public sealed record ServerInfo(
     bool CurrentUserIsSuperuser,
     string Database,
     string DatabaseOwner,
-    bool HasRdsIam);
+    bool HasRdsIam)
+{
+    /// <summary>
+    /// The value of <c>default_transaction_read_only</c> set on this database for every role (<c>ALTER DATABASE … SET</c>),
+    /// or null when none is; a true value makes every declared role's sessions read-only.
+    /// </summary>
+    public string? DatabaseReadOnly { get; init; }
+}
 
 public sealed record CurrentRole(
     string Name,

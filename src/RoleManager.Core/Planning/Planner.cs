@@ -26,6 +26,7 @@ public static class Planner
 
         RolePlanner.PlanRoles(context);
         PrivilegePlanner.PlanDatabase(context);
+        DatabaseSettingsPlanner.Plan(context);
         PlanExtensions(context);
         SchemaPlanner.PlanSchemas(context);
         var objects = OwnershipPlanner.PlanOwners(context);
