@@ -53,6 +53,9 @@ public sealed record ServerInfo(
     /// or null when none is; a true value makes every declared role's sessions read-only.
     /// </summary>
     public string? DatabaseReadOnly { get; init; }
+
+    /// <summary>Roles other than the owner that hold a privilege on the database WITH GRANT OPTION.</summary>
+    public ImmutableHashSet<string> DatabaseGrantOptionHolders { get; init; } = ImmutableHashSet<string>.Empty;
 }
 
 public sealed record CurrentRole(
@@ -109,7 +112,11 @@ public sealed record SettingKind(string Type, string? Unit)
     public bool MasterMaySet { get; init; } = true;
 }
 
-public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl);
+public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl)
+{
+    /// <summary>Roles other than the owner that hold a privilege on the schema WITH GRANT OPTION.</summary>
+    public ImmutableHashSet<string> GrantOptionHolders { get; init; } = ImmutableHashSet<string>.Empty;
+}
 
 /// <summary>
 /// A table-like object, sequence or routine. <see cref="Signature"/> is the routine's identity

@@ -22,6 +22,13 @@ internal static class PrivilegePlanner
             .Append((CurrentState.Public, Privilege.None)).ToList();
         var acl = context.Current.DatabaseAcl;
         string db = Ident.Quote(context.Desired.Database);
+        // No declared role may pass its access on: first its grant option goes, CASCADE taking what it granted with it.
+        var passing = context.PresentRoles.Where(r => r.Name != server.DatabaseOwner && server.DatabaseGrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
+        if (passing.Count > 0)
+            context.Builder.Add(Phase.Database, new Change(ChangeKind.RevokeDatabase,
+                $"revoke the grant option on database {context.Desired.Database} from {string.Join(", ", passing)}",
+                $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON DATABASE {db} FROM {SchemaPlanner.Grantees(passing)} CASCADE")
+            { Log = new(Role: string.Join(", ", passing), Object: $"database {context.Desired.Database}") });
         foreach (var (privileges, grantees) in AclDiff.GroupBySet(wanted.Select(w => (w.Item1, AclDiff.Extra(w.Item2, AclDiff.Of(acl, w.Item1))))))
             context.Builder.Add(Phase.Database, new Change(ChangeKind.RevokeDatabase,
                 $"revoke {Privileges.ToSql(privileges)} on database {context.Desired.Database} from {string.Join(", ", grantees)}",

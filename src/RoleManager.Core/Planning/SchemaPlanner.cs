@@ -24,6 +24,7 @@ internal static class SchemaPlanner
                 .Append((CurrentState.Public, Privilege.None, Privilege.Usage | Privilege.Create))
                 .Concat(Undeclared(context, schema, acl).Select(g => (g, Privilege.None, Privilege.Create)))
                 .ToList();
+            PlanGrantOptions(context, schema.Name, schema.Owner, current);
             PlanAcl(context, schema.Name, schema.Owner, acl, wanted);
         }
 
@@ -33,6 +34,7 @@ internal static class SchemaPlanner
             // Only CREATE is managed on an undeclared public schema: USAGE there is the application's business.
             var wanted = context.PresentRoles.Where(r => r.Name != pub.Owner).Select(r => (r.Name, Privilege.None, Privilege.Create))
                 .Append((CurrentState.Public, Privilege.None, Privilege.Create)).ToList();
+            PlanGrantOptions(context, PublicSchema, pub.Owner, pub);
             PlanAcl(context, PublicSchema, pub.Owner, pub.Acl, wanted);
         }
     }
@@ -83,6 +85,22 @@ internal static class SchemaPlanner
         acl.Keys.Where(g => g != CurrentState.Public && g != schema.Owner && g != context.Master
                             && context.Desired.FindRole(g) is not { Drop: false })
             .Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// No declared role may pass its access on: its grant option on the schema goes (as the owner, CASCADE taking what
+    /// it granted with it), before any revoke of the privilege itself, which would otherwise fail on those grants.
+    /// </summary>
+    private static void PlanGrantOptions(PlanContext context, string schema, string owner, CurrentSchema? current)
+    {
+        if (current is null || current.GrantOptionHolders.IsEmpty) return;
+        var passing = context.PresentRoles.Where(r => r.Name != owner && current.GrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
+        if (passing.Count == 0) return;
+        context.ActAs(owner);
+        context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
+            $"revoke the grant option on schema {schema} from {string.Join(", ", passing)}",
+            $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(passing)} CASCADE")
+            { Log = new(Role: string.Join(", ", passing), Schema: schema) });
+    }
 
     private static void PlanAcl(PlanContext context, string schema, string owner, ImmutableDictionary<string, Privilege> acl,
         List<(string Grantee, Privilege Privileges, Privilege Managed)> wanted)

@@ -15,7 +15,10 @@ SELECT current_setting('server_version_num')::int AS version_num,
        (SELECT substr(c, length('default_transaction_read_only=') + 1)
         FROM pg_db_role_setting s, unnest(s.setconfig) c
         WHERE s.setdatabase = d.oid AND s.setrole = 0 AND lower(c) LIKE 'default\_transaction\_read\_only=%'
-        LIMIT 1) AS database_read_only
+        LIMIT 1) AS database_read_only,
+       -- Who holds a privilege on the database WITH GRANT OPTION besides its owner.
+       ARRAY(SELECT DISTINCT pg_get_userbyid(g.grantee)::text FROM aclexplode(d.datacl) g
+             WHERE g.is_grantable AND g.grantee <> d.datdba) AS grant_option_holders
 FROM pg_database d
 LEFT JOIN LATERAL (
     SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
