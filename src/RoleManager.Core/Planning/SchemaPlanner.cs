@@ -22,6 +22,10 @@ internal static class SchemaPlanner
             var wanted = context.PresentRoles.Where(r => r.Name != schema.Owner)
                 .Select(r => (r.Name, context.ProfilesOn(r, schema.Name).Any() ? Privilege.Usage : Privilege.None, Privilege.Usage | Privilege.Create))
                 .Append((CurrentState.Public, Privilege.None, Privilege.Usage | Privilege.Create))
+                // The owner holds USAGE and CREATE on its schema unless it revoked them from itself (finding 9: acting
+                // as the owner then fails 42501): granted back first, by the owner itself. An ACL without the owner's
+                // entry (the inspector always reads one; a schema just created) is the default: both.
+                .Prepend((schema.Owner, Privilege.Usage | Privilege.Create, acl.ContainsKey(schema.Owner) ? Privilege.Usage | Privilege.Create : Privilege.None))
                 .Concat(Undeclared(context, schema, acl).Select(g => (g, Privilege.None, Privilege.Create)))
                 .ToList();
             PlanGrantOptions(context, schema.Name, schema.Owner, current);
@@ -70,8 +74,10 @@ internal static class SchemaPlanner
         context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
             $"make {schema.Owner} the owner of schema {schema.Name} (was {current.Owner})", $"ALTER SCHEMA {name} OWNER TO {owner}")
             { Log = new(Role: schema.Owner, Schema: schema.Name) });
-        // The server moves the old owner's entry to the new owner; everything else stays.
-        return current.Acl.Remove(current.Owner);
+        // The server moves the old owner's entry to the new owner (merged with the new owner's own); everything else stays.
+        return current.Acl.ContainsKey(current.Owner) || current.Acl.ContainsKey(schema.Owner)
+            ? current.Acl.Remove(current.Owner).SetItem(schema.Owner, AclDiff.Of(current.Acl, schema.Owner) | AclDiff.Of(current.Acl, current.Owner))
+            : current.Acl;
     }
 
     /// <summary>

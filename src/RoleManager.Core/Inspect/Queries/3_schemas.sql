@@ -8,6 +8,8 @@ FROM pg_namespace n
 LEFT JOIN LATERAL (
     SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
            array_agg(a.privilege_type::text) AS privileges
-    FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+    FROM (SELECT x.grantee, x.privilege_type FROM aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) x
+          -- The owner always has an entry, 'NONE' when it revoked everything from itself (the planner grants it back).
+          UNION ALL SELECT n.nspowner, 'NONE') a
 ) acl ON true
 WHERE n.nspname = ANY($1);
