@@ -35,11 +35,12 @@ internal static class SchemaPlanner
         if (context.Desired.Schemas.All(s => s.Name != PublicSchema) &&
             context.Current.Schemas.TryGetValue(PublicSchema, out var pub))
         {
+            var (owner, acl) = HandPublicBack(context, pub);
             // Only CREATE is managed on an undeclared public schema: USAGE there is the application's business.
-            var wanted = context.PresentRoles.Where(r => r.Name != pub.Owner).Select(r => (r.Name, Privilege.None, Privilege.Create))
+            var wanted = context.PresentRoles.Where(r => r.Name != owner).Select(r => (r.Name, Privilege.None, Privilege.Create))
                 .Append((CurrentState.Public, Privilege.None, Privilege.Create)).ToList();
-            PlanGrantOptions(context, PublicSchema, pub.Owner, pub);
-            PlanAcl(context, PublicSchema, pub.Owner, pub.Acl, wanted);
+            PlanGrantOptions(context, PublicSchema, owner, pub with { Owner = owner });
+            PlanAcl(context, PublicSchema, owner, acl, wanted);
         }
     }
 
@@ -91,6 +92,30 @@ internal static class SchemaPlanner
         acl.Keys.Where(g => g != CurrentState.Public && g != schema.Owner && g != context.Master
                             && context.Desired.FindRole(g) is not { Drop: false })
             .Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Schema <c>public</c> owned by a declared role (finding 10): its owner may create there, and grant that to others,
+    /// which no declared role may. It goes back to the database's owner where that is the master (as on RDS, where the
+    /// master creates the database); otherwise it is a finding naming the statement. Returns public's owner and ACL
+    /// after the plan (the server moves the old owner's entry to the new one).
+    /// </summary>
+    private static (string Owner, ImmutableDictionary<string, Privilege> Acl) HandPublicBack(PlanContext context, CurrentSchema pub)
+    {
+        if (context.Desired.FindRole(pub.Owner) is not { Drop: false } || pub.Owner == context.Master) return (pub.Owner, pub.Acl);
+        var server = context.Current.Server;
+        string to = server.DatabaseOwner, sql = $"ALTER SCHEMA {Ident.Quote(PublicSchema)} OWNER TO {Ident.Quote(to)}";
+        if (to != context.Master || context.Desired.FindRole(to) is not null)
+        {
+            context.Builder.AddFinding(new Finding($"schema {PublicSchema}",
+                $"{pub.Owner} owns schema public, so it may create there and let others; its database's owner {to} should own it", sql));
+            return (pub.Owner, pub.Acl);
+        }
+        context.ActAs(pub.Owner);
+        context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
+            $"make {to}, the database's owner, the owner of schema public again (was {pub.Owner}, a declared role, which could create there)", sql)
+            { Log = new(Role: to, Schema: PublicSchema) });
+        return (to, pub.Acl.Remove(pub.Owner).SetItem(to, AclDiff.Of(pub.Acl, to) | AclDiff.Of(pub.Acl, pub.Owner)));
+    }
 
     /// <summary>
     /// No declared role may pass its access on: its grant option on the schema goes (as the owner, CASCADE taking what
