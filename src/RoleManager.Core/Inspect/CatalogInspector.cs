@@ -148,7 +148,7 @@ public sealed class CatalogInspector : ICatalogInspector
         while (await reader.ReadAsync(cancellationToken))
         {
             var schema = new CurrentSchema(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), ReadAcl(reader, 3))
-                { GrantOptionHolders = reader.GetFieldValue<string[]>(5).ToImmutableHashSet(StringComparer.Ordinal) };
+                { GrantOptionHolders = reader.GetFieldValue<string[]>(5).ToImmutableHashSet(StringComparer.Ordinal), CurrentUserHasAdminOnOwner = reader.GetBoolean(6) };
             schemas[schema.Name] = schema;
         }
         return schemas.ToImmutable();

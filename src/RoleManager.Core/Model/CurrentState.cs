@@ -116,6 +116,9 @@ public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHa
 {
     /// <summary>Roles other than the owner that hold a privilege on the schema WITH GRANT OPTION.</summary>
     public ImmutableHashSet<string> GrantOptionHolders { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>Whether the master holds ADMIN OPTION on the owner (what acting as it needs from 16); true when not read.</summary>
+    public bool CurrentUserHasAdminOnOwner { get; init; } = true;
 }
 
 /// <summary>
