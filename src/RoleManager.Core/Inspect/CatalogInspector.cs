@@ -127,6 +127,7 @@ public sealed class CatalogInspector : ICatalogInspector
                 DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
                 Comment = reader.IsDBNull(18) ? null : reader.GetString(18),
+                ValidUntil = reader.IsDBNull(23) ? null : reader.GetString(23),
                 SettingKinds = SettingKindsOf(reader.GetFieldValue<string[]>(19)),
                 MarkedGroups = reader.GetFieldValue<string[]>(20).Zip(reader.GetFieldValue<string[]>(21))
                     .ToImmutableDictionary(p => p.First, p => p.Second, StringComparer.Ordinal),

@@ -85,6 +85,9 @@ public sealed record CurrentRole(
     /// <summary>The role's comment (<c>COMMENT ON ROLE</c>): how a generated group role is recognised as RoleManager's.</summary>
     public string? Comment { get; init; }
 
+    /// <summary>The role's password expiry (<c>VALID UNTIL</c>), null when it has none (or <c>infinity</c>).</summary>
+    public string? ValidUntil { get; init; }
+
     /// <summary>
     /// How the server reads the value of each setting in <see cref="Settings"/> and <see cref="DatabaseSettings"/>, by
     /// lower-case name (<c>pg_settings</c>' type and unit), so that <c>30s</c> and <c>30000</c> compare equal. A custom
