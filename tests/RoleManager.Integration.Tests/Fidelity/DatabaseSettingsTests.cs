@@ -1,4 +1,3 @@
-using RoleManager.Check;
 
 namespace RoleManager.Integration.Tests.Fidelity;
 
@@ -10,10 +9,7 @@ namespace RoleManager.Integration.Tests.Fidelity;
 /// </summary>
 public sealed class DatabaseSettingsTests
 {
-    private static Task<(RunResult Plan, CheckResult Check)> CheckAsync(TestDatabase db, Model.DesiredState desired) =>
-        db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
 
-    private static string Failures(CheckResult check) => string.Join("; ", check.Failures.Select(f => $"{f.Role}: {f.Name}: {f.Detail}"));
 
     [Fact]
     public async Task A_read_only_database_default_shows_in_plan_is_reset_by_apply_and_fails_check_until_then()
@@ -29,14 +25,14 @@ public sealed class DatabaseSettingsTests
         Assert.Equal($"ALTER DATABASE \"{db.Name}\" RESET default_transaction_read_only", reset.Sql);
         Assert.Contains("read-only", reset.Description);
 
-        var (_, check) = await CheckAsync(db, desired);
+        var (_, check) = await FidelityRuns.CheckAsync(db, desired);
         Assert.False(check.Passed);
         Assert.Contains(check.Failures, f => f.Name.Contains("plan is empty", StringComparison.Ordinal) && f.Detail.Contains("default_transaction_read_only", StringComparison.Ordinal));
 
         await db.ApplyAsync(desired);
         Assert.True((await db.PlanAsync(desired)).Plan.IsEmpty);
-        var (_, after) = await CheckAsync(db, desired);
-        Assert.True(after.Passed, Failures(after));
+        var (_, after) = await FidelityRuns.CheckAsync(db, desired);
+        Assert.True(after.Passed, FidelityRuns.Failures(after));
     }
 
     /// <summary>The siblings: each setting would break the tool's own session; none is the declared roles' concern.</summary>
@@ -62,7 +58,7 @@ public sealed class DatabaseSettingsTests
         var applied = await db.ApplyAsync(desired);
         Assert.True(applied.Committed);
         Assert.True((await db.PlanAsync(desired)).Plan.IsEmpty);
-        var (_, check) = await CheckAsync(db, desired);
-        Assert.True(check.Passed, Failures(check));
+        var (_, check) = await FidelityRuns.CheckAsync(db, desired);
+        Assert.True(check.Passed, FidelityRuns.Failures(check));
     }
 }

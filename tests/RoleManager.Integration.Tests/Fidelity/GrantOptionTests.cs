@@ -1,4 +1,3 @@
-using Npgsql;
 
 namespace RoleManager.Integration.Tests.Fidelity;
 
@@ -29,19 +28,13 @@ public sealed class GrantOptionTests
         };
         await using var superuser = await db.SuperuserAsync();
         await TestDatabase.Exec(superuser, drift);
-        Assert.True(await AskAsync(superuser, held));
+        Assert.True(await FidelityRuns.AskAsync(superuser, held));
 
         var plan = (await db.PlanAsync(desired)).Plan;
         Assert.Contains(plan.Changes, c => c.Sql.StartsWith("REVOKE GRANT OPTION FOR", StringComparison.Ordinal));
         await db.ApplyAsync(desired);
         Assert.True((await db.PlanAsync(desired)).Plan.IsConverged);
-        Assert.False(await AskAsync(superuser, held));
-        Assert.True(await AskAsync(superuser, kept));
-    }
-
-    private static async Task<bool> AskAsync(NpgsqlConnection connection, string expression)
-    {
-        await using var command = new NpgsqlCommand($"SELECT {expression}", connection);
-        return (bool)(await command.ExecuteScalarAsync())!;
+        Assert.False(await FidelityRuns.AskAsync(superuser, held));
+        Assert.True(await FidelityRuns.AskAsync(superuser, kept));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using RoleManager.Check;
 using RoleManager.Execute;
 using RoleManager.Planning;
 
@@ -29,7 +28,7 @@ public sealed class HandChangedPasswordTests
         Assert.Contains(db.Reporting, set.Description);
         Assert.Contains("does not log in", set.Description);
 
-        var (checkPlan, check) = await db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
+        var (checkPlan, check) = await FidelityRuns.CheckAsync(db, desired);
         Assert.False(check.Passed);
         Assert.Contains(check.Failures, f => f.Role == db.Reporting && f.Name.StartsWith("logs in", StringComparison.Ordinal));
         Assert.Contains(check.Failures, f => f.Name.Contains("plan is empty", StringComparison.Ordinal));
@@ -37,8 +36,8 @@ public sealed class HandChangedPasswordTests
         var applied = await db.ApplyAsync(desired);
         Assert.Equal(1, applied.StatementsExecuted);
         Assert.True((await db.PlanAsync(desired)).Plan.IsEmpty);
-        var (_, after) = await db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
-        Assert.True(after.Passed, string.Join("; ", after.Failures.Select(f => $"{f.Role}: {f.Name}: {f.Detail}")));
+        var (_, after) = await FidelityRuns.CheckAsync(db, desired);
+        Assert.True(after.Passed, FidelityRuns.Failures(after));
 
         // No password, neither the declared one nor the one set by hand, in anything the runs print.
         string printed = string.Join('\n', plan.Changes.Select(c => c.Description + " " + c.Sql))

@@ -1,5 +1,3 @@
-using Npgsql;
-using RoleManager.Check;
 
 namespace RoleManager.Integration.Tests.Fidelity;
 
@@ -39,21 +37,15 @@ public sealed class OwnerSelfRevokeTests
         };
         await using var superuser = await db.SuperuserAsync();
         await TestDatabase.Exec(superuser, $"SET ROLE {m}; {drift}; RESET ROLE");
-        Assert.False(await AskAsync(superuser, question));
+        Assert.False(await FidelityRuns.AskAsync(superuser, question));
 
         var plan = (await db.PlanAsync(desired)).Plan;
         Assert.Contains(plan.Changes, c => c.Sql.Contains("GRANT ", StringComparison.Ordinal) && c.Sql.EndsWith($"TO \"{m}\"", StringComparison.Ordinal));
         await db.ApplyAsync(desired);
-        Assert.True(await AskAsync(superuser, question));
+        Assert.True(await FidelityRuns.AskAsync(superuser, question));
         var after = (await db.PlanAsync(desired)).Plan;
-        Assert.True(after.IsConverged, string.Join("; ", after.Changes.Select(c => c.Sql)));
-        var (_, check) = await db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
-        Assert.True(check.Passed, string.Join("; ", check.Failures.Select(f => $"{f.Role}: {f.Name}: {f.Detail}")));
-    }
-
-    private static async Task<bool> AskAsync(NpgsqlConnection connection, string expression)
-    {
-        await using var command = new NpgsqlCommand($"SELECT {expression}", connection);
-        return (bool)(await command.ExecuteScalarAsync())!;
+        Assert.True(after.IsConverged, FidelityRuns.Pending(after));
+        var (_, check) = await FidelityRuns.CheckAsync(db, desired);
+        Assert.True(check.Passed, FidelityRuns.Failures(check));
     }
 }

@@ -1,6 +1,3 @@
-using Npgsql;
-using RoleManager.Check;
-
 namespace RoleManager.Integration.Tests.Fidelity;
 
 /// <summary>
@@ -21,18 +18,14 @@ public sealed class PublicSchemaOwnerTests
 
         var plan = (await db.PlanAsync(desired)).Plan;
         Assert.Contains(plan.Changes, c => c.Sql == $"ALTER SCHEMA \"public\" OWNER TO \"{PostgresServer.MasterUser}\"");
-        var (_, before) = await CheckAsync(db, desired);
+        var (_, before) = await FidelityRuns.CheckAsync(db, desired);
         Assert.False(before.Passed);
 
         await db.ApplyAsync(desired);
         var after = (await db.PlanAsync(desired)).Plan;
-        Assert.True(after.IsConverged, string.Join("; ", after.Changes.Select(c => c.Sql)));
-        var (_, check) = await CheckAsync(db, desired);
-        Assert.True(check.Passed, string.Join("; ", check.Failures.Select(f => $"{f.Role}: {f.Name}: {f.Detail}")));
-        await using var command = new NpgsqlCommand($"SELECT has_schema_privilege('{db.App}', 'public', 'CREATE') OR has_schema_privilege('{db.Reporting}', 'public', 'CREATE')", superuser);
-        Assert.False((bool)(await command.ExecuteScalarAsync())!);
+        Assert.True(after.IsConverged, FidelityRuns.Pending(after));
+        var (_, check) = await FidelityRuns.CheckAsync(db, desired);
+        Assert.True(check.Passed, FidelityRuns.Failures(check));
+        Assert.False(await FidelityRuns.AskAsync(superuser, $"has_schema_privilege('{db.App}', 'public', 'CREATE') OR has_schema_privilege('{db.Reporting}', 'public', 'CREATE')"));
     }
-
-    private static Task<(RunResult Plan, CheckResult Check)> CheckAsync(TestDatabase db, Model.DesiredState desired) =>
-        db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
 }

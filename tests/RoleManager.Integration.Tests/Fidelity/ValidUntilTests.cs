@@ -1,4 +1,3 @@
-using RoleManager.Check;
 
 namespace RoleManager.Integration.Tests.Fidelity;
 
@@ -22,8 +21,8 @@ public sealed class ValidUntilTests
         Assert.Contains(plan.Changes, c => c.Sql.Contains("VALID UNTIL 'infinity'", StringComparison.Ordinal) && c.Sql.Contains(db.Reporting, StringComparison.Ordinal));
         await db.ApplyAsync(desired);
         var after = (await db.PlanAsync(desired)).Plan;
-        Assert.True(after.IsConverged, string.Join("; ", after.Changes.Select(c => c.Sql)));
-        var (_, check) = await db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
-        Assert.True(check.Passed, string.Join("; ", check.Failures.Select(f => $"{f.Role}: {f.Name}: {f.Detail}")));
+        Assert.True(after.IsConverged, FidelityRuns.Pending(after));
+        var (_, check) = await FidelityRuns.CheckAsync(db, desired);
+        Assert.True(check.Passed, FidelityRuns.Failures(check));
     }
 }
