@@ -51,6 +51,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options = null)
     {
         var clock = Stopwatch.StartNew();
+        desired = await ProvePasswordsAsync(desired, options, cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await ReadTransactionAsync(connection, options, cancellationToken);
         var scope = InspectionScope.For(desired);
@@ -101,6 +102,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken,
         ExecutionOptions? options = null)
     {
+        desired = await ProvePasswordsAsync(desired, options, cancellationToken);
         var plan = await PlanAsync(desired, cancellationToken, options);
         var check = await new Checker(connections, credentials, target, options, _logger).CheckAsync(desired, plan.Plan, cancellationToken);
         return (plan, check);
@@ -113,6 +115,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<RunResult> ApplyAsync(DesiredState desired, ExecutionOptions options, bool dryRun, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        desired = await ProvePasswordsAsync(desired, options, cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         var mode = dryRun ? TransactionMode.AlwaysRollback : TransactionMode.Commit;
         // Begin, timeouts, advisory lock and the inspection go in one batch: a converged apply is one round trip
@@ -130,6 +133,19 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         bool committed = await transaction.FinishAsync(cancellationToken);
         return new RunResult(plan, current, executed, committed, dryRun, clock.Elapsed);
     }
+
+    /// <summary>
+    /// A password_env role's password is drift like any other: the master cannot read pg_authid (RDS), so whether the
+    /// declared value is current is proven by a login as the role (<see cref="Passwords.RolePasswordResolver"/>: one
+    /// login per password_env role, a second one with a value that must fail to tell a trusting server apart; in
+    /// parallel, at most <see cref="Checker.LoginParallelism"/> at once). The hosts resolve before calling the engine
+    /// (with Secrets Manager for password_secret); here the engine proves what no one proved yet, so no caller can plan,
+    /// apply or check without seeing a password changed by hand.
+    /// </summary>
+    private async Task<DesiredState> ProvePasswordsAsync(DesiredState desired, ExecutionOptions? options, CancellationToken cancellationToken) =>
+        Passwords.RolePasswordResolver.HasUnprovenEnvironmentPasswords(desired)
+            ? await new Passwords.RolePasswordResolver(connections, secrets: null, options: options).ResolveAsync(desired, forLogins: false, cancellationToken)
+            : desired;
 
     private async Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -113,10 +113,13 @@ public class CheckTests
         var wrong = db.DefaultLayout();
         wrong = wrong with { Roles = wrong.Roles.Select(r => r.Name == db.App ? r with { Password = new Secret("not-the-password-123") } : r).ToImmutableArray() };
         var check = await CheckAsync(db, wrong);
-        var login = Assert.Single(check.Failures);
-        Assert.Equal(db.App, login.Role);
+        // Two failures: the login, and the plan-is-empty assertion, which sees the password change plan sees (finding 2).
+        Assert.Equal(2, check.Failures.Count());
+        var login = Assert.Single(check.Failures, f => f.Role == db.App);
         Assert.Contains("28P01", login.Detail);
-        Assert.DoesNotContain("not-the-password-123", login.Detail);
+        var pending = Assert.Single(check.Failures, f => f.Role == "*");
+        Assert.Contains($"set password of role {db.App}", pending.Detail);
+        Assert.All(check.Assertions, a => Assert.DoesNotContain("not-the-password-123", a.Detail));
     }
 
     [Fact]

@@ -23,6 +23,22 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
     /// <summary>The startup option that pins the master's search_path (pg_temp last, so it never shadows pg_catalog).</summary>
     public const string SafeSearchPath = "-c search_path=pg_catalog,pg_temp";
 
+    /// <summary>
+    /// What every session of the tool sets in its startup packet, which outranks <c>ALTER DATABASE/ROLE … SET</c>: no
+    /// idle-in-transaction limit (an apply waits between its statements on the client; a database-wide
+    /// <c>idle_in_transaction_session_timeout</c> would end it with 25P03), and no statement or lock timeout before
+    /// the transaction's own (<see cref="Execute.PlanTransaction.Settings"/> sets the run's with SET LOCAL).
+    /// A declared role's login gets only these: what it runs with otherwise is what the check asserts.
+    /// </summary>
+    public const string SessionLimits = "-c idle_in_transaction_session_timeout=0 -c statement_timeout=0 -c lock_timeout=0";
+
+    /// <summary>
+    /// The master's sessions also run read-write and as the master itself whatever the database says
+    /// (<c>default_transaction_read_only = on</c> made every plan, apply and check stop with 25006; a database-wide
+    /// <c>role</c> would make the master act as another role): the finding 6 of docs/reliability.md.
+    /// </summary>
+    public const string MasterSession = SafeSearchPath + " -c default_transaction_read_only=off -c role=none " + SessionLimits;
+
     public string Target => settings.Describe();
 
     public Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -64,8 +80,7 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
                 _ => SslMode.Disable,
             },
         };
-        if (string.Equals(username, settings.Username, StringComparison.Ordinal))
-            builder.Options = SafeSearchPath;
+        builder.Options = string.Equals(username, settings.Username, StringComparison.Ordinal) ? MasterSession : SessionLimits;
         if (password is not null) builder.Password = password.Reveal();
 
         // The engine reads only built-in types (text, name, bool, int and their arrays), so the driver need not

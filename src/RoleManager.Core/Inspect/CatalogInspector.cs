@@ -99,7 +99,8 @@ public sealed class CatalogInspector : ICatalogInspector
         var server = new ServerInfo(
             VersionNum: reader.GetInt32(0), Version: reader.GetString(1), CurrentUser: reader.GetString(2),
             CurrentUserIsSuperuser: reader.GetBoolean(3), Database: reader.GetString(4), DatabaseOwner: reader.GetString(5),
-            HasRdsIam: reader.GetBoolean(6));
+            HasRdsIam: reader.GetBoolean(6)) { DatabaseReadOnly = reader.IsDBNull(10) ? null : reader.GetString(10) };
+        server = server with { DatabaseGrantOptionHolders = reader.GetFieldValue<string[]>(11).ToImmutableHashSet(StringComparer.Ordinal) };
         var extensions = reader.GetFieldValue<string[]>(7).ToImmutableHashSet();
         return (server, ReadAcl(reader, 8), extensions);
     }
@@ -126,6 +127,7 @@ public sealed class CatalogInspector : ICatalogInspector
                 DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
                 Comment = reader.IsDBNull(18) ? null : reader.GetString(18),
+                ValidUntil = reader.IsDBNull(23) ? null : reader.GetString(23),
                 SettingKinds = SettingKindsOf(reader.GetFieldValue<string[]>(19)),
                 MarkedGroups = reader.GetFieldValue<string[]>(20).Zip(reader.GetFieldValue<string[]>(21))
                     .ToImmutableDictionary(p => p.First, p => p.Second, StringComparer.Ordinal),
@@ -146,7 +148,8 @@ public sealed class CatalogInspector : ICatalogInspector
         var schemas = ImmutableDictionary.CreateBuilder<string, CurrentSchema>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var schema = new CurrentSchema(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), ReadAcl(reader, 3));
+            var schema = new CurrentSchema(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), ReadAcl(reader, 3))
+                { GrantOptionHolders = reader.GetFieldValue<string[]>(5).ToImmutableHashSet(StringComparer.Ordinal), CurrentUserHasAdminOnOwner = reader.GetBoolean(6) };
             schemas[schema.Name] = schema;
         }
         return schemas.ToImmutable();
@@ -208,7 +211,7 @@ public sealed class CatalogInspector : ICatalogInspector
         var grants = ImmutableArray.CreateBuilder<ColumnGrant>();
         while (await reader.ReadAsync(cancellationToken))
             grants.Add(new ColumnGrant(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? CurrentState.Public : reader.GetString(2),
-                Privileges.Parse(reader.GetString(3)), reader.GetFieldValue<string[]>(4).ToImmutableArray()));
+                Privileges.Parse(reader.GetString(3)), reader.GetFieldValue<string[]>(4).ToImmutableArray()) { WithGrantOption = reader.GetBoolean(5) });
         grants.Sort(static (a, b) => string.CompareOrdinal($"{a.Schema}.{a.Table}.{a.Grantee}.{(int)a.Privileges}", $"{b.Schema}.{b.Table}.{b.Grantee}.{(int)b.Privileges}"));
         return grants.ToImmutable();
     }

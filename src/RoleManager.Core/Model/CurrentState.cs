@@ -46,7 +46,17 @@ public sealed record ServerInfo(
     bool CurrentUserIsSuperuser,
     string Database,
     string DatabaseOwner,
-    bool HasRdsIam);
+    bool HasRdsIam)
+{
+    /// <summary>
+    /// The value of <c>default_transaction_read_only</c> set on this database for every role (<c>ALTER DATABASE … SET</c>),
+    /// or null when none is; a true value makes every declared role's sessions read-only.
+    /// </summary>
+    public string? DatabaseReadOnly { get; init; }
+
+    /// <summary>Roles other than the owner that hold a privilege on the database WITH GRANT OPTION.</summary>
+    public ImmutableHashSet<string> DatabaseGrantOptionHolders { get; init; } = ImmutableHashSet<string>.Empty;
+}
 
 public sealed record CurrentRole(
     string Name,
@@ -75,6 +85,9 @@ public sealed record CurrentRole(
     /// <summary>The role's comment (<c>COMMENT ON ROLE</c>): how a generated group role is recognised as RoleManager's.</summary>
     public string? Comment { get; init; }
 
+    /// <summary>The role's password expiry (<c>VALID UNTIL</c>), null when it has none (or <c>infinity</c>).</summary>
+    public string? ValidUntil { get; init; }
+
     /// <summary>
     /// How the server reads the value of each setting in <see cref="Settings"/> and <see cref="DatabaseSettings"/>, by
     /// lower-case name (<c>pg_settings</c>' type and unit), so that <c>30s</c> and <c>30000</c> compare equal. A custom
@@ -102,7 +115,14 @@ public sealed record SettingKind(string Type, string? Unit)
     public bool MasterMaySet { get; init; } = true;
 }
 
-public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl);
+public sealed record CurrentSchema(string Name, string Owner, bool CurrentUserHasOwnerPrivileges, ImmutableDictionary<string, Privilege> Acl)
+{
+    /// <summary>Roles other than the owner that hold a privilege on the schema WITH GRANT OPTION.</summary>
+    public ImmutableHashSet<string> GrantOptionHolders { get; init; } = ImmutableHashSet<string>.Empty;
+
+    /// <summary>Whether the master holds ADMIN OPTION on the owner (what acting as it needs from 16); true when not read.</summary>
+    public bool CurrentUserHasAdminOnOwner { get; init; } = true;
+}
 
 /// <summary>
 /// A table-like object, sequence or routine. <see cref="Signature"/> is the routine's identity

@@ -30,6 +30,16 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
     public static bool NeedsSecrets(DesiredState desired) =>
         desired.PresentRoles.Any(r => r.Auth == AuthMode.Password && r.PasswordSource is { Origin: PasswordOrigin.Secret });
 
+    /// <summary>
+    /// True when a password_env role was not compared with the database yet and no password_secret role waits for
+    /// Secrets Manager (which only a host can reach): the engine then proves the environment passwords itself.
+    /// </summary>
+    public static bool HasUnprovenEnvironmentPasswords(DesiredState desired)
+    {
+        var unresolved = desired.PresentRoles.Where(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false }).ToList();
+        return unresolved.Count > 0 && unresolved.All(r => r.PasswordSource!.Origin == PasswordOrigin.Environment);
+    }
+
     public async Task<DesiredState> ResolveAsync(DesiredState desired, bool forLogins, CancellationToken cancellationToken)
     {
         var roles = desired.PresentRoles.Where(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false }).ToList();

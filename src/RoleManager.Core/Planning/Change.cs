@@ -29,6 +29,8 @@ public enum ChangeKind
     AlterObjectOwner,
     /// <summary>A password role's password set again (its secret has a new version, or the old one no longer logs in).</summary>
     SetPassword,
+    /// <summary>A database-wide setting (<c>ALTER DATABASE … SET</c>) that stops the declared roles doing what they are granted, reset.</summary>
+    AlterDatabase,
 }
 
 /// <summary>

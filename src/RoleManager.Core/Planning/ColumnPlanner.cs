@@ -25,6 +25,8 @@ internal static class ColumnPlanner
             if (schema is null || !tables.TryGetValue((grant.Schema, grant.Table), out var table) || grant.Grantee == table.Owner) continue;
             var role = grant.Grantee == CurrentState.Public ? null : context.Desired.FindRole(grant.Grantee);
             if (role is { Drop: true } || (role is null && grant.Grantee != CurrentState.Public)) continue;
+            if (role is not null && grant.WithGrantOption)
+                Emit(context, schema, table, grant.Grantee, grant.Privileges, grant.Columns, grant: false, grantOption: true);
             var extra = role is null ? grant.Privileges : grant.Privileges & ~PrivilegeModel.DirectOnTable(role, schema, grant.Table, context.Version);
             foreach (var (privileges, columns) in Undeclared(role, grant, extra))
                 Emit(context, schema, table, grant.Grantee, privileges, columns, grant: false);
@@ -83,11 +85,12 @@ internal static class ColumnPlanner
     }
 
     private static void Emit(PlanContext context, SchemaSpec schema, DbObject? table, string grantee, Privilege privileges, ImmutableArray<string> columns,
-        bool grant, string? tableName = null)
+        bool grant, string? tableName = null, bool grantOption = false)
     {
         string name = table?.Name ?? tableName!;
-        string sql = $"{(grant ? "GRANT" : "REVOKE")} {Privileges.ToSql(privileges)} ({Ident.QuoteList(columns)}) ON TABLE {Ident.Qualified(schema.Name, name)} " +
-                     $"{(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees([grantee])}";
+        // A grant option is revoked with CASCADE: what the role granted with it goes too (a plain REVOKE would fail on it).
+        string sql = $"{(grant ? "GRANT" : grantOption ? "REVOKE GRANT OPTION FOR" : "REVOKE")} {Privileges.ToSql(privileges)} ({Ident.QuoteList(columns)}) ON TABLE {Ident.Qualified(schema.Name, name)} " +
+                     $"{(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees([grantee])}{(grantOption ? " CASCADE" : "")}";
         if (table is { OwnerIsSuperuser: true } && !context.Current.Server.CurrentUserIsSuperuser)
         {
             context.Builder.AddFinding(new Finding($"table {schema.Name}.{name}",
@@ -100,7 +103,7 @@ internal static class ColumnPlanner
         if (table is not null) context.ActAs(table.Owner);
         context.ActAs(schema.Owner);
         context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
-            $"{(grant ? "grant" : "revoke")} {Privileges.ToSql(privileges)} on columns {string.Join(", ", columns)} of table {schema.Name}.{name} {(grant ? "to" : "from")} {grantee}", sql)
+            $"{(grant ? "grant" : grantOption ? "revoke the grant option for" : "revoke")} {Privileges.ToSql(privileges)} on columns {string.Join(", ", columns)} of table {schema.Name}.{name} {(grant ? "to" : "from")} {grantee}", sql)
         { Log = new(Role: grantee, Schema: schema.Name, Object: name) });
     }
 }

@@ -58,6 +58,11 @@ internal static class DefaultPrivilegePlanner
             if (publicHas != Privilege.None && (owners.Contains(owner) || entry is not null && kind != ObjectKind.Routine))
                 extra.Add((CurrentState.Public, publicHas));
             EmitDefaults(context, owner, null, kind, grant: false, AclDiff.GroupBySet(extra));
+            // A global entry replaces the built-in default, in which the creator holds everything on what it creates: what
+            // the role revoked from itself there (finding 4 on objects still to come) is granted back. An entry without the
+            // role's own (the inspector always reads one, NONE when it revoked all) is taken as the default.
+            if (entry is not null && entry.Acl.ContainsKey(owner) && AclDiff.Missing(Privileges.AllFor(kind, context.Version), AclDiff.Of(entry.Acl, owner)) is var lacking and not Privilege.None)
+                EmitDefaults(context, owner, null, kind, grant: true, [(lacking, [owner])]);
         }
     }
 

@@ -63,7 +63,9 @@ internal static class OwnershipPlanner
                     { Log = new(Role: owner, Schema: obj.Schema, Object: obj.Name) });
             }
             if (!moved.TryGetValue((obj.Acl, obj.Owner), out var acl))
-                moved[(obj.Acl, obj.Owner)] = acl = obj.Acl.Remove(obj.Owner);
+                // The server moves the old owner's entry to the new one; an undeclared old owner's is not read: its default, all.
+                moved[(obj.Acl, obj.Owner)] = acl = obj.Acl.Remove(obj.Owner).SetItem(owner, AclDiff.Of(obj.Acl, owner)
+                    | (obj.Acl.ContainsKey(obj.Owner) ? AclDiff.Of(obj.Acl, obj.Owner) : Privileges.AllFor(obj.Kind, context.Version)));
             after.Add(obj with { Owner = owner, Acl = acl, OwnerIsSuperuser = false, CurrentUserHasOwnerPrivileges = false });
         }
         return after.MoveToImmutable();

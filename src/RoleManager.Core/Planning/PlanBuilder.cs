@@ -29,6 +29,7 @@ internal sealed class PlanBuilder(int serverVersion)
     private bool _unitHasChanges;
     private string? _unitBlockedBy;
     private Func<IReadOnlyList<Change>, string>? _unitSubject;
+    private string? _unitWhy;
     private readonly List<Change> _unitDiverted = new();
     private Phase? _unitPhase;
 
@@ -57,11 +58,13 @@ internal sealed class PlanBuilder(int serverVersion)
     /// The next change(s) need the privileges of <paramref name="superuser"/>, which the master never takes:
     /// they become a finding about <paramref name="subject"/> instead.
     /// </summary>
-    public void CannotActAs(string superuser, Func<IReadOnlyList<Change>, string> subject)
+    /// <param name="why">What stops the master, ending in a verb's place ("…, so it cannot"); by default, a superuser owns it.</param>
+    public void CannotActAs(string superuser, Func<IReadOnlyList<Change>, string> subject, string? why = null)
     {
         StartUnitIfDone();
         _unitBlockedBy ??= superuser;
         _unitSubject ??= subject;
+        _unitWhy ??= why;
     }
 
     /// <summary>A grant that exists only for the length of the transaction (begin after memberships, end last).</summary>
@@ -103,7 +106,7 @@ internal sealed class PlanBuilder(int serverVersion)
         {
             string subject = _unitSubject?.Invoke(_unitDiverted) ?? $"objects of {superuser}";
             AddFinding(new Finding(subject,
-                $"{subject} belongs to the superuser \"{superuser}\", and the master user never acts as a superuser, so it cannot " +
+                $"{subject} {_unitWhy ?? $"belongs to the superuser \"{superuser}\", and the master user never acts as a superuser, so it cannot"} " +
                 $"{string.Join("; ", _unitDiverted.Select(c => c.Description))}. A superuser must run the statement(s) shown.",
                 string.Join("\n", _unitDiverted.Select(c => c.Sql + ";"))));
         }
@@ -112,6 +115,7 @@ internal sealed class PlanBuilder(int serverVersion)
         _unitHasChanges = false;
         _unitBlockedBy = null;
         _unitSubject = null;
+        _unitWhy = null;
         _unitPhase = null;
     }
 

@@ -26,6 +26,7 @@ public static class Planner
 
         RolePlanner.PlanRoles(context);
         PrivilegePlanner.PlanDatabase(context);
+        DatabaseSettingsPlanner.Plan(context);
         PlanExtensions(context);
         SchemaPlanner.PlanSchemas(context);
         var objects = OwnershipPlanner.PlanOwners(context);
@@ -169,8 +170,20 @@ internal sealed class PlanContext(DesiredState desired, CurrentState current, Pl
     {
         if (owner == Master || Current.Server.CurrentUserIsSuperuser) Builder.NeedNoActAs();
         else if (Current.MasterFacts.Superusers.Contains(owner)) Builder.CannotActAs(owner, changes => SuperuserOwned(owner, changes));
+        else if (CannotGrantItself(owner))
+            Builder.CannotActAs(owner, changes => SuperuserOwned(owner, changes),
+                $"belongs to \"{owner}\", on which the master user holds no ADMIN OPTION: from PostgreSQL 16 it cannot act as that role " +
+                $"(GRANT \"{owner}\" TO CURRENT_USER is refused, 42501), so it cannot");
         else Builder.NeedActAs(owner);
     }
+
+    /// <summary>
+    /// From 16 the master acts as a role by granting it to itself, which needs ADMIN OPTION on it (finding 8): an
+    /// undeclared owner of a managed schema that a superuser made gives it none. Declared roles the master created.
+    /// </summary>
+    private bool CannotGrantItself(string owner) =>
+        Version >= 160000 && !AlreadyActsAs(owner) && Desired.FindRole(owner) is null
+        && Current.Schemas.Values.Any(s => s.Owner == owner && !s.CurrentUserHasAdminOnOwner);
 
     /// <summary>Names what of <paramref name="superuser"/>'s the blocked changes touch, e.g. <c>schema public</c> or <c>table app.audit</c>.</summary>
     private string SuperuserOwned(string superuser, IReadOnlyList<Change> changes)

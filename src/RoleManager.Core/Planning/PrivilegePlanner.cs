@@ -22,6 +22,13 @@ internal static class PrivilegePlanner
             .Append((CurrentState.Public, Privilege.None)).ToList();
         var acl = context.Current.DatabaseAcl;
         string db = Ident.Quote(context.Desired.Database);
+        // No declared role may pass its access on: first its grant option goes, CASCADE taking what it granted with it.
+        var passing = context.PresentRoles.Where(r => r.Name != server.DatabaseOwner && server.DatabaseGrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
+        if (passing.Count > 0)
+            context.Builder.Add(Phase.Database, new Change(ChangeKind.RevokeDatabase,
+                $"revoke the grant option on database {context.Desired.Database} from {string.Join(", ", passing)}",
+                $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON DATABASE {db} FROM {SchemaPlanner.Grantees(passing)} CASCADE")
+            { Log = new(Role: string.Join(", ", passing), Object: $"database {context.Desired.Database}") });
         foreach (var (privileges, grantees) in AclDiff.GroupBySet(wanted.Select(w => (w.Item1, AclDiff.Extra(w.Item2, AclDiff.Of(acl, w.Item1))))))
             context.Builder.Add(Phase.Database, new Change(ChangeKind.RevokeDatabase,
                 $"revoke {Privileges.ToSql(privileges)} on database {context.Desired.Database} from {string.Join(", ", grantees)}",
@@ -75,7 +82,7 @@ internal static class PrivilegePlanner
                 var named = kind == ObjectKind.Table && role.Spec is { } spec ? NamedTables(spec, schema.Name) : null;
                 if (named is { Count: > 0 })
                 {
-                    var (perMissing, perExtra) = DiffEachObject(objects, role.Name, name => wanted | named.GetValueOrDefault(name));
+                    var (perMissing, perExtra) = DiffEachObject(objects, role.Name, name => wanted | named.GetValueOrDefault(name), context.Version);
                     EmitObjects(context, grant: false, schema.Name, kind, role.Name, perExtra, objects, namedOnly: true);
                     RevokeGrantOptions(context, schema.Name, kind, role.Name, objects);
                     EmitObjects(context, grant: true, schema.Name, kind, role.Name, perMissing, objects, namedOnly: true);
@@ -87,7 +94,8 @@ internal static class PrivilegePlanner
                     owned[c] = classes[c].Owner == role.Name;
                     ownsSome |= owned[c];
                     var have = AclDiff.Of(classes[c].Acl, role.Name) & ~Privilege.GrantOption;
-                    classMissing[c] = owned[c] ? Privilege.None : AclDiff.Missing(wanted, have);
+                    // An owner holds every privilege of its object unless it revoked some from itself: those are granted back.
+                    classMissing[c] = owned[c] ? OwnerLacks(classes[c].Acl, role.Name, kind, context.Version) : AclDiff.Missing(wanted, have);
                     classExtra[c] = owned[c] ? Privilege.None : AclDiff.Extra(wanted, have);
                     anyMissing |= classMissing[c] != Privilege.None;
                     anyExtra |= classExtra[c] != Privilege.None;
@@ -127,12 +135,17 @@ internal static class PrivilegePlanner
 
     /// <summary>What each object (not owned by the role) lacks and has beyond <paramref name="wantedOn"/> its name.</summary>
     private static (List<(DbObject, Privilege)> Missing, List<(DbObject, Privilege)> Extra) DiffEachObject(
-        List<DbObject> objects, string role, Func<string, Privilege> wantedOn)
+        List<DbObject> objects, string role, Func<string, Privilege> wantedOn, int version)
     {
         var missing = new List<(DbObject, Privilege)>();
         var extra = new List<(DbObject, Privilege)>();
-        foreach (var obj in objects.Where(o => o.Owner != role))
+        foreach (var obj in objects)
         {
+            if (obj.Owner == role)
+            {
+                if (OwnerLacks(obj.Acl, role, obj.Kind, version) is var lacking and not Privilege.None) missing.Add((obj, lacking));
+                continue;
+            }
             var have = AclDiff.Of(obj.Acl, role) & ~Privilege.GrantOption;
             var wanted = wantedOn(obj.Name);
             if (AclDiff.Missing(wanted, have) is var lacks and not Privilege.None) missing.Add((obj, lacks));
@@ -140,6 +153,14 @@ internal static class PrivilegePlanner
         }
         return (missing, extra);
     }
+
+    /// <summary>
+    /// What an owner revoked from itself on its own object (finding 4): an owner holds every privilege of the kind, so
+    /// nothing is revoked from it, and what it lacks is granted back. An ACL without the owner's entry (the inspector
+    /// always reads one for a declared owner, <c>NONE</c> when it revoked all) is taken as the default: everything.
+    /// </summary>
+    internal static Privilege OwnerLacks(ImmutableDictionary<string, Privilege> acl, string owner, ObjectKind kind, int version) =>
+        acl.TryGetValue(owner, out var have) ? AclDiff.Missing(Privileges.AllFor(kind, version), have & ~Privilege.GrantOption) : Privilege.None;
 
     /// <summary>Roles named in one ON ALL grant at most (as for drops: readable, and 5,000 roles are 10 statements).</summary>
     private const int MaxRolesPerStatement = RolePlanner.DropChunk;

@@ -63,6 +63,8 @@ internal static class RolePlanner
                 $"ALTER ROLE {Ident.Quote(role.Name)} WITH {clause}"));
         }
         if (current.ConnectionLimit != role.ConnectionLimit) clauses.Add($"CONNECTION LIMIT {role.ConnectionLimit}");
+        // The config declares no expiry: one set by hand (a past one refuses every password login) is drift.
+        if (current.ValidUntil is not null && role.Name != context.Master) clauses.Add("VALID UNTIL 'infinity'");
         if (clauses.Count == 0) return;
         context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
             $"set {string.Join(", ", clauses)} on role {role.Name}",

@@ -22,18 +22,25 @@ internal static class SchemaPlanner
             var wanted = context.PresentRoles.Where(r => r.Name != schema.Owner)
                 .Select(r => (r.Name, context.ProfilesOn(r, schema.Name).Any() ? Privilege.Usage : Privilege.None, Privilege.Usage | Privilege.Create))
                 .Append((CurrentState.Public, Privilege.None, Privilege.Usage | Privilege.Create))
+                // The owner holds USAGE and CREATE on its schema unless it revoked them from itself (finding 9: acting
+                // as the owner then fails 42501): granted back first, by the owner itself. An ACL without the owner's
+                // entry (the inspector always reads one; a schema just created) is the default: both.
+                .Prepend((schema.Owner, Privilege.Usage | Privilege.Create, acl.ContainsKey(schema.Owner) ? Privilege.Usage | Privilege.Create : Privilege.None))
                 .Concat(Undeclared(context, schema, acl).Select(g => (g, Privilege.None, Privilege.Create)))
                 .ToList();
+            PlanGrantOptions(context, schema.Name, schema.Owner, current);
             PlanAcl(context, schema.Name, schema.Owner, acl, wanted);
         }
 
         if (context.Desired.Schemas.All(s => s.Name != PublicSchema) &&
             context.Current.Schemas.TryGetValue(PublicSchema, out var pub))
         {
+            var (owner, acl) = HandPublicBack(context, pub);
             // Only CREATE is managed on an undeclared public schema: USAGE there is the application's business.
-            var wanted = context.PresentRoles.Where(r => r.Name != pub.Owner).Select(r => (r.Name, Privilege.None, Privilege.Create))
+            var wanted = context.PresentRoles.Where(r => r.Name != owner).Select(r => (r.Name, Privilege.None, Privilege.Create))
                 .Append((CurrentState.Public, Privilege.None, Privilege.Create)).ToList();
-            PlanAcl(context, PublicSchema, pub.Owner, pub.Acl, wanted);
+            PlanGrantOptions(context, PublicSchema, owner, pub with { Owner = owner });
+            PlanAcl(context, PublicSchema, owner, acl, wanted);
         }
     }
 
@@ -68,8 +75,10 @@ internal static class SchemaPlanner
         context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
             $"make {schema.Owner} the owner of schema {schema.Name} (was {current.Owner})", $"ALTER SCHEMA {name} OWNER TO {owner}")
             { Log = new(Role: schema.Owner, Schema: schema.Name) });
-        // The server moves the old owner's entry to the new owner; everything else stays.
-        return current.Acl.Remove(current.Owner);
+        // The server moves the old owner's entry to the new owner (merged with the new owner's own); everything else stays.
+        return current.Acl.ContainsKey(current.Owner) || current.Acl.ContainsKey(schema.Owner)
+            ? current.Acl.Remove(current.Owner).SetItem(schema.Owner, AclDiff.Of(current.Acl, schema.Owner) | AclDiff.Of(current.Acl, current.Owner))
+            : current.Acl;
     }
 
     /// <summary>
@@ -83,6 +92,46 @@ internal static class SchemaPlanner
         acl.Keys.Where(g => g != CurrentState.Public && g != schema.Owner && g != context.Master
                             && context.Desired.FindRole(g) is not { Drop: false })
             .Order(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Schema <c>public</c> owned by a declared role (finding 10): its owner may create there, and grant that to others,
+    /// which no declared role may. It goes back to the database's owner where that is the master (as on RDS, where the
+    /// master creates the database); otherwise it is a finding naming the statement. Returns public's owner and ACL
+    /// after the plan (the server moves the old owner's entry to the new one).
+    /// </summary>
+    private static (string Owner, ImmutableDictionary<string, Privilege> Acl) HandPublicBack(PlanContext context, CurrentSchema pub)
+    {
+        if (context.Desired.FindRole(pub.Owner) is not { Drop: false } || pub.Owner == context.Master) return (pub.Owner, pub.Acl);
+        var server = context.Current.Server;
+        string to = server.DatabaseOwner, sql = $"ALTER SCHEMA {Ident.Quote(PublicSchema)} OWNER TO {Ident.Quote(to)}";
+        if (to != context.Master || context.Desired.FindRole(to) is not null)
+        {
+            context.Builder.AddFinding(new Finding($"schema {PublicSchema}",
+                $"{pub.Owner} owns schema public, so it may create there and let others; its database's owner {to} should own it", sql));
+            return (pub.Owner, pub.Acl);
+        }
+        context.ActAs(pub.Owner);
+        context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
+            $"make {to}, the database's owner, the owner of schema public again (was {pub.Owner}, a declared role, which could create there)", sql)
+            { Log = new(Role: to, Schema: PublicSchema) });
+        return (to, pub.Acl.Remove(pub.Owner).SetItem(to, AclDiff.Of(pub.Acl, to) | AclDiff.Of(pub.Acl, pub.Owner)));
+    }
+
+    /// <summary>
+    /// No declared role may pass its access on: its grant option on the schema goes (as the owner, CASCADE taking what
+    /// it granted with it), before any revoke of the privilege itself, which would otherwise fail on those grants.
+    /// </summary>
+    private static void PlanGrantOptions(PlanContext context, string schema, string owner, CurrentSchema? current)
+    {
+        if (current is null || current.GrantOptionHolders.IsEmpty) return;
+        var passing = context.PresentRoles.Where(r => r.Name != owner && current.GrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
+        if (passing.Count == 0) return;
+        context.ActAs(owner);
+        context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
+            $"revoke the grant option on schema {schema} from {string.Join(", ", passing)}",
+            $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(passing)} CASCADE")
+            { Log = new(Role: string.Join(", ", passing), Schema: schema) });
+    }
 
     private static void PlanAcl(PlanContext context, string schema, string owner, ImmutableDictionary<string, Privilege> acl,
         List<(string Grantee, Privilege Privileges, Privilege Managed)> wanted)

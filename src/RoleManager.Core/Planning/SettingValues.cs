@@ -24,6 +24,9 @@ internal static class SettingValues
         ["us"] = 0.001, ["ms"] = 1, ["s"] = 1000, ["min"] = 60_000, ["h"] = 3_600_000, ["d"] = 86_400_000,
     };
 
+    /// <summary>True when PostgreSQL reads <paramref name="value"/> as a true boolean (on, true, yes, 1 and their prefixes).</summary>
+    public static bool IsTrue(string value) => True.Contains(value.Trim().ToLowerInvariant());
+
     public static bool Same(string declared, string stored, SettingKind? kind) =>
         declared == stored || (kind is not null && Canonical(declared, kind) is { } a && a == Canonical(stored, kind));
 

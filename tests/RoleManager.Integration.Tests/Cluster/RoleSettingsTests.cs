@@ -170,9 +170,10 @@ public sealed class RoleSettingsTests
         var current = await db.Engine().InspectAsync(Inspect.InspectionScope.For(layout), CancellationToken.None);
         string yaml = Reporting.InspectYaml.Write(layout, current);
 
-        // inspect proposes <ROLE>_PASSWORD variables: give each the role's own password.
+        // inspect keeps each role's password_env (here the role's name) or proposes <ROLE>_PASSWORD: give each the
+        // role's own password (the engine proves it by a login, so a wrong one is a planned change).
         var imported = Config.ConfigLoader.Load(yaml, "inspected.yaml",
-            name => TestDatabase.Password(name == Reporting.InspectYaml.EnvName(db.App) ? db.App : db.Migrator), new());
+            name => TestDatabase.Password(name == Reporting.InspectYaml.EnvName(db.App) ? db.App : name == Reporting.InspectYaml.EnvName(db.Migrator) ? db.Migrator : name), new());
         var app = imported.FindRole(db.App)!;
         Assert.Equal(layout.FindRole(db.App)!.Settings, app.Settings);
         Assert.Equal(layout.FindRole(db.App)!.DatabaseSettings, app.DatabaseSettings);

@@ -9,7 +9,16 @@ SELECT current_setting('server_version_num')::int AS version_num,
        pg_get_userbyid(d.datdba)::text AS database_owner,
        EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = 'rds_iam') AS has_rds_iam,
        ARRAY(SELECT e.extname::text FROM pg_extension e ORDER BY 1) AS extensions,
-       acl.grantees, acl.privileges
+       acl.grantees, acl.privileges,
+       -- default_transaction_read_only set on the database for every role (setrole 0): it makes each declared role's
+       -- sessions read-only, which is drift (the tool's own sessions override it in their startup packet).
+       (SELECT substr(c, length('default_transaction_read_only=') + 1)
+        FROM pg_db_role_setting s, unnest(s.setconfig) c
+        WHERE s.setdatabase = d.oid AND s.setrole = 0 AND lower(c) LIKE 'default\_transaction\_read\_only=%'
+        LIMIT 1) AS database_read_only,
+       -- Who holds a privilege on the database WITH GRANT OPTION besides its owner.
+       ARRAY(SELECT DISTINCT pg_get_userbyid(g.grantee)::text FROM aclexplode(d.datacl) g
+             WHERE g.is_grantable AND g.grantee <> d.datdba) AS grant_option_holders
 FROM pg_database d
 LEFT JOIN LATERAL (
     SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,

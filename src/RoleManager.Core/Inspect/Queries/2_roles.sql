@@ -51,7 +51,9 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
        coalesce(marked.groups, ARRAY[]::text[]) AS marked_groups,
        coalesce(marked.comments, ARRAY[]::text[]) AS marked_group_comments,
        ARRAY(SELECT coalesce(gr.rolname::text, '') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid LEFT JOIN pg_roles gr ON gr.oid = m.grantor
-             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_grantors
+             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_grantors,
+       -- A password expiry (VALID UNTIL), NULL when none: the config declares none, so one is drift.
+       CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity'::timestamptz THEN NULL ELSE r.rolvaliduntil::text END AS valid_until
 FROM pg_roles r
 CROSS JOIN (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) this
 LEFT JOIN LATERAL (

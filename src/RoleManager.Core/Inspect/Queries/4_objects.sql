@@ -96,6 +96,9 @@ LEFT JOIN pg_roles o ON o.oid = g.owner
 LEFT JOIN LATERAL (
     SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
            array_agg(a.privilege_type::text || CASE WHEN a.is_grantable THEN '*' ELSE '' END) AS privileges
-    FROM aclexplode(coalesce(g.acl, acldefault(g.kind, g.owner))) a
-    WHERE a.grantee IN (SELECT oid FROM declared) OR a.grantee = 0::oid
+    FROM (SELECT x.grantee, x.privilege_type, x.is_grantable FROM aclexplode(coalesce(g.acl, acldefault(g.kind, g.owner))) x
+          WHERE x.grantee IN (SELECT oid FROM declared) OR x.grantee = 0::oid
+          -- A declared owner always has an entry, 'NONE' when it revoked everything from itself: the planner grants back
+          -- what an owner lacks, and tells "revoked all" from an entry not read.
+          UNION ALL SELECT g.owner, 'NONE', false WHERE g.owner IN (SELECT oid FROM declared)) a
 ) acl ON true;

@@ -9,6 +9,8 @@ LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
 LEFT JOIN LATERAL (
     SELECT array_agg(CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END) AS grantees,
            array_agg(a.privilege_type::text) AS privileges
-    FROM aclexplode(d.defaclacl) a
+    FROM (SELECT x.grantee, x.privilege_type FROM aclexplode(d.defaclacl) x
+          -- A global entry always names its role, 'NONE' when it revoked everything from itself (the planner grants it back).
+          UNION ALL SELECT d.defaclrole, 'NONE' WHERE d.defaclnamespace = 0::oid) a
 ) acl ON true
 WHERE (n.nspname = ANY($1) OR d.defaclnamespace = 0::oid) AND d.defaclobjtype IN ('r', 'S', 'f');

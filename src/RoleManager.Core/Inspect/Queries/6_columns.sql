@@ -4,7 +4,8 @@
 WITH declared AS (SELECT oid FROM pg_roles WHERE rolname = ANY($2))
 SELECT n.nspname::text AS schema_name, c.relname::text AS table_name,
        CASE WHEN a.grantee = 0::oid THEN NULL ELSE pg_get_userbyid(a.grantee)::text END AS grantee,
-       a.privilege_type::text AS privilege, array_agg(att.attname::text ORDER BY att.attnum) AS columns
+       a.privilege_type::text AS privilege, array_agg(att.attname::text ORDER BY att.attnum) AS columns,
+       bool_or(a.is_grantable) AS with_grant_option
 FROM pg_attribute att
 JOIN pg_class c ON c.oid = att.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
