@@ -19,11 +19,26 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    public async Task<RunReport> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>One database's run (a one-database layout); a cluster config is an error here: use <see cref="RunClusterAsync"/>.</summary>
+    public Task<RunReport> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(request, TargetResolver.Resolve(request), cancellationToken);
+    }
+
+    /// <summary>
+    /// Every database the layout declares (ClusterRun.cs): one for a one-database layout, each database of a cluster
+    /// config, or the one chosen with <see cref="RunRequest.OnlyDatabase"/> or <c>--dbname</c>.
+    /// </summary>
+    public Task<ClusterRunReport> RunClusterAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new ClusterRun(this, request).RunAsync(TargetResolver.ResolveAll(request), cancellationToken);
+    }
+
+    internal async Task<RunReport> RunAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
-        var target = TargetResolver.Resolve(request);
         if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
         foreach (var role in target.Desired.Roles)
             if (role.Password is { } password) request.SecretRead?.Invoke(password);
@@ -71,7 +86,10 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
     public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var target = TargetResolver.Resolve(request);
+        var all = TargetResolver.ResolveAll(request);
+        // A cluster config reads one database at a time here: the one chosen (--dbname, the event's database).
+        var target = all.Targets.Count == 1 ? all.Targets[0]
+            : throw new Errors.ConfigException($"This command reads one database at a time: choose one of the config's databases ({string.Join(", ", all.Targets.Select(t => t.Desired.Database))}) with --dbname.");
         if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
         var connections = await MasterSecretConnections.CreateAsync(target, request, _logger, cancellationToken);
         return (target.Desired, connections);
