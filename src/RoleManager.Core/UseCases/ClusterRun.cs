@@ -104,3 +104,29 @@ public sealed record ClusterRunReport(RunAction Action, IReadOnlyList<DatabaseRu
                || (change.Kind == ChangeKind.AlterRole && !change.Sql.Contains(" IN DATABASE ", StringComparison.Ordinal));
     }
 }
+
+/// <summary>
+/// A run over a cluster config in which some database failed (the Lambda's error): the databases that committed stay
+/// committed, the failed ones were rolled back, and the next run plans only what is still missing. Its
+/// <see cref="ErrorType"/> is the first failure's.
+/// </summary>
+public sealed class ClusterRunException : RoleManagerException
+{
+    private readonly string _errorType;
+
+    private ClusterRunException(string message, string errorType, Exception inner) : base(message, inner) => _errorType = errorType;
+
+    public override string ErrorType => _errorType;
+
+    public static void ThrowIfFailed(ClusterRunReport run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var failed = run.Failed.ToList();
+        if (failed.Count == 0) return;
+        var committed = run.Databases.Where(d => d.Report is { Committed: true }).Select(d => d.Database).ToList();
+        string message = string.Join(" ", failed.Select(d => $"Database {d.Database}: {d.Error!.Message}")) +
+            (committed.Count > 0 ? $" Committed: {string.Join(", ", committed)};" : "") +
+            $" failed and rolled back: {string.Join(", ", failed.Select(d => d.Database))}. Run again: it plans only what is still missing.";
+        throw new ClusterRunException(message, failed[0].Error!.ErrorType, failed[0].Error!);
+    }
+}

@@ -68,7 +68,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, connection.Database);
 
         if (lambdaEvent.Action == EventAction.Report) // issue #17: the audit report as JSON (docs/report.md); reads only
-            return await ReportAsync(Request(RunAction.Inspect, false, eventConfig, connection, invocation), cancellationToken);
+            return await ReportAsync(Request(RunAction.Inspect, false, eventConfig, connection, invocation) with { OnlyDatabase = lambdaEvent.Database }, cancellationToken);
 
         var action = lambdaEvent.Action switch
         {
@@ -81,8 +81,11 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             LoginCredentials = new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register),
             RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
         };
-        var report = await new RoleManagerRun(_engineLogger).RunAsync(request, cancellationToken);
-        return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
+        var run = await new RoleManagerRun(_engineLogger).RunClusterAsync(request with { OnlyDatabase = lambdaEvent.Database }, cancellationToken);
+        if (run.Single is { } report) return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
+        // A cluster config: every database's summary; a database that failed fails the invocation, naming what was committed.
+        ClusterRunException.ThrowIfFailed(run);
+        return JsonSerializer.SerializeToUtf8Bytes(ClusterSummary.From(run), ReportJson.Readable.ClusterSummary);
     }
 
     /// <summary>What every run of the function shares: the Lambda's policy, the connection resolved for the gate, the event's layout if admitted.</summary>
