@@ -107,7 +107,7 @@ public sealed class ClusterConfigRunTests
         await RunAsync(Request(orders, RunAction.Apply, yaml));
 
         await AssertAllConvergedAsync(yaml, [orders, billing], "after one run");
-        Assert.Equal([$"{billing.Name} search_path=billing", $"{orders.Name} search_path=orders"], (await SettingsAsync(orders, $"{p}_app")).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { $"{billing.Name} search_path=billing", $"{orders.Name} search_path=orders" }.Order(StringComparer.Ordinal), (await SettingsAsync(orders, $"{p}_app")).Order(StringComparer.Ordinal));
         // Separately, either database alone (--dbname) leaves the other converged.
         await RunAsync(Request(orders, RunAction.Apply, yaml, only: billing.Name));
         await AssertAllConvergedAsync(yaml, [orders, billing], $"after applying {billing.Name} alone");
