@@ -91,18 +91,7 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
             await Sql.Exec(su, $"CREATE DATABASE {Template} OWNER {PostgresServer.MasterUser}");
             await Sql.Exec(su, $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Migrator}') THEN CREATE ROLE {Migrator} NOLOGIN; END IF; END $$");
         }
-        await using (var conn = await fixture.OpenQuietAsync(Template))
-        {
-            await Sql.Exec(conn, $"CREATE SCHEMA app AUTHORIZATION {Migrator}");
-            for (int start = 1; start <= Tables; start += Fixture.TablesPerTransaction)
-            {
-                var sql = new StringBuilder($"BEGIN; SET LOCAL ROLE {Migrator};\n");
-                for (int t = start; t < Math.Min(start + Fixture.TablesPerTransaction, Tables + 1); t++)
-                    sql.Append($"CREATE TABLE app.t{t:00000} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);\n");
-                sql.Append("COMMIT;");
-                await Sql.Exec(conn, sql.ToString());
-            }
-        }
+        await fixture.CreateSchemaTablesAsync(Template, Migrator, "app", Tables);
         for (int i = 1; i <= Databases; i++) await fixture.CopyAsync(Template, Database(i));
         progress($"  [cluster] {Databases} databases of {Tables:N0} tables built");
     }
