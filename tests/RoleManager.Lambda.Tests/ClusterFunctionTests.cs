@@ -20,7 +20,7 @@ public sealed class ClusterFunctionTests
         """;
 
     [Fact]
-    public async Task One_invocation_manages_every_database_of_the_config_and_the_event_database_chooses_one()
+    public async Task One_invocation_manages_and_reports_every_database_of_the_config_and_the_event_database_chooses_one()
     {
         var server = await PostgresServer.Shared;
         string db1 = await server.CreateDatabaseAsync("cl1"), db2 = await server.CreateDatabaseAsync("cl2");
@@ -50,6 +50,8 @@ public sealed class ClusterFunctionTests
         Assert.Empty(only["changes"]!.AsArray());
         var all = await InvokeAsync("\"plan\"");
         Assert.All(all["databases"]!.AsArray(), d => Assert.Empty(d!["changes"]!.AsArray()));
+        var report = await InvokeAsync("\"report\"");
+        Assert.Equal([db1, db2], report["databases"]!.AsArray().Select(d => d!["server"]!["database"]!.GetValue<string>()));
         Assert.DoesNotContain(server.MasterPassword, logs.Text);
     }
 }

@@ -28,3 +28,15 @@ public sealed record ClusterSummary(string Action, bool Failed, IReadOnlyList<Ru
 
 /// <summary>A database whose part of a cluster run failed: nothing of it was committed.</summary>
 public sealed record DatabaseError(string Database, string ErrorType, string ErrorMessage);
+
+/// <summary>The audit reports of several databases (a cluster config) as one JSON document: <c>{"databases": [report, ...]}</c>.</summary>
+public static class AuditReports
+{
+    public static string Json(IReadOnlyList<Audit.AuditReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        // Each report through its own source-generated serializer (Native AOT), joined as the one array.
+        var each = reports.Select(r => System.Text.Json.JsonSerializer.Serialize(r, Audit.AuditJson.Readable.AuditReport));
+        return Printable.Json("{\n\"databases\": [\n" + string.Join(",\n", each) + "\n]\n}");
+    }
+}

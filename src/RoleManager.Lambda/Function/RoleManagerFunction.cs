@@ -108,9 +108,11 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
     private async Task<ReadOnlyMemory<byte>> ReportAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var (desired, connections) = await new RoleManagerRun(_engineLogger).ConnectAsync(request, cancellationToken);
-        var report = await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution);
-        return JsonSerializer.SerializeToUtf8Bytes(report, Audit.AuditJson.Readable.AuditReport);
+        var reports = new List<Audit.AuditReport>();
+        foreach (var (desired, connections) in await new RoleManagerRun(_engineLogger).ConnectAllAsync(request, cancellationToken))
+            reports.Add(await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution));
+        // A cluster config: every database's report in one document (the event's database chooses one).
+        return reports.Count == 1 ? JsonSerializer.SerializeToUtf8Bytes(reports[0], Audit.AuditJson.Readable.AuditReport) : System.Text.Encoding.UTF8.GetBytes(AuditReports.Json(reports));
     }
 
     // Leave a little time to report: never wait for the database past the invocation's deadline.

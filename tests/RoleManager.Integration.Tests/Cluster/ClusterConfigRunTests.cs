@@ -214,7 +214,7 @@ public sealed class ClusterConfigRunTests
     }
 
     [Fact]
-    public async Task The_cli_runs_every_database_of_the_config_prints_them_by_name_and_dbname_chooses_one()
+    public async Task The_cli_runs_and_reports_every_database_of_the_config_prints_them_by_name_and_dbname_chooses_one()
     {
         var dbs = await ClusterAsync(2);
         string file = Path.Combine(Path.GetTempPath(), $"cluster-{dbs[0].Prefix}.yaml");
@@ -243,6 +243,13 @@ public sealed class ClusterConfigRunTests
             var one = await CliRunner.RunAsync(env, "plan", "--config", file, "--dbname", dbs[1].Name, "--detailed-exitcode");
             Assert.True(one.ExitCode == 0, one.All);
             Assert.DoesNotContain(dbs[0].Name, one.StdOut, StringComparison.Ordinal);
+
+            var report = await CliRunner.RunAsync(env, "report", "--config", file, "--output", "json");
+            Assert.True(report.ExitCode == 0, report.All);
+            Assert.Equal([dbs[0].Name, dbs[1].Name], System.Text.Json.Nodes.JsonNode.Parse(report.StdOut)!["databases"]!.AsArray().Select(d => d!["server"]!["database"]!.GetValue<string>()));
+            var table = await CliRunner.RunAsync(env, "report", "--config", file);
+            Assert.True(table.ExitCode == 0, table.All);
+            Assert.Contains($"== database {dbs[1].Name} ==", table.StdOut, StringComparison.Ordinal);
 
             var unknown = await CliRunner.RunAsync(env, "plan", "--config", file, "--dbname", "nosuchdb");
             Assert.Equal(1, unknown.ExitCode);
