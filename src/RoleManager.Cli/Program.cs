@@ -122,6 +122,13 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
         };
         var run = await new RoleManagerRun(progress).RunClusterAsync(request, ct);
         if (run.Single is { } report) return render(report);
+        if (action == RunAction.Inspect) // the whole cluster as one cluster config (YAML only)
+        {
+            ClusterRunException.ThrowIfFailed(run);
+            if (options.Json(result)) throw new RoleManager.Errors.ConfigException("inspect --output json prints one database's config: choose it with --dbname.");
+            Console.Out.Write(ClusterInspectYaml.Write(run));
+            return ExitCodes.Success;
+        }
         // A cluster config: every database under its name; with --output json one document for all (ClusterSummary).
         clusterSummaries = options.Json(result) ? [] : null;
         int code = ClusterOutput.Render(Console.Out, Console.Error, run, !options.Json(result), render);

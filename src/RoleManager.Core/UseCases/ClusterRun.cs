@@ -30,8 +30,6 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
             return new ClusterRunReport(request.Action, [new DatabaseRun(report.Desired.Database, report, null)], false, clock.Elapsed);
         }
         var targets = resolved.Targets;
-        if (request.Action == RunAction.Inspect && targets.Count > 1)
-            throw new ConfigException($"inspect prints one database's layout at a time: choose one of the config's databases ({string.Join(", ", targets.Select(t => t.Desired.Database))}) with --dbname.");
         var results = new DatabaseRun[targets.Count];
         int start = 0;
         if (request.Action == RunAction.Apply && targets.Count > 1)

@@ -25,12 +25,14 @@ public sealed class ClusterConfigRunTests
         """;
 
     /// <summary>The grant_mode documentation's example in every database: alice and bob share readonly on app.</summary>
-    private static string SharedReaders(string p, params TestDatabase[] dbs) => Cluster(p, dbs, _ => $$"""
+    private static string SharedReaders(string p, params TestDatabase[] dbs) => Cluster(p, dbs, _ => SharedReadersRoles(p), "migrator", "app", "alice", "bob");
+
+    private static string SharedReadersRoles(string p) => $$"""
               - { name: {{p}}_migrator, search_path: [app] }
               - { name: {{p}}_app, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
               - { name: {{p}}_alice, grants: [{ schema: app, profile: readonly }] }
               - { name: {{p}}_bob, grants: [{ schema: app, profile: readonly }] }
-        """, "migrator", "app", "alice", "bob");
+        """;
 
     private static ClusterLayout Layout(string yaml) => ConfigLoader.LoadLayout(yaml, "cluster.yaml", TestDatabase.Password, new());
 
@@ -129,15 +131,32 @@ public sealed class ClusterConfigRunTests
     }
 
     [Fact]
-    public async Task Inspect_of_a_cluster_config_without_a_chosen_database_says_how_to_choose_one()
+    public async Task Inspect_of_the_whole_cluster_prints_a_cluster_config_whose_run_plans_nothing_in_any_database()
     {
         var dbs = await ClusterAsync(2);
-        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        string p = dbs[0].Prefix;
+        // Different schemas, search paths and a reader in one database only, beside the shared readers' group roles.
+        string yaml = Cluster(p, dbs, db => db == dbs[0]
+            ? SharedReadersRoles(p)
+            : $$"""
+                  - { name: {{p}}_migrator, search_path: [app] }
+                  - { name: {{p}}_app, search_path: [app, public], database_settings: { work_mem: 8MB }, grants: [{ schema: app, profile: readonly }] }
+            """, "migrator", "app", "alice", "bob");
+        await RunAsync(Request(dbs[0], RunAction.Apply, yaml));
 
-        var refused = await Assert.ThrowsAsync<Errors.ConfigException>(() => RunAsync(Request(dbs[0], RunAction.Inspect, yaml)));
+        var inspected = await RunAsync(Request(dbs[0], RunAction.Inspect, yaml));
+        string printed = ClusterInspectYaml.Write(inspected);
 
-        Assert.Contains("--dbname", refused.Message, StringComparison.Ordinal);
-        Assert.Contains(dbs[1].Name, refused.Message, StringComparison.Ordinal);
+        Assert.True(Layout(printed).IsCluster, printed);
+        var plan = await RunAsync(Request(dbs[0], RunAction.Plan, printed));
+        Assert.Empty(plan.Failed);
+        Assert.False(plan.AnyChanges, printed + "\n" + string.Join("\n", plan.Databases.SelectMany(d => d.Report!.Plan.Changes.Select(c => $"{d.Database}: {c.Sql}"))));
+        await RunAsync(Request(dbs[0], RunAction.Apply, printed));
+        await AssertAllConvergedAsync(yaml, dbs, "after applying the inspected cluster config:\n" + printed);
+        // alice reads in the first database only: in the second, the check proves she cannot connect (not that she logs in).
+        var check = (await RunAsync(Request(dbs[0], RunAction.Check, yaml, only: dbs[1].Name))).Databases[0].Report!.Check!;
+        Assert.Contains(check.Assertions, a => a.Role == $"{p}_alice" && a.Name == $"cannot connect to database {dbs[1].Name}" && a.Passed);
+        Assert.DoesNotContain(check.Assertions, a => a.Role == $"{p}_alice" && a.Name.StartsWith("logs in", StringComparison.Ordinal));
     }
 
     [Fact]
