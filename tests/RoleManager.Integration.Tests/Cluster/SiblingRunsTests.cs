@@ -10,15 +10,7 @@ namespace RoleManager.Integration.Tests.Cluster;
 /// </summary>
 public sealed class SiblingRunsTests
 {
-    private static DesiredState Layout(TestDatabase db, string reader) => Load($$"""
-        database: {{db.Name}}
-        auth: password
-        schemas: [{ name: app, owner: {{db.Migrator}} }]
-        roles:
-          - { name: {{db.Migrator}}, password_env: {{db.Migrator}}, search_path: [app] }
-          - { name: {{db.App}}, password_env: {{db.App}}, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
-          - {{reader}}
-        """);
+    private static DesiredState Layout(TestDatabase db, string reader) => AppLayout(db, reader);
 
     [Fact]
     public async Task A_role_one_config_drops_and_another_declares_is_never_dropped_from_under_the_other_and_both_runs_say_so()
