@@ -95,19 +95,7 @@ internal sealed class GroupGrantsBench(Fixture fixture, BenchOptions options, Ac
             await Sql.Exec(su, $"CREATE DATABASE {first} OWNER {PostgresServer.MasterUser}");
             await Sql.Exec(su, $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Owner}') THEN CREATE ROLE {Owner} NOLOGIN; END IF; END $$");
         }
-        await using (var conn = await fixture.OpenQuietAsync(first))
-        {
-            await Sql.Exec(conn, $"CREATE SCHEMA {Schema} AUTHORIZATION {Owner}");
-            // A few hundred tables per transaction: 10,000 in one would exhaust max_locks_per_transaction.
-            for (int start = 1; start <= Tables; start += Fixture.TablesPerTransaction)
-            {
-                var sql = new StringBuilder($"BEGIN; SET LOCAL ROLE {Owner};\n");
-                for (int t = start; t < Math.Min(start + Fixture.TablesPerTransaction, Tables + 1); t++)
-                    sql.Append($"CREATE TABLE {Schema}.t{t:00000} (id bigint PRIMARY KEY, note text);\n");
-                sql.Append("COMMIT;");
-                await Sql.Exec(conn, sql.ToString());
-            }
-        }
+        await fixture.CreateSchemaTablesAsync(first, Owner, Schema, Tables);
         await fixture.CopyAsync(first, Database(Modes[1]));
         progress($"  [group-grants] two databases of {Tables:N0} tables built");
     }

@@ -108,6 +108,8 @@ try
     }
     if (options.Runs("group-grants"))
         Console.WriteLine(await new GroupGrantsBench(fixture, options, Progress).RunAsync());
+    if (options.Runs("cluster")) // issue 28: its own cluster.md
+        Console.WriteLine(await new ClusterBench(fixture, options, Progress).RunAsync());
     await SaveAsync();
     Console.WriteLine();
     Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(options.Output, "results.md")));

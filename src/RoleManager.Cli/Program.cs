@@ -16,6 +16,7 @@ using RoleManager.UseCases;
 MachineTrust.DetachFromProcess();
 
 var options = new GlobalOptions();
+List<RunSummary>? clusterSummaries = null; // set while a cluster run's JSON is gathered into one document
 Func<string, string?> environment = Environment.GetEnvironmentVariable;
 
 var detailedExitCode = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there is nothing to do, 2 when the plan has changes (1 on error)." };
@@ -119,8 +120,21 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
         {
             RolePasswordSecrets = RolePasswords.SecretsFrom(environment),
         };
-        var report = await new RoleManagerRun(progress).RunAsync(request, ct);
-        return render(report);
+        var run = await new RoleManagerRun(progress).RunClusterAsync(request, ct);
+        if (run.Single is { } report) return render(report);
+        if (action == RunAction.Inspect) // the whole cluster as one cluster config (YAML only)
+        {
+            ClusterRunException.ThrowIfFailed(run);
+            if (options.Json(result)) throw new RoleManager.Errors.ConfigException("inspect --output json prints one database's config: choose it with --dbname.");
+            Console.Out.Write(ClusterInspectYaml.Write(run));
+            return ExitCodes.Success;
+        }
+        // A cluster config: every database under its name; with --output json one document for all (ClusterSummary).
+        clusterSummaries = options.Json(result) ? [] : null;
+        int code = ClusterOutput.Render(Console.Out, Console.Error, run, !options.Json(result), render);
+        if (clusterSummaries is not null)
+            Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(ClusterSummary.From(run, clusterSummaries), ReportJson.Readable.ClusterSummary)));
+        return code;
     }
     // A cancelled run may surface as the cancellation, or as the error the cancelled statement became (57014).
     catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or RoleManagerException or Npgsql.NpgsqlException)
@@ -148,6 +162,7 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
 
 void Print(ParseResult result, Action text, RunReport report)
 {
-    if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Readable.RunSummary)));
+    if (clusterSummaries is not null) clusterSummaries.Add(RunSummary.From(report));
+    else if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(RunSummary.From(report), ReportJson.Readable.RunSummary)));
     else text();
 }

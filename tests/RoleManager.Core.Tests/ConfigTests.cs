@@ -182,7 +182,7 @@ public class ConfigTests
         Assert.Throws<ConfigException>(() => Load("database: app\n" + yaml));
     }
 
-    private static System.Text.Json.JsonElement Element(string yaml) =>
+    internal static System.Text.Json.JsonElement Element(string yaml) =>
         System.Text.Json.JsonDocument.Parse(ToJson(yaml)!.ToJsonString()).RootElement.Clone();
 
     /// <summary>YAML → JSON the way editors' YAML language servers see it (plain true/false/numbers typed).</summary>

@@ -68,7 +68,7 @@ public sealed class EventParserTests
     [InlineData("""{"action":"plan","dryRun":1}""", "\"dryRun\" must be true or false, not a number.")]
     [InlineData("""{"action":"plan","config":"app.yaml"}""", "\"config\" must be an object, not a string.")]
     [InlineData("""{"action":"plan","config":[]}""", "\"config\" must be an object, not an array.")]
-    [InlineData("""{"action":"plan","force":true}""", "The event has an unknown key \"force\"; the keys are \"action\", \"dryRun\" and \"config\".")]
+    [InlineData("""{"action":"plan","force":true}""", "The event has an unknown key \"force\"; the keys are \"action\", \"dryRun\", \"config\" and \"database\".")]
     [InlineData("""{"action":"plan","dry_run":true}""", "The event has an unknown key \"dry_run\"; the keys are")]
     [InlineData("""{"Action":"plan"}""", "The event has an unknown key \"Action\"; keys are case-sensitive: did you mean \"action\"?")]
     [InlineData("""{"action":"plan","action":"manage"}""", "The event has the key \"action\" twice.")]

@@ -13,7 +13,7 @@ public sealed class GlobalOptions
     public Option<string?> Host { get; } = new("--host", "-h") { Description = "Database host (PGHOST, DB_HOST; default localhost)." };
     public Option<int?> Port { get; } = new("--port", "-p") { Description = "Database port (PGPORT, DB_PORT; default 5432).", CustomParser = ParsePort };
     public Option<string?> Username { get; } = new("--username", "-U") { Description = "Master user to connect as; wins over PGUSER, DB_USER and the master secret's username." };
-    public Option<string?> DbName { get; } = new("--dbname", "-d") { Description = "Database to manage (PGDATABASE, DB_NAME; default: the config's database)." };
+    public Option<string?> DbName { get; } = new("--dbname", "-d") { Description = "Database to manage (PGDATABASE, DB_NAME; default: the config's database). With a cluster config (databases:), the one database to run on; without it, every database the config declares." };
     public Option<string?> SslMode { get; } = new("--sslmode") { Description = "TLS, with libpq's six meanings (PGSSLMODE): verify-full (default, against the RDS CA bundle built in), verify-ca, require, prefer, allow, or disable (local only)." };
     public Option<string?> SslRootCert { get; } = new("--sslrootcert") { Description = "Root certificate(s) for verify-full: a PEM file, or 'system' for the machine's CA store (PGSSLROOTCERT; default: the RDS CA bundle built into the program)." };
     public Option<string?> Schema { get; } = new("--schema") { Description = "Default layout: the application schema (DB_SCHEMA; default app)." };

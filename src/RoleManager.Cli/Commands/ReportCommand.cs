@@ -39,9 +39,12 @@ public static class ReportCommand
                 string? oldPath = result.GetValue(diff), newPath = result.GetValue(against);
                 if (newPath is not null && oldPath is null) throw new ConfigException("--against needs --diff OLD.json: it names the newer of the two reports.");
                 var older = oldPath is null ? null : await ReportFiles.ReadAsync(oldPath, ct);
-                var report = newPath is not null ? await ReportFiles.ReadAsync(newPath, ct) : await LiveAsync(options, result, environment, ct);
+                var reports = newPath is not null ? [await ReportFiles.ReadAsync(newPath, ct)] : await LiveAsync(options, result, environment, ct);
+                if (reports.Count > 1 && (older is not null || chosen == "html"))
+                    throw new ConfigException($"The config declares {reports.Count} databases: --diff and --format html take one report; choose its database with --dbname.");
+                var report = reports[0];
                 var difference = older is null ? null : ReportDiffer.Compare(older, report);
-                string text = difference is null ? Render(report, chosen) : RenderDiff(difference, chosen);
+                string text = difference is not null ? RenderDiff(difference, chosen) : reports.Count == 1 ? Render(report, chosen) : RenderAll(reports, chosen);
                 if (result.GetValue(outputFile) is { } file)
                 {
                     await File.WriteAllTextAsync(file, text, ct);
@@ -65,14 +68,22 @@ public static class ReportCommand
         return command;
     }
 
-    private static async Task<AuditReport> LiveAsync(GlobalOptions options, ParseResult result, Func<string, string?> environment, CancellationToken ct)
+    /// <summary>The report of each database the layout covers: one, or every database of a cluster config (--dbname chooses one).</summary>
+    private static async Task<IReadOnlyList<AuditReport>> LiveAsync(GlobalOptions options, ParseResult result, Func<string, string?> environment, CancellationToken ct)
     {
         // The same resolution, master login and TLS policy as plan/apply/check: the use case's connect step.
         var request = new RunRequest(RunAction.Inspect, false, options.LayoutInputs(result), options.ConnectionInputs(result), environment,
             ExecutionOptions.Default, MasterSecret.FromEnvironment(environment)) { ApplicationName = "role-manager report" };
-        var (desired, connections) = await new RoleManagerRun().ConnectAsync(request, ct);
-        return await AuditReporter.ReportAsync(connections, DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct);
+        var reports = new List<AuditReport>();
+        foreach (var (desired, connections) in await new RoleManagerRun().ConnectAllAsync(request, ct))
+            reports.Add(await AuditReporter.ReportAsync(connections, DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct));
+        return reports;
     }
+
+    /// <summary>Several databases' reports: each under its name (table, Markdown), or one JSON document <c>{"databases": [...]}</c>.</summary>
+    private static string RenderAll(IReadOnlyList<AuditReport> reports, string format) => format == "json"
+        ? Reporting.AuditReports.Json(reports) + "\n"
+        : string.Concat(reports.Select((r, i) => (i > 0 ? "\n" : "") + (format == "markdown" ? $"# Database {Reporting.Printable.Text(r.Server.Database)}\n\n" : $"== database {Reporting.Printable.Text(r.Server.Database)} ==\n") + Render(r, format)));
 
     private static string Render(AuditReport report, string format) => format switch
     {

@@ -71,7 +71,9 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
                 string.Join("; ", others.Select(f => $"{f.Subject}: run {f.FixSql}"))));
         desired = new Refusals(unmanaged, []).Without(desired);
         // The logins and the master's probes use separate connections: run them side by side, report in a fixed order.
-        var logins = CheckLoginsAsync(desired.PresentRoles.Where(r => r.Login).ToList(), cancellationToken);
+        // A login role declared without CONNECT here (a cluster config's role that another database uses) is proven
+        // unable to connect (CheckPrivilegesAsync), not logged in.
+        var logins = CheckLoginsAsync(desired.PresentRoles.Where(r => r.Login && r.DatabasePrivileges.Contains(DatabasePrivilege.Connect)).ToList(), cancellationToken);
         var privileges = new List<Assertion>();
         var probing = CheckPrivilegesAsync(desired, privileges, cancellationToken);
         await Task.WhenAll(logins, probing);
@@ -209,6 +211,12 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         bool publicConnect = await ScalarAsync(connection, $"SELECT has_database_privilege('public', {Ident.Literal(desired.Database)}, 'CONNECT')::text", cancellationToken) == "true";
         assertions.Add(new("PUBLIC", $"cannot connect to database {desired.Database}", !publicConnect,
             publicConnect ? "PUBLIC holds CONNECT on the database" : "PUBLIC has no CONNECT"));
+        foreach (var role in desired.PresentRoles.Where(r => r.Login && !r.DatabasePrivileges.Contains(DatabasePrivilege.Connect)))
+        {
+            bool connects = await ScalarAsync(connection, $"SELECT coalesce(has_database_privilege(r.oid, {Ident.Literal(desired.Database)}, 'CONNECT'), false)::text FROM pg_roles r WHERE r.rolname = {Ident.Literal(role.Name)}", cancellationToken) == "true";
+            assertions.Add(new(role.Name, $"cannot connect to database {desired.Database}", !connects,
+                connects ? "it holds CONNECT (directly, through a membership or PUBLIC), which this database does not declare" : "no CONNECT, as declared"));
+        }
 
         // Before the first apply the roles or schemas do not exist yet: each is a failed assertion, not an error.
         var existing = await ExistingAsync(connection, "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",

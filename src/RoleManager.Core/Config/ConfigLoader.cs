@@ -19,15 +19,27 @@ public static class ConfigLoader
 {
     public const int MaxBytes = 1024 * 1024;
 
-    public static DesiredState LoadFile(string path, Func<string, string?> environment, ConfigDefaults defaults)
+    public static DesiredState LoadFile(string path, Func<string, string?> environment, ConfigDefaults defaults) =>
+        OneDatabase(LoadLayoutFile(path, environment, defaults), path);
+
+    private static DesiredState OneDatabase(ClusterLayout layout, string source) => layout.IsCluster
+        ? throw new ConfigException($"{source}: this is a cluster config (databases:); it is read with every database it declares, not as one database's layout.")
+        : layout.Databases[0];
+
+    /// <summary>A one-database config; a cluster config (<c>databases:</c>) is refused here: read it with <see cref="LoadLayout"/>.</summary>
+    public static DesiredState Load(string text, string source, Func<string, string?> environment, ConfigDefaults defaults) =>
+        OneDatabase(LoadLayout(text, source, environment, defaults), source);
+
+    public static ClusterLayout LoadLayoutFile(string path, Func<string, string?> environment, ConfigDefaults defaults)
     {
         FileInfo file = new(path);
         if (!file.Exists) throw new ConfigException($"Config file {path} does not exist.");
         if (file.Length > MaxBytes) throw new ConfigException($"{path}: the config is {file.Length} bytes; at most {MaxBytes} are accepted.");
-        return Load(File.ReadAllText(path), path, environment, defaults);
+        return LoadLayout(File.ReadAllText(path), path, environment, defaults);
     }
 
-    public static DesiredState Load(string text, string source, Func<string, string?> environment, ConfigDefaults defaults)
+    /// <summary>A one-database config or a cluster config (<c>databases:</c>), as <see cref="ClusterLayout"/>.</summary>
+    public static ClusterLayout LoadLayout(string text, string source, Func<string, string?> environment, ConfigDefaults defaults)
     {
         if (text.Length > MaxBytes) throw new ConfigException($"{source}: the config is {text.Length} characters; at most {MaxBytes} are accepted.");
         var stream = new YamlStream();
@@ -50,9 +62,9 @@ public static class ConfigLoader
             throw new ConfigException($"{source}: not valid YAML: the parser stopped on malformed input (an unclosed [ or {{, or a misplaced value?).");
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new ConfigException($"{source}: the config must be one YAML mapping with keys such as 'database', 'schemas' and 'roles'.");
+            throw new ConfigException($"{source}: the config must be one YAML mapping with keys such as 'database', 'schemas' and 'roles' (or, for a cluster, 'roles' and 'databases').");
         var reader = new ConfigReader(source, environment, defaults);
-        var state = reader.Read(root);
+        var state = reader.ReadLayout(root);
         var problems = reader.Problems.Lines;
         if (problems.Count > MaxProblems)
             throw new ConfigException([.. problems.Take(MaxProblems), $"... and {problems.Count - MaxProblems} more ({problems.Count} problems in all)"]);

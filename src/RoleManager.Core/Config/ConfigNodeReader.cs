@@ -18,11 +18,13 @@ internal abstract class ConfigNodeReader(ConfigProblems problems)
     internal static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
 
-    protected void CheckKeys(YamlMappingNode map, string path, string[] allowed)
+    /// <param name="explained">Keys not allowed here whose problem, saying where they belong, was already reported.</param>
+    protected void CheckKeys(YamlMappingNode map, string path, string[] allowed, string[]? explained = null)
     {
         foreach (var key in map.Children.Keys)
         {
             string? k = (key as YamlScalarNode)?.Value;
+            if (k is not null && explained is not null && explained.Contains(k)) continue;
             if (k is null || !allowed.Contains(k))
                 Problem(key, Join(path, k ?? "?"), $"unknown key '{k}'; allowed here: {string.Join(", ", allowed)}");
         }

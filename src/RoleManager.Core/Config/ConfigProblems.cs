@@ -12,8 +12,11 @@ internal sealed class ConfigProblems(string source)
 
     public string Source { get; } = source;
 
-    /// <summary>Problems of the whole document first, then by line and column (stable within one position).</summary>
-    public IReadOnlyList<string> Lines => _problems.OrderBy(p => p.Line).ThenBy(p => p.Column).Select(p => p.Text).ToList();
+    /// <summary>
+    /// Problems of the whole document first, then by line and column (stable within one position); each once, though a
+    /// cluster config checks its roles once per database.
+    /// </summary>
+    public IReadOnlyList<string> Lines => _problems.OrderBy(p => p.Line).ThenBy(p => p.Column).Select(p => p.Text).Distinct().ToList();
 
     public int Count => _problems.Count;
 

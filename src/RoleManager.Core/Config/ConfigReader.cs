@@ -14,8 +14,15 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
     private static readonly string[] ExtensionKeys = ["name", "schema"];
     private static readonly string[] GrantKeys = ["schema", "profile", "execute", "tables", "columns"];
 
-    /// <summary>The <c>grant_mode</c> of each schema that sets one (else the top-level one applies).</summary>
-    private readonly Dictionary<string, GrantMode> _schemaModes = new(StringComparer.Ordinal);
+    /// <summary>The <c>grant_mode</c> of each schema that sets one (else the top-level one applies); one per database read.</summary>
+    private Dictionary<string, GrantMode> _schemaModes = new(StringComparer.Ordinal);
+
+    /// <summary>The one-database config (<c>database:</c>) or a cluster config (<c>databases:</c>, ConfigReader.Cluster.cs).</summary>
+    public ClusterLayout? ReadLayout(YamlMappingNode root)
+    {
+        if (Child(root, "databases") is not null) return ReadCluster(root);
+        return Read(root) is { } state ? ClusterLayout.One(state) : null;
+    }
 
     public DesiredState? Read(YamlMappingNode root)
     {
@@ -26,11 +33,21 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
 
         var defaultAuth = Enum(root, "auth", "", ParseAuth) ?? defaults.Auth;
         var grantMode = Enum(root, "grant_mode", "", GroupRoles.ParseMode) ?? defaults.GrantMode;
+        _schemaModes = new(StringComparer.Ordinal);
         var schemas = ReadList(root, "schemas", "", ReadSchema);
         var roles = ReadList(root, "roles", "", (node, path) => ReadRole(node, path, defaultAuth));
-        var extensions = ReadExtensions(root);
+        var extensions = ReadExtensions(root, "");
+        var grouped = Build(database, grantMode, schemas, roles, extensions);
+        return Problems.Count > 0 ? null : grouped;
+    }
 
-        // The checks between sections run on whatever could be read, so one run reports every problem.
+    /// <summary>
+    /// One database's desired state from what was read of it: the checks between sections, then the group roles. Run on
+    /// whatever could be read, so one run reports every problem.
+    /// </summary>
+    private DesiredState Build(string? database, GrantMode grantMode, List<Located<SchemaSpec>> schemas, List<LocatedRole> roles,
+        List<(string Name, string? Schema, YamlNode Node, string Path)> extensions)
+    {
         var state = new DesiredState(database ?? "", schemas.Select(s => s.Spec).ToImmutableArray(), roles.Select(r => r.Spec).ToImmutableArray(),
             extensions.Select(e => e.Name).ToImmutableArray())
         {
@@ -53,27 +70,26 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
                     .Select(r => r with { Grants = r.Grants.Where(g => declared.Contains(g.Schema)).ToImmutableArray() }).ToImmutableArray(),
             };
         }
-        var grouped = database is null ? checkedState : GroupRoles.Apply(checkedState, grantMode, _schemaModes, (role, message) =>
+        return database is null ? checkedState : GroupRoles.Apply(checkedState, grantMode, _schemaModes, (role, message) =>
         {
             var declared = roles.FirstOrDefault(r => r.Spec.Name == role);
             if (declared is null) Problems.Whole("grant_mode", message);
             else Problem(Child((YamlMappingNode)declared.Node, "name") ?? declared.Node, declared.Path + ".name", message);
         });
-        return Problems.Count > 0 ? null : grouped;
     }
 
     /// <summary>
     /// <c>extensions</c>: each item a name (created in the first managed schema) or <c>{name, schema}</c>.
     /// </summary>
-    private List<(string Name, string? Schema, YamlNode Node, string Path)> ReadExtensions(YamlMappingNode root)
+    private List<(string Name, string? Schema, YamlNode Node, string Path)> ReadExtensions(YamlMappingNode parent, string parentPath)
     {
         var result = new List<(string Name, string? Schema, YamlNode Node, string Path)>();
-        var node = Child(root, "extensions");
+        var node = Child(parent, "extensions");
         if (node is null) return result;
-        if (node is not YamlSequenceNode list) { Problem(node, "extensions", "must be a list, e.g. [pgcrypto, {name: vector, schema: app}]"); return result; }
+        if (node is not YamlSequenceNode list) { Problem(node, Join(parentPath, "extensions"), "must be a list, e.g. [pgcrypto, {name: vector, schema: app}]"); return result; }
         for (int i = 0; i < list.Children.Count; i++)
         {
-            string path = $"extensions[{i}]";
+            string path = $"{Join(parentPath, "extensions")}[{i}]";
             string? name = null, schema = null;
             var item = list.Children[i];
             if (item is YamlScalarNode { Value: { } plain }) name = plain;
@@ -131,15 +147,11 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
         else if (passwordEnv is not null) Problem(Child(map, "password_env")!, path + ".password_env", $"'password_env' only applies with auth: password (this role has auth: {auth.ToString().ToLowerInvariant()})");
         else if (passwordSecret is not null) Problem(Child(map, "password_secret")!, path + ".password_secret", $"'password_secret' only applies with auth: password (this role has auth: {auth.ToString().ToLowerInvariant()})");
 
-        ImmutableArray<string>? searchPath = Child(map, "search_path") is null ? null
-            : ReadScalarList(map, "search_path", path + ".search_path", s => Names.Problem(s, "schema"));
+        var searchPath = ReadSearchPath(map, path);
         int connectionLimit = Int(map, "connection_limit", path, -1);
         if (connectionLimit < -1) Problem(Child(map, "connection_limit")!, path + ".connection_limit", "must be -1 (no limit) or a number of connections");
         var memberOf = ReadScalarList(map, "member_of", path + ".member_of", Names.RoleProblem);
-        var databasePrivileges = Child(map, "database_privileges") is null
-            ? (login ? ImmutableArray.Create(DatabasePrivilege.Connect, DatabasePrivilege.Temporary) : ImmutableArray<DatabasePrivilege>.Empty)
-            : ReadScalarList(map, "database_privileges", path + ".database_privileges", v => ParseDatabasePrivilege(v) is null ? $"'{v}' is not a database privilege: use connect, temporary or create" : null)
-                .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
+        var databasePrivileges = ReadDatabasePrivileges(map, path) ?? DefaultDatabasePrivileges(login);
         var grants = ReadList(map, "grants", path, ReadGrant);
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants.Select(g => g.Spec).ToImmutableArray(), memberOf, databasePrivileges, connectionLimit,
             Bool(map, "createdb", path, false), Bool(map, "createrole", path, false), password, Bool(map, "drop", path, false), passwordSource)
@@ -152,6 +164,17 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
         };
         return name is null ? null : new LocatedRole(spec, map, path, grants);
     }
+
+    private ImmutableArray<string>? ReadSearchPath(YamlMappingNode map, string path) => Child(map, "search_path") is null ? null
+        : ReadScalarList(map, "search_path", path + ".search_path", s => Names.Problem(s, "schema"));
+
+    /// <summary>A role's <c>database_privileges</c>; null when it gives none (then <see cref="DefaultDatabasePrivileges"/>).</summary>
+    private ImmutableArray<DatabasePrivilege>? ReadDatabasePrivileges(YamlMappingNode map, string path) => Child(map, "database_privileges") is null ? null
+        : ReadScalarList(map, "database_privileges", path + ".database_privileges", v => ParseDatabasePrivilege(v) is null ? $"'{v}' is not a database privilege: use connect, temporary or create" : null)
+            .Select(v => ParseDatabasePrivilege(v)!.Value).Distinct().ToImmutableArray();
+
+    private static ImmutableArray<DatabasePrivilege> DefaultDatabasePrivileges(bool login) =>
+        login ? [DatabasePrivilege.Connect, DatabasePrivilege.Temporary] : [];
 
     /// <summary>A role's <c>settings</c> or <c>database_settings</c>: a mapping of setting name to value (RoleSettings' rules).</summary>
     private ImmutableSortedDictionary<string, string> ReadSettings(YamlMappingNode map, string key, string path)

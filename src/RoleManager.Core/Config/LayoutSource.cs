@@ -24,7 +24,17 @@ public sealed record LayoutInputs(
 /// </summary>
 public static class LayoutSource
 {
+    /// <summary>One database's layout; a cluster config is an error here (<see cref="ResolveLayout"/> reads it).</summary>
     public static DesiredState Resolve(LayoutInputs inputs, Func<string, string?> environment, string connectionDatabase)
+    {
+        var layout = ResolveLayout(inputs, environment, connectionDatabase);
+        return layout.IsCluster
+            ? throw new ConfigException("This command reads one database's layout; the config declares a cluster (databases:).")
+            : layout.Databases[0];
+    }
+
+    /// <summary>The layout: a one-database config or the default layout (one database), or a cluster config.</summary>
+    public static ClusterLayout ResolveLayout(LayoutInputs inputs, Func<string, string?> environment, string connectionDatabase)
     {
         string database = inputs.Database ?? NonEmpty(environment("DB_NAME")) ?? connectionDatabase;
         var auth = inputs.Auth ?? AuthMode.Iam;
@@ -32,11 +42,11 @@ public static class LayoutSource
         if (inputs.ConfigPath is not null && inputs.ConfigText is not null)
             throw new ConfigException("Give the layout either as a config file or as config text, not both.");
         if (inputs.ConfigPath is not null)
-            return ConfigLoader.LoadFile(inputs.ConfigPath, environment, new ConfigDefaults(database, auth, grantMode));
+            return ConfigLoader.LoadLayoutFile(inputs.ConfigPath, environment, new ConfigDefaults(database, auth, grantMode));
         if (inputs.ConfigText is not null)
-            return ConfigLoader.Load(inputs.ConfigText, "config", environment, new ConfigDefaults(database, auth, grantMode));
+            return ConfigLoader.LoadLayout(inputs.ConfigText, "config", environment, new ConfigDefaults(database, auth, grantMode));
 
-        return DefaultLayout.Build(new DefaultLayoutOptions(
+        return ClusterLayout.One(DefaultLayout.Build(new DefaultLayoutOptions(
             database,
             inputs.Schema ?? NonEmpty(environment("DB_SCHEMA")) ?? "app",
             inputs.AppUser ?? NonEmpty(environment("APP_USER")) ?? "app",
@@ -45,7 +55,7 @@ public static class LayoutSource
             inputs.AppProfile ?? Profile.ReadWrite,
             Password(environment("APP_PASSWORD")),
             Password(environment("MIGRATOR_PASSWORD")),
-            grantMode));
+            grantMode)));
     }
 
     private static GrantMode GrantModeFrom(string? value) =>

@@ -76,6 +76,7 @@ public sealed record SchemaGrantSummary(string Role, string Profile);
 /// <summary>The one JSON context for results (source-generated: no reflection under Native AOT).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RunSummary))]
+[JsonSerializable(typeof(ClusterSummary))]
 [JsonSerializable(typeof(ErrorSummary))]
 [JsonSerializable(typeof(string))]
 public sealed partial class ReportJson : JsonSerializerContext

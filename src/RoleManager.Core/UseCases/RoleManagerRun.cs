@@ -19,11 +19,26 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    public async Task<RunReport> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>One database's run (a one-database layout); a cluster config is an error here: use <see cref="RunClusterAsync"/>.</summary>
+    public Task<RunReport> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return RunAsync(request, TargetResolver.Resolve(request), cancellationToken);
+    }
+
+    /// <summary>
+    /// Every database the layout declares (ClusterRun.cs): one for a one-database layout, each database of a cluster
+    /// config, or the one chosen with <see cref="RunRequest.OnlyDatabase"/> or <c>--dbname</c>.
+    /// </summary>
+    public Task<ClusterRunReport> RunClusterAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new ClusterRun(this, request).RunAsync(TargetResolver.ResolveAll(request), cancellationToken);
+    }
+
+    internal async Task<RunReport> RunAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
-        var target = TargetResolver.Resolve(request);
         if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
         foreach (var role in target.Desired.Roles)
             if (role.Password is { } password) request.SecretRead?.Invoke(password);
@@ -66,12 +81,30 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
 
     /// <summary>
     /// Resolution and the master login only, for a command that reads with its own queries (the audit report):
-    /// the same precedence, secret handling and TLS policy as every other run.
+    /// the same precedence, secret handling and TLS policy as every other run. A cluster config gives the database chosen
+    /// (<c>--dbname</c>, the event's database); with <paramref name="anyDatabase"/> (cluster-wide work such as a password
+    /// rotation) the first one when none is chosen.
     /// </summary>
-    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken)
+    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken, bool anyDatabase = false)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var target = TargetResolver.Resolve(request);
+        var all = TargetResolver.ResolveAll(request);
+        if (all.Targets.Count > 1 && !anyDatabase)
+            throw new Errors.ConfigException($"This command reads one database at a time: choose one of the config's databases ({string.Join(", ", all.Targets.Select(t => t.Desired.Database))}) with --dbname.");
+        return await ConnectAsync(request, all.Targets[0], cancellationToken);
+    }
+
+    /// <summary>The same for every database the layout covers (each database of a cluster config, or the one chosen), in its order.</summary>
+    public async Task<IReadOnlyList<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)>> ConnectAllAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = new List<(Model.DesiredState, Connect.IConnectionFactory)>();
+        foreach (var target in TargetResolver.ResolveAll(request).Targets) result.Add(await ConnectAsync(request, target, cancellationToken));
+        return result;
+    }
+
+    private async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken)
+    {
         if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
         var connections = await MasterSecretConnections.CreateAsync(target, request, _logger, cancellationToken);
         return (target.Desired, connections);

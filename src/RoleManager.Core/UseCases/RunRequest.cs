@@ -62,6 +62,15 @@ public sealed record RunRequest(
     /// <summary>Makes the Secrets Manager source for roles with <c>password_secret</c>; called only when a role names one.</summary>
     public Func<Passwords.IRolePasswordSource>? RolePasswordSecrets { get; init; }
 
+    /// <summary>
+    /// With a cluster config, the one database to run on (the Lambda event's <c>database</c>); null runs on every declared
+    /// database. With a one-database layout it must name that database.
+    /// </summary>
+    public string? OnlyDatabase { get; init; }
+
+    /// <summary>With a cluster config, how many databases are inspected, planned, applied or checked at once.</summary>
+    public int DatabasesAtOnce { get; init; } = 4;
+
     /// <summary>How many times an apply is tried when a concurrent run on another database of the cluster got there first.</summary>
     public int ConflictAttempts { get; init; } = 5;
 }

@@ -20,12 +20,46 @@ public static class TargetResolver
     // A value no real variable holds: lets us ask the resolver whether anything above the variables named a value.
     private const string Unset = "\u0001unset";
 
+    /// <summary>One database's target; a cluster config is an error here (<see cref="ResolveAll"/> resolves it).</summary>
     public static ResolvedTarget Resolve(RunRequest request)
     {
+        var all = ResolveAll(request);
+        return all.IsCluster
+            ? throw new ConfigException("This command works on one database's layout; the config declares a cluster (databases:).")
+            : all.Targets[0];
+    }
+
+    /// <summary>
+    /// Every database the run covers. A one-database layout: that database, as always. A cluster config: each database
+    /// it declares, in its order, or only the one chosen by <see cref="RunRequest.OnlyDatabase"/>, <c>--dbname</c> or the
+    /// connection string (PGDATABASE and DB_NAME do not choose: the config names the databases).
+    /// </summary>
+    public static ResolvedTargets ResolveAll(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var environment = request.Environment;
         var connection = request.ResolvedConnection ?? ConnectionResolver.Resolve(request.Connection, environment, host: request.Host);
-        var desired = LayoutSource.Resolve(request.Layout, request.LayoutEnvironment ?? environment, connection.Database);
+        var layout = LayoutSource.ResolveLayout(request.Layout, request.LayoutEnvironment ?? environment, connection.Database);
+        if (request.ConnectTimeout is { } timeout) connection = connection with { ConnectTimeout = timeout };
+        bool usernameNamed = Named(request, "PGUSER", "DB_USER", s => s.Username);
+        if (!layout.IsCluster)
+        {
+            var one = One(request, connection, layout.Databases[0], usernameNamed);
+            if (request.OnlyDatabase is { } only && only != one.Desired.Database)
+                throw new ConfigException($"Database \"{only}\" was asked for, but the layout is for database \"{one.Desired.Database}\" only.");
+            return new ResolvedTargets([one], IsCluster: false);
+        }
+        string? chosen = request.OnlyDatabase ?? (NamedExplicitly(request) ? connection.Database : null);
+        if (chosen is not null && layout.Find(chosen) is null)
+            throw new ConfigException($"Database \"{chosen}\" is not one of the config's databases ({string.Join(", ", layout.Names)}): name one of them, or none to run on all.");
+        var targets = layout.Databases.Where(d => chosen is null || d.Database == chosen)
+            .Select(d => new ResolvedTarget(d, connection with { Database = d.Database, DatabaseOrigin = "the cluster config's databases" }, usernameNamed))
+            .ToList();
+        return new ResolvedTargets(targets, IsCluster: true);
+    }
 
+    private static ResolvedTarget One(RunRequest request, ConnectionSettings connection, Model.DesiredState desired, bool usernameNamed)
+    {
         bool databaseNamed = Named(request, "PGDATABASE", "DB_NAME", s => s.Database);
         if (!databaseNamed)
             connection = connection with { Database = desired.Database };
@@ -34,17 +68,21 @@ public static class TargetResolver
                 $"The layout is for database \"{desired.Database}\" but the connection names database \"{connection.Database}\" " +
                 "(--dbname, the connection string, PGDATABASE or DB_NAME). Make them the same, or leave the connection's database unset to use the layout's.");
 
-        if (request.ConnectTimeout is { } timeout) connection = connection with { ConnectTimeout = timeout };
-        bool usernameNamed = Named(request, "PGUSER", "DB_USER", s => s.Username);
         return new ResolvedTarget(desired, connection, usernameNamed);
     }
 
+    /// <summary>Whether a flag or the connection string (not a variable) names the database.</summary>
+    private static bool NamedExplicitly(RunRequest request) => Explicit(request, "PGDATABASE", "DB_NAME", s => s.Database);
+
     /// <summary>Whether a flag, the connection string or one of the variables gives the value (rather than a default).</summary>
-    private static bool Named(RunRequest request, string libpqVariable, string moduleVariable, Func<ConnectionSettings, string> value)
+    private static bool Named(RunRequest request, string libpqVariable, string moduleVariable, Func<ConnectionSettings, string> value) =>
+        !string.IsNullOrEmpty(request.Environment(libpqVariable)) || !string.IsNullOrEmpty(request.Environment(moduleVariable))
+        || Explicit(request, libpqVariable, moduleVariable, value);
+
+    /// <summary>Whether a flag or the connection string gives the value: asked of the resolver with the variables hidden.</summary>
+    private static bool Explicit(RunRequest request, string libpqVariable, string moduleVariable, Func<ConnectionSettings, string> value)
     {
-        var environment = request.Environment;
-        if (!string.IsNullOrEmpty(environment(libpqVariable)) || !string.IsNullOrEmpty(environment(moduleVariable))) return true;
-        var probe = ConnectionResolver.Resolve(request.Connection, name => name == libpqVariable ? Unset : name == moduleVariable ? null : environment(name), host: request.Host);
+        var probe = ConnectionResolver.Resolve(request.Connection, name => name == libpqVariable ? Unset : name == moduleVariable ? null : request.Environment(name), host: request.Host);
         return value(probe) != Unset;
     }
 }

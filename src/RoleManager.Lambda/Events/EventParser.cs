@@ -4,7 +4,8 @@ namespace RoleManager.Lambda.Events;
 
 /// <summary>
 /// Parses the invocation event: the string <c>"manage"</c>, <c>"check"</c> or <c>"plan"</c> (what the reference's
-/// scripts send), or an object <c>{"action", "dryRun"?, "config"?}</c>. Strict: a wrong type, an unknown or
+/// scripts send), or an object <c>{"action", "dryRun"?, "config"?, "database"?}</c> (<c>database</c>: with a cluster
+/// config, the one database to run on). Strict: a wrong type, an unknown or
 /// repeated key, or an unknown action is an <see cref="EventInvalidException"/> that says which.
 /// A <c>null</c> value for <c>dryRun</c> or <c>config</c> means the same as leaving it out.
 /// </summary>
@@ -13,10 +14,11 @@ public static class EventParser
     public const string ActionKey = "action";
     public const string DryRunKey = "dryRun";
     public const string ConfigKey = "config";
+    public const string DatabaseKey = "database";
 
     private const int MaxQuotedLength = 40;
 
-    private static readonly string[] Keys = [ActionKey, DryRunKey, ConfigKey];
+    private static readonly string[] Keys = [ActionKey, DryRunKey, ConfigKey, DatabaseKey];
 
     public static LambdaEvent Parse(ReadOnlyMemory<byte> utf8Json)
     {
@@ -66,10 +68,10 @@ public static class EventParser
 
     private static LambdaEvent ParseObject(JsonElement root)
     {
-        JsonElement? action = null, dryRun = null, config = null;
+        JsonElement? action = null, dryRun = null, config = null, database = null;
         foreach (var property in root.EnumerateObject())
         {
-            ref var slot = ref Slot(property.Name, ref action, ref dryRun, ref config);
+            ref var slot = ref Slot(property.Name, ref action, ref dryRun, ref config, ref database);
             if (slot is not null)
             {
                 throw new EventInvalidException($"The event has the key \"{property.Name}\" twice.");
@@ -105,21 +107,31 @@ public static class EventParser
             var kind => throw new EventInvalidException($"\"config\" must be an object, not {KindName(kind!.Value)}."),
         };
 
-        return new LambdaEvent(parsedAction, parsedDryRun, configJson);
+        var databaseName = database?.ValueKind switch
+        {
+            null or JsonValueKind.Null => null,
+            JsonValueKind.String when RoleManager.Config.Names.Problem(database.Value.GetString()!, "database") is { } problem =>
+                throw new EventInvalidException($"\"database\" is not a database name: {problem}."),
+            JsonValueKind.String => database.Value.GetString(),
+            var kind => throw new EventInvalidException($"\"database\" must be a string (one database of the cluster config), not {KindName(kind!.Value)}."),
+        };
+
+        return new LambdaEvent(parsedAction, parsedDryRun, configJson) { Database = databaseName };
     }
 
-    private static ref JsonElement? Slot(string key, ref JsonElement? action, ref JsonElement? dryRun, ref JsonElement? config)
+    private static ref JsonElement? Slot(string key, ref JsonElement? action, ref JsonElement? dryRun, ref JsonElement? config, ref JsonElement? database)
     {
         switch (key)
         {
             case ActionKey: return ref action;
             case DryRunKey: return ref dryRun;
             case ConfigKey: return ref config;
+            case DatabaseKey: return ref database;
         }
 
         var known = Keys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
         throw new EventInvalidException(known is null
-            ? $"The event has an unknown key \"{Quote(key)}\"; the keys are \"action\", \"dryRun\" and \"config\"."
+            ? $"The event has an unknown key \"{Quote(key)}\"; the keys are \"action\", \"dryRun\", \"config\" and \"database\"."
             : $"The event has an unknown key \"{Quote(key)}\"; keys are case-sensitive: did you mean \"{known}\"?");
     }
 

@@ -6,6 +6,9 @@ namespace RoleManager.Lambda.Events;
 /// <param name="ConfigJson">The event's <c>config</c> object as raw JSON text, unparsed; null when absent.</param>
 public sealed record LambdaEvent(EventAction Action, bool? DryRun = null, string? ConfigJson = null)
 {
+    /// <summary>The event's <c>database</c>: with a cluster config, the one database to run on; null runs on all of them.</summary>
+    public string? Database { get; init; }
+
     /// <summary>The action's event name: <c>manage</c>, <c>check</c> or <c>plan</c>.</summary>
     public string ActionName => EventParser.NameOf(Action);
 }

@@ -68,7 +68,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         string? eventConfig = EventConfigGate.Admit(lambdaEvent, _environment, connection.Database);
 
         if (lambdaEvent.Action == EventAction.Report) // issue #17: the audit report as JSON (docs/report.md); reads only
-            return await ReportAsync(Request(RunAction.Inspect, false, eventConfig, connection, invocation), cancellationToken);
+            return await ReportAsync(Request(RunAction.Inspect, false, eventConfig, connection, invocation) with { OnlyDatabase = lambdaEvent.Database }, cancellationToken);
 
         var action = lambdaEvent.Action switch
         {
@@ -81,8 +81,11 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             LoginCredentials = new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register),
             RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
         };
-        var report = await new RoleManagerRun(_engineLogger).RunAsync(request, cancellationToken);
-        return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
+        var run = await new RoleManagerRun(_engineLogger).RunClusterAsync(request with { OnlyDatabase = lambdaEvent.Database }, cancellationToken);
+        if (run.Single is { } report) return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
+        // A cluster config: every database's summary; a database that failed fails the invocation, naming what was committed.
+        ClusterRunException.ThrowIfFailed(run);
+        return JsonSerializer.SerializeToUtf8Bytes(ClusterSummary.From(run), ReportJson.Readable.ClusterSummary);
     }
 
     /// <summary>What every run of the function shares: the Lambda's policy, the connection resolved for the gate, the event's layout if admitted.</summary>
@@ -105,9 +108,11 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
     private async Task<ReadOnlyMemory<byte>> ReportAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var (desired, connections) = await new RoleManagerRun(_engineLogger).ConnectAsync(request, cancellationToken);
-        var report = await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution);
-        return JsonSerializer.SerializeToUtf8Bytes(report, Audit.AuditJson.Readable.AuditReport);
+        var reports = new List<Audit.AuditReport>();
+        foreach (var (desired, connections) in await new RoleManagerRun(_engineLogger).ConnectAllAsync(request, cancellationToken))
+            reports.Add(await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution));
+        // A cluster config: every database's report in one document (the event's database chooses one).
+        return reports.Count == 1 ? JsonSerializer.SerializeToUtf8Bytes(reports[0], Audit.AuditJson.Readable.AuditReport) : System.Text.Encoding.UTF8.GetBytes(AuditReports.Json(reports));
     }
 
     // Leave a little time to report: never wait for the database past the invocation's deadline.

@@ -33,7 +33,8 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
             ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(remaining.TotalSeconds, 1, 15)),
             SecretRead = services.Redactor.Register,
         };
-        var (desired, connections) = await new RoleManagerRun(_logger).ConnectAsync(request, cancellationToken);
+        // Passwords are cluster-wide: with a cluster config, any of its databases serves (the first).
+        var (desired, connections) = await new RoleManagerRun(_logger).ConnectAsync(request, cancellationToken, anyDatabase: true);
 
         var rotationStep = new SecretRotation(client, connections, desired,
             ExecutionOptions.Default, services.Redactor.Register);

@@ -17,6 +17,20 @@ internal static class ClusterRuns
     /// <summary>A YAML layout; each <c>password_env</c> names the role whose password it holds (<see cref="TestDatabase.Password"/>).</summary>
     public static DesiredState Load(string yaml) => ConfigLoader.Load(yaml, "cluster.yaml", TestDatabase.Password, new());
 
+    /// <summary>
+    /// One database's layout: schema app owned by the migrator, the app role reading and writing it, then
+    /// <paramref name="moreRoles"/> (YAML flow items, each further one on a line of its own starting "  - ").
+    /// </summary>
+    public static DesiredState AppLayout(TestDatabase db, string moreRoles) => Load($$"""
+        database: {{db.Name}}
+        auth: password
+        schemas: [{ name: app, owner: {{db.Migrator}} }]
+        roles:
+          - { name: {{db.Migrator}}, password_env: {{db.Migrator}}, search_path: [app] }
+          - { name: {{db.App}}, password_env: {{db.App}}, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
+          - {{moreRoles}}
+        """);
+
     public static async Task<CheckResult> CheckAsync(TestDatabase db, DesiredState desired)
     {
         var (_, check) = await db.Engine().CheckAsync(desired, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);

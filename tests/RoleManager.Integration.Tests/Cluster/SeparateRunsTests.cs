@@ -15,14 +15,8 @@ namespace RoleManager.Integration.Tests.Cluster;
 public sealed class SeparateRunsTests
 {
     /// <summary>The grant_mode documentation's example: alice and bob share readonly on app, so auto makes a group role per database.</summary>
-    private static DesiredState SharedReaders(TestDatabase db, bool bobReads = true) => Load($$"""
-        database: {{db.Name}}
-        auth: password
-        schemas: [{ name: app, owner: {{db.Migrator}} }]
-        roles:
-          - { name: {{db.Migrator}}, password_env: {{db.Migrator}}, search_path: [app] }
-          - { name: {{db.App}}, password_env: {{db.App}}, search_path: [app], grants: [{ schema: app, profile: readwrite }] }
-          - { name: {{db.Prefix}}_alice, password_env: {{db.Prefix}}_alice, grants: [{ schema: app, profile: readonly }] }
+    private static DesiredState SharedReaders(TestDatabase db, bool bobReads = true) => AppLayout(db, $$"""
+        { name: {{db.Prefix}}_alice, password_env: {{db.Prefix}}_alice, grants: [{ schema: app, profile: readonly }] }
           - { name: {{db.Prefix}}_bob, password_env: {{db.Prefix}}_bob{{(bobReads ? ", grants: [{ schema: app, profile: readonly }]" : "")}} }
         """);
 

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RoleManager.Testing;
+
+namespace RoleManager.Bench;
+
+/// <summary>
+/// Issue 28, "a converged run over 20 databases of 1,000 tables each takes at most 3x one database's converged run": one
+/// cluster config over <c>--cluster-databases</c> databases of <c>--cluster-tables</c> tables each (copies of one
+/// template, schema app owned by a migrator, an app role reading and writing, a reader reading), against the
+/// one-database config of the first of them, both converged and applied by the CLI, interleaved round by round
+/// (<c>--cluster-repeats</c>). Results: <c>cluster.md</c> and <c>cluster.json</c> beside results.md.
+/// </summary>
+internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action<string> progress)
+{
+    private const string Template = "bench_cluster_tpl";
+    private const string Migrator = "cl_migrator", App = "cl_app", Reader = "cl_reader";
+    private static readonly string[] Runs = ["cluster", "one database"];
+
+    private int Databases => Int("cluster-databases", 20);
+    private int Tables => Int("cluster-tables", 1000);
+    private int Rounds => Int("cluster-repeats", 5);
+
+    private int Int(string key, int fallback) =>
+        options.Values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    private static string Database(int i) => $"bench_cluster_{i:00}";
+
+    private PostgresServer Server => fixture.Server;
+
+    public async Task<string> RunAsync()
+    {
+        progress($"[cluster] {Databases} databases of {Tables:N0} tables: a converged cluster run vs one database's, {Rounds} interleaved rounds");
+        await CleanAsync();
+        await BuildAsync();
+        string cluster = await WriteConfigAsync("cluster", Enumerable.Range(1, Databases));
+        string one = await WriteConfigAsync("one", [1]);
+        var first = await ApplyAsync(cluster);
+        progress($"  [cluster] first apply of the cluster config: {first.Seconds:0.0} s, {first.Statements} statements");
+
+        var samples = Runs.ToDictionary(r => r, _ => new List<Sample>());
+        for (int round = 0; round < Rounds; round++)
+        {
+            // Alternate which run goes first, so neither always runs on the warmer cache.
+            foreach (var run in round % 2 == 0 ? Runs : Runs.Reverse())
+            {
+                var sample = await ApplyAsync(run == "cluster" ? cluster : one);
+                if (sample.Statements != 0) throw new InvalidOperationException($"cluster: the {run} run was not converged ({sample.Statements} statements executed)");
+                samples[run].Add(sample);
+                progress($"  [cluster] round {round + 1} {run}: {sample.Seconds:0.000} s, peak RSS {sample.RssMiB:0} MiB");
+            }
+        }
+
+        string md = Markdown(samples);
+        await File.WriteAllTextAsync(Path.Combine(options.Output, "cluster.md"), md);
+        await File.WriteAllTextAsync(Path.Combine(options.Output, "cluster.json"), JsonSerializer.Serialize(
+            samples.ToDictionary(s => s.Key, s => s.Value.Select(x => new[] { x.Seconds, x.RssMiB }).ToArray()),
+            new JsonSerializerOptions { WriteIndented = true }));
+        await CleanAsync();
+        return md;
+    }
+
+    /// <summary>One converged apply: wall time and peak RSS of the CLI, statements it executed (0 when converged).</summary>
+    private sealed record Sample(double Seconds, double RssMiB, int Statements);
+
+    private string Markdown(Dictionary<string, List<Sample>> samples)
+    {
+        double Median(string run) => Stats.Median(samples[run].Select(s => s.Seconds));
+        double ratio = Median("cluster") / Median("one database");
+        var md = new StringBuilder();
+        md.AppendLine($"### A converged run over {Databases} databases of {Tables:N0} tables each vs one such database");
+        md.AppendLine();
+        md.AppendLine($"`bench/run --section cluster`: {Rounds} interleaved rounds; each is `role-manager apply` (the CLI, `--output json`) of a converged layout: " +
+                      $"the cluster config of all {Databases} databases, and the one-database config of the first. Target (issue 28): at most 3x.");
+        md.AppendLine();
+        md.AppendLine("| run | median wall time (s) | min – max (s) | peak RSS (MiB, median) | cluster / one database |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var run in Runs)
+            md.AppendLine($"| {(run == "cluster" ? $"cluster config, {Databases} databases" : "one database")} | {Median(run):0.000} | " +
+                          $"{samples[run].Min(s => s.Seconds):0.000} – {samples[run].Max(s => s.Seconds):0.000} | " +
+                          $"{Stats.Median(samples[run].Select(s => s.RssMiB)):0} | {(run == "cluster" ? $"**{ratio:0.00}x**" : "1.00x")} |");
+        md.AppendLine();
+        return md.ToString();
+    }
+
+    private async Task BuildAsync()
+    {
+        await using (var su = await Server.OpenSuperuserAsync("postgres"))
+        {
+            await Sql.Exec(su, $"CREATE DATABASE {Template} OWNER {PostgresServer.MasterUser}");
+            await Sql.Exec(su, $"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Migrator}') THEN CREATE ROLE {Migrator} NOLOGIN; END IF; END $$");
+        }
+        await fixture.CreateSchemaTablesAsync(Template, Migrator, "app", Tables);
+        for (int i = 1; i <= Databases; i++) await fixture.CopyAsync(Template, Database(i));
+        progress($"  [cluster] {Databases} databases of {Tables:N0} tables built");
+    }
+
+    /// <summary>The layout over <paramref name="databases"/>: a cluster config, or (one database) the one-database config.</summary>
+    private async Task<string> WriteConfigAsync(string name, IEnumerable<int> databases)
+    {
+        var yaml = new StringBuilder("# Generated by bench/RoleManager.Bench (cluster).\nauth: none\n");
+        const string Schemas = "schemas: [{ name: app, owner: cl_migrator }]";
+        string[] perDatabase = [$"{{ name: {App}, search_path: [app], grants: [{{ schema: app, profile: readwrite }}] }}", $"{{ name: {Reader}, grants: [{{ schema: app, profile: readonly }}] }}"];
+        var list = databases.ToList();
+        if (name == "one")
+        {
+            yaml.AppendLine($"database: {Database(list[0])}\n{Schemas}\nroles:\n  - {{ name: {Migrator}, login: false }}");
+            foreach (var role in perDatabase) yaml.AppendLine($"  - {role}");
+        }
+        else
+        {
+            yaml.AppendLine($"roles:\n  - {{ name: {Migrator}, login: false }}\n  - {{ name: {App} }}\n  - {{ name: {Reader} }}\ndatabases:");
+            foreach (int i in list)
+                yaml.AppendLine($"  - name: {Database(i)}\n    {Schemas}\n    roles: [{string.Join(", ", perDatabase)}]");
+        }
+        string path = Path.Combine(options.Output, $"cluster-{name}.yaml");
+        await File.WriteAllTextAsync(path, yaml.ToString());
+        return path;
+    }
+
+    private async Task<Sample> ApplyAsync(string config)
+    {
+        string[] arguments = ["apply", "--config", config, "--output", "json", "--sslmode", "disable", "--auth", "none",
+            "-h", "127.0.0.1", "-p", Server.Port.ToString(CultureInfo.InvariantCulture), "-U", PostgresServer.MasterUser, "--statement-timeout", "30m"];
+        var run = await ProcessMeter.RunAsync(options.Cli, arguments, new Dictionary<string, string?> { ["PGPASSWORD"] = Server.MasterPassword }, TimeSpan.FromMinutes(30));
+        if (run.ExitCode != 0) throw new InvalidOperationException($"cluster: apply of {config} exited {run.ExitCode}: {run.Stderr}");
+        using var json = JsonDocument.Parse(run.Stdout);
+        int statements = json.RootElement.TryGetProperty("databases", out var databases)
+            ? databases.EnumerateArray().Sum(d => d.GetProperty("statementsExecuted").GetInt32())
+            : json.RootElement.GetProperty("statementsExecuted").GetInt32();
+        return new Sample(run.Seconds, run.PeakRssMiB, statements);
+    }
+
+    private async Task CleanAsync()
+    {
+        for (int i = 1; i <= Math.Max(Databases, 20); i++) await fixture.DropAsync(Database(i));
+        await fixture.DropAsync(Template);
+        await using var su = await Server.OpenSuperuserAsync("postgres");
+        await Sql.Exec(su, $"DROP ROLE IF EXISTS {App}, {Reader}");
+    }
+}
