@@ -188,3 +188,34 @@ public class ClusterConfigTests
         Assert.False(schema.Evaluate(ConfigTests.Element(Orders.Replace("      - { name: reporting, grants", "      - { name: reporting, login: false, grants", StringComparison.Ordinal))).IsValid);
     }
 }
+
+/// <summary>Which databases a run of a cluster config covers (resolved before anything connects).</summary>
+public class ClusterTargetTests
+{
+    private static UseCases.RunRequest Request(Connect.ConnectionInputs connection, Func<string, string?> environment, string? only = null) =>
+        new(UseCases.RunAction.Plan, false, new LayoutInputs(ConfigText: ClusterConfigTests.Orders), connection, environment, Execute.ExecutionOptions.Default)
+        {
+            OnlyDatabase = only,
+        };
+
+    [Fact]
+    public void Every_database_in_the_config_order_whatever_PGDATABASE_and_DB_NAME_say()
+    {
+        var all = UseCases.TargetResolver.ResolveAll(Request(new(Host: "db.internal"), name => name is "PGDATABASE" or "DB_NAME" ? "orders" : null));
+
+        Assert.True(all.IsCluster);
+        Assert.Equal(["orders", "billing"], all.Targets.Select(t => t.Connection.Database));
+        Assert.Equal(["orders", "billing"], all.Targets.Select(t => t.Desired.Database));
+    }
+
+    [Fact]
+    public void Dbname_the_connection_string_or_the_events_database_choose_one_and_an_undeclared_one_is_an_error()
+    {
+        Assert.Equal("billing", Assert.Single(UseCases.TargetResolver.ResolveAll(Request(new(Database: "billing"), _ => null)).Targets).Desired.Database);
+        Assert.Equal("billing", Assert.Single(UseCases.TargetResolver.ResolveAll(Request(new(ConnectionString: "postgresql://m@db.internal/billing"), _ => null)).Targets).Desired.Database);
+        Assert.Equal("orders", Assert.Single(UseCases.TargetResolver.ResolveAll(Request(new(), _ => null, only: "orders")).Targets).Desired.Database);
+
+        var refused = Assert.Throws<ConfigException>(() => UseCases.TargetResolver.ResolveAll(Request(new(Database: "payroll"), _ => null)));
+        Assert.Equal("Database \"payroll\" is not one of the config's databases (orders, billing): name one of them, or none to run on all.", refused.Message);
+    }
+}
