@@ -21,6 +21,7 @@ Func<string, string?> environment = Environment.GetEnvironmentVariable;
 var detailedExitCode = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there is nothing to do, 2 when the plan has changes (1 on error)." };
 var dryRun = new Option<bool>("--dry-run") { Description = "Run every statement, then roll back: the server validates the plan and nothing changes." };
 var lockTimeout = new Option<string>("--lock-timeout") { Description = "How long to wait for a lock (another run, a migration) before failing cleanly: 500ms, 10s, 5m; 0 waits without limit.", DefaultValueFactory = _ => "10s" };
+var evidence = new EvidenceOption(); // issue #31: check and apply only
 var statementTimeout = new Option<string>("--statement-timeout") { Description = "Longest time one statement may run: 30s, 5m; 0 for no limit.", DefaultValueFactory = _ => "5m" };
 
 var plan = new Command("plan", "Show the SQL that would converge the database, without changing anything.");
@@ -39,6 +40,7 @@ options.AddTo(apply);
 apply.Options.Add(dryRun);
 apply.Options.Add(lockTimeout);
 apply.Options.Add(statementTimeout);
+apply.Options.Add(evidence.Option);
 apply.SetAction((result, ct) => Run(result, RunAction.Apply, ct, report =>
 {
     Print(result, () => TextReport.WriteApply(Console.Out, report.Target, report.AsRunResult()), report);
@@ -61,6 +63,7 @@ var check = new Command("check", "Prove that each role can do what it should and
 options.AddTo(check);
 check.Options.Add(lockTimeout);
 check.Options.Add(statementTimeout);
+check.Options.Add(evidence.Option);
 check.SetAction((result, ct) => Run(result, RunAction.Check, ct, report =>
 {
     Print(result, () => TextReport.WriteCheck(Console.Out, report.Target, report.Check!), report);
@@ -119,8 +122,22 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
         {
             RolePasswordSecrets = RolePasswords.SecretsFrom(environment),
         };
-        var report = await new RoleManagerRun(progress).RunAsync(request, ct);
-        return render(report);
+        var evidenceStore = action is RunAction.Check or RunAction.Apply ? evidence.Store(result, environment) : null;
+        var runner = new RoleManagerRun(progress);
+        var report = await runner.RunAsync(request, ct);
+        int code = render(report);
+        if (evidenceStore is not null)
+        {
+            // After the report is printed: a failed upload must not hide the run's result, but it is an error (exit 1).
+            try { await EvidenceOption.RecordAsync(evidenceStore, report, request, runner, ct); }
+            catch (RoleManager.Evidence.EvidenceException ex)
+            {
+                Console.Error.WriteLine($"error: {Printable.Message(ex.Message)}");
+                return ExitCodes.Error;
+            }
+            finally { (evidenceStore as IDisposable)?.Dispose(); }
+        }
+        return code;
     }
     // A cancelled run may surface as the cancellation, or as the error the cancelled statement became (57014).
     catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or RoleManagerException or Npgsql.NpgsqlException)
