@@ -204,6 +204,28 @@ public sealed partial class EvidenceTests(MotoServer moto) : IClassFixture<MotoS
         Assert.Empty(await KeysAsync(stack));
     }
 
+    [Fact]
+    public async Task The_CLI_writes_the_same_evidence_to_s3_with_the_evidence_option()
+    {
+        var stack = await StackAsync();
+        var env = new Dictionary<string, string?>(stack.Environment) { ["ROLE_MANAGER_EVIDENCE_BUCKET"] = null, ["ROLE_MANAGER_EVIDENCE_PREFIX"] = null };
+        string config = Path.Combine(Path.GetTempPath(), $"rm-evidence-{stack.Database}.json");
+        await File.WriteAllTextAsync(config, stack.Environment["ROLE_MANAGER_CONFIG"]);
+        env["ROLE_MANAGER_CONFIG"] = null;
+
+        var apply = await CliRunner.RunAsync(env, "apply", "--config", config, "--evidence", $"s3://{stack.Bucket}/audit");
+
+        Assert.True(apply.ExitCode == 0, apply.All);
+        var key = Assert.Single(await KeysAsync(stack));
+        Assert.Contains($"evidence: s3://{stack.Bucket}/{key}", apply.StdErr);
+        Assert.Matches(@"-manage-[0-9a-f-]{36}\.json$", key);
+        var evidence = await ObjectAsync(stack, key);
+        Assert.Equal("manage", evidence.GetProperty("action").GetString());
+        using var head = JsonDocument.Parse(await Aws("s3api", "head-object", "--bucket", stack.Bucket, "--key", key));
+        Assert.Equal("AES256", head.RootElement.GetProperty("ServerSideEncryption").GetString());
+        AssertNoSecret(evidence.GetRawText() + apply.All, stack);
+    }
+
     [Theory]
     [InlineData("not_a_bucket!", "is not an S3 bucket name")]
     [InlineData("ok-bucket", "is not a KMS key ARN", "ROLE_MANAGER_EVIDENCE_KMS_KEY_ARN", "alias/x")]

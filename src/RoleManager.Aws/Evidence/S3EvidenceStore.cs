@@ -48,6 +48,9 @@ public sealed class S3EvidenceStore : IEvidenceStore, IDisposable
 
     public EvidenceTarget Target { get; }
 
+    /// <summary>Keys per ListObjectsV2 page (S3's maximum by default); tests make it small to cross pages.</summary>
+    internal int PageSize { get; init; } = 1000;
+
     public string Describe(string name) => $"s3://{Target.Bucket}/{Key(name)}";
 
     public string Key(string name) => Target.Prefix + name;
@@ -56,7 +59,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IDisposable
     {
         var prefix = Key(folder);
         string? newest = null;
-        var request = new ListObjectsV2Request { BucketName = Target.Bucket, Prefix = prefix };
+        var request = new ListObjectsV2Request { BucketName = Target.Bucket, Prefix = prefix, MaxKeys = PageSize };
         try
         {
             // Keys sort by time within the folder and S3 lists in key order: the newest is the last key of the last page.
@@ -128,10 +131,10 @@ public sealed class S3EvidenceStore : IEvidenceStore, IDisposable
         {
             AmazonS3Exception { ErrorCode: "NoSuchBucket" } => new EvidenceException(
                 $"could not {what}: bucket {Target.Bucket} does not exist (region {Region}). Check ROLE_MANAGER_EVIDENCE_BUCKET (or --evidence s3://bucket/prefix).", e),
-            AmazonS3Exception { ErrorCode: "AccessDenied" or "AllAccessDisabled" } or AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } => new EvidenceException(
-                $"could not {what}: access denied. The identity in use needs {permission}.{said}", e),
             AmazonS3Exception { ErrorCode: "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" } s => new EvidenceException(
                 $"could not {what}: S3 rejected the AWS credentials ({s.ErrorCode}). Check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.", e),
+            AmazonS3Exception { ErrorCode: "AccessDenied" or "AllAccessDisabled" } or AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } => new EvidenceException(
+                $"could not {what}: access denied. The identity in use needs {permission}.{said}", e),
             AmazonS3Exception { ErrorCode: var code } when code?.StartsWith("KMS", StringComparison.Ordinal) == true => new EvidenceException(
                 $"could not {what}: KMS refused ({code}). The identity in use needs kms:GenerateDataKey and kms:Decrypt on {Target.KmsKeyArn ?? "the bucket's key"}.{said}", e),
             AmazonServiceException s => new EvidenceException(
