@@ -34,15 +34,28 @@ internal sealed class EvidenceBench(Fixture fixture, DefaultLayoutBench defaults
         progress($"[evidence] check vs check --evidence {target} (moto_server), default layout over {options.DefaultTables:N0} tables, {options.DefaultRepeats} interleaved runs");
         await CheckAsync(environment, null);           // warm-up, not counted
         await CheckAsync(environment, target);         // the first evidence: every measured one diffs against a previous one
+        // The same evidence in a local folder: what the report and the diff cost without S3 (and without moto's own time).
+        string folder = Path.Combine(Path.GetTempPath(), "rm-bench-evidence-" + Guid.NewGuid().ToString("N"));
+        await CheckAsync(environment, folder);
         var plain = new List<ProcessRun>();
         var evidence = new List<ProcessRun>();
-        for (int r = 1; r <= options.DefaultRepeats; r++)
+        var local = new List<ProcessRun>();
+        try
         {
-            var p = await CheckAsync(environment, null);
-            plain.Add(p);
-            var e = await CheckAsync(environment, target);
-            evidence.Add(e);
-            progress($"  [evidence] {r}/{options.DefaultRepeats} check: {p.Seconds:0.000} s; check --evidence: {e.Seconds:0.000} s");
+            for (int r = 1; r <= options.DefaultRepeats; r++)
+            {
+                var p = await CheckAsync(environment, null);
+                plain.Add(p);
+                var e = await CheckAsync(environment, target);
+                evidence.Add(e);
+                var l = await CheckAsync(environment, folder);
+                local.Add(l);
+                progress($"  [evidence] {r}/{options.DefaultRepeats} check: {p.Seconds:0.000} s; check --evidence s3: {e.Seconds:0.000} s; check --evidence DIR: {l.Seconds:0.000} s");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
         long bytes = await LatestObjectBytesAsync(moto);
 
@@ -58,6 +71,7 @@ internal sealed class EvidenceBench(Fixture fixture, DefaultLayoutBench defaults
             $"| {name} | {Stats.Median(runs.Select(x => x.Seconds)):0.000} | {runs.Min(x => x.Seconds):0.000} – {runs.Max(x => x.Seconds):0.000} | {Stats.Median(runs.Select(x => x.PeakRssMiB)):0.0} | {ratio:0.00}x |");
         Row("check", plain, 1);
         Row("check --evidence (S3)", evidence, withEvidence / check);
+        Row("check --evidence DIR (local folder)", local, Stats.Median(local.Select(x => x.Seconds)) / check);
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Target — the evidence check within 2x a plain check: {(withEvidence <= 2 * check ? "**met**" : "**not met**")} ({withEvidence / check:0.00}x).");
         md.AppendLine();
@@ -106,7 +120,7 @@ internal sealed class EvidenceBench(Fixture fixture, DefaultLayoutBench defaults
         var run = await ProcessMeter.RunAsync(options.Cli, arguments, environment, Timeout);
         // 3 is a failed assertion: still a complete check, and the evidence is written for it too.
         if (run.ExitCode is not (0 or 3)) throw new InvalidOperationException($"{options.Cli} check{(evidence is null ? "" : " --evidence")} exited {run.ExitCode}:\n{run.Stderr}");
-        if (evidence is not null && !run.Stderr.Contains("evidence: s3://", StringComparison.Ordinal))
+        if (evidence is not null && !run.Stderr.Contains("evidence: ", StringComparison.Ordinal))
             throw new InvalidOperationException($"check --evidence wrote no evidence:\n{run.Stderr}");
         return run;
     }
