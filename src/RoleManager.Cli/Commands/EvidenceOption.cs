@@ -41,9 +41,8 @@ internal sealed class EvidenceOption
     public static async Task RecordAsync(IEvidenceStore store, RunReport run, RunRequest request, RoleManagerRun runner, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var report = await EvidenceRecorder.ReportAfterAsync(runner, request, now, cancellationToken);
         var recorder = new EvidenceRecorder(store);
-        var evidence = await recorder.PrepareAsync(run, report, Guid.NewGuid().ToString("D"), now, cancellationToken);
+        var evidence = await recorder.PrepareAsync(run, ct => EvidenceRecorder.ReportAfterAsync(runner, request, now, ct), Guid.NewGuid().ToString("D"), now, cancellationToken);
         await recorder.WriteAsync(evidence, cancellationToken);
         var counts = evidence.Document.Counts;
         Console.Error.WriteLine($"evidence: {evidence.Location} ({evidence.Document.Outcome}; {counts.AccessGained} grants gained, {counts.AccessLost} lost since "

@@ -10,9 +10,28 @@ namespace RoleManager.Evidence;
 /// </summary>
 public sealed class EvidenceRecorder(IEvidenceStore store)
 {
-    public async Task<PreparedEvidence> PrepareAsync(RunReport run, AuditReport report, string requestId, DateTimeOffset when, CancellationToken cancellationToken)
+    /// <param name="report">Takes the audit report after the run; it runs while the previous evidence is read (the database
+    /// and the store answer at the same time).</param>
+    public async Task<PreparedEvidence> PrepareAsync(RunReport run, Func<CancellationToken, Task<AuditReport>> report, string requestId, DateTimeOffset when, CancellationToken cancellationToken)
     {
-        var previous = await store.ReadLatestAsync(EvidenceKeys.Folder(report.Server.Database), cancellationToken);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(report);
+        var reading = store.ReadLatestAsync(EvidenceKeys.Folder(run.Server.Database), cancellationToken);
+        AuditReport taken;
+        try
+        {
+            taken = await report(cancellationToken);
+        }
+        catch
+        {
+            await Observe(reading); // the report's failure is the one to report; the read must not go unobserved
+            throw;
+        }
+        return Prepare(run, taken, await reading, requestId, when);
+    }
+
+    private PreparedEvidence Prepare(RunReport run, AuditReport report, StoredEvidence? previous, string requestId, DateTimeOffset when)
+    {
         var document = EvidenceBuilder.Build(run, report, requestId, when, previous);
         var name = EvidenceKeys.Name(document.Database, when, document.Action, requestId);
         return new PreparedEvidence(document, store.Key(name), store.Describe(name), name,
@@ -28,6 +47,12 @@ public sealed class EvidenceRecorder(IEvidenceStore store)
         ArgumentNullException.ThrowIfNull(runner);
         var (desired, connections) = await runner.ConnectAsync(request, cancellationToken);
         return await AuditReporter.ReportAsync(connections, DeclaredLayout.From(desired), generatedAt, cancellationToken, request.Execution);
+    }
+
+    private static async Task Observe(Task task)
+    {
+        try { await task; }
+        catch (Exception e) when (e is EvidenceException or OperationCanceledException) { }
     }
 
     public Task WriteAsync(PreparedEvidence evidence, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ internal sealed class EvidenceStep(IEvidenceStore? store, ILogger logger, TimePr
         PreparedEvidence evidence;
         try
         {
-            evidence = await new EvidenceRecorder(store).PrepareAsync(run, await report(cancellationToken), invocation.RequestId, time.GetUtcNow(), cancellationToken);
+            evidence = await new EvidenceRecorder(store).PrepareAsync(run, report, invocation.RequestId, time.GetUtcNow(), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
