@@ -11,7 +11,7 @@ internal sealed record BenchOptions(
     string? CliBefore, string? BootstrapBefore, int ConvergedOnlyAbove)
 {
     /// <summary>The sections, in the order they run; <c>--section</c> picks some.</summary>
-    public static readonly string[] AllSections = ["lambda", "catalog", "default-layout", "cli-tls", "tls", "people", "group-grants", "cluster"];
+    public static readonly string[] AllSections = ["lambda", "catalog", "default-layout", "cli-tls", "tls", "people", "group-grants", "cluster", "evidence"];
 
     /// <summary>Every --key value as given, for sections that read their own options (group-grants).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
@@ -36,7 +36,7 @@ internal sealed record BenchOptions(
           --cold-starts N              Lambda cold starts per build on the small database (default: 10)
           --large-cold-starts N        Lambda cold starts per build on the large database (default: 3)
           --no-lambda                  skip the Lambda cold starts (the lambda section and the cold starts on large)
-          --section NAME[,NAME]        run only these sections: lambda, catalog, default-layout, cli-tls, tls, people, group-grants, cluster (default: all)
+          --section NAME[,NAME]        run only these sections: lambda, catalog, default-layout, cli-tls, tls, people, group-grants, cluster, evidence (default: all)
           --default-tables N           tables in the app schema of the default-layout comparison (default: 10000)
           --default-repeats N          interleaved runs of that comparison (default: 9)
           --people N,N,...             login roles of the people-scale section (default: 1000,5000)

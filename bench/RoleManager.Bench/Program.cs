@@ -95,6 +95,8 @@ try
             new Dictionary<string, string> { ["APP_USER"] = DefaultLayoutBench.App, ["MIGRATOR_USER"] = DefaultLayoutBench.Migrator }));
         await SaveAsync();
     }
+    if (options.Runs("evidence")) // issue #31: on the default-layout database, before it is dropped
+        Console.WriteLine(await new EvidenceBench(fixture, defaults, options, Progress, options.Lambda ? lambda : null).RunAsync());
     await fixture.DropAsync(DefaultLayoutBench.Database);
 
     if (options.Runs("people"))

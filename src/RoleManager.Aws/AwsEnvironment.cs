@@ -18,6 +18,7 @@ public sealed class AwsEnvironment
     public const string DefaultRegionVariable = "AWS_DEFAULT_REGION";
     public const string EndpointVariable = "AWS_ENDPOINT_URL";
     public const string SecretsManagerEndpointVariable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
+    public const string S3EndpointVariable = "AWS_ENDPOINT_URL_S3";
     /// <summary>The AWS SDKs' switch: <c>true</c> ignores every <c>AWS_ENDPOINT_URL*</c> override.</summary>
     public const string IgnoreEndpointsVariable = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 
@@ -41,6 +42,12 @@ public sealed class AwsEnvironment
     /// </summary>
     public Uri SecretsManagerEndpoint
         => Endpoint(SecretsManagerEndpointVariable) ?? Endpoint(EndpointVariable) ?? new Uri("https://secretsmanager." + Region + ".amazonaws.com");
+
+    /// <summary>
+    /// An S3 endpoint override (<c>AWS_ENDPOINT_URL_S3</c>, else <c>AWS_ENDPOINT_URL</c>), with the same https/loopback rule as
+    /// <see cref="SecretsManagerEndpoint"/>; null means S3's regional endpoint, which the SDK resolves.
+    /// </summary>
+    public Uri? S3EndpointOverride => Endpoint(S3EndpointVariable) ?? Endpoint(EndpointVariable);
 
     /// <summary>What to log about the Secrets Manager endpoint: where requests go and why (an override names its variable).</summary>
     public string SecretsManagerEndpointDescription

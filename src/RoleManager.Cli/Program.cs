@@ -22,6 +22,7 @@ Func<string, string?> environment = Environment.GetEnvironmentVariable;
 var detailedExitCode = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there is nothing to do, 2 when the plan has changes (1 on error)." };
 var dryRun = new Option<bool>("--dry-run") { Description = "Run every statement, then roll back: the server validates the plan and nothing changes." };
 var lockTimeout = new Option<string>("--lock-timeout") { Description = "How long to wait for a lock (another run, a migration) before failing cleanly: 500ms, 10s, 5m; 0 waits without limit.", DefaultValueFactory = _ => "10s" };
+var evidence = new EvidenceOption(); // issue #31: check and apply only
 var statementTimeout = new Option<string>("--statement-timeout") { Description = "Longest time one statement may run: 30s, 5m; 0 for no limit.", DefaultValueFactory = _ => "5m" };
 
 var plan = new Command("plan", "Show the SQL that would converge the database, without changing anything.");
@@ -40,6 +41,7 @@ options.AddTo(apply);
 apply.Options.Add(dryRun);
 apply.Options.Add(lockTimeout);
 apply.Options.Add(statementTimeout);
+apply.Options.Add(evidence.Option);
 apply.SetAction((result, ct) => Run(result, RunAction.Apply, ct, report =>
 {
     Print(result, () => TextReport.WriteApply(Console.Out, report.Target, report.AsRunResult()), report);
@@ -62,6 +64,7 @@ var check = new Command("check", "Prove that each role can do what it should and
 options.AddTo(check);
 check.Options.Add(lockTimeout);
 check.Options.Add(statementTimeout);
+check.Options.Add(evidence.Option);
 check.SetAction((result, ct) => Run(result, RunAction.Check, ct, report =>
 {
     Print(result, () => TextReport.WriteCheck(Console.Out, report.Target, report.Check!), report);
@@ -120,20 +123,43 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
         {
             RolePasswordSecrets = RolePasswords.SecretsFrom(environment),
         };
-        var run = await new RoleManagerRun(progress).RunClusterAsync(request, ct);
-        if (run.Single is { } report) return render(report);
-        if (action == RunAction.Inspect) // the whole cluster as one cluster config (YAML only)
+        var evidenceStore = action is RunAction.Check or RunAction.Apply ? evidence.Store(result, environment) : null;
+        var runner = new RoleManagerRun(progress);
+        var run = await runner.RunClusterAsync(request, ct);
+        int code;
+        if (run.Single is { } report) code = render(report);
+        else if (action == RunAction.Inspect) // the whole cluster as one cluster config (YAML only)
         {
             ClusterRunException.ThrowIfFailed(run);
             if (options.Json(result)) throw new RoleManager.Errors.ConfigException("inspect --output json prints one database's config: choose it with --dbname.");
             Console.Out.Write(ClusterInspectYaml.Write(run));
             return ExitCodes.Success;
         }
-        // A cluster config: every database under its name; with --output json one document for all (ClusterSummary).
-        clusterSummaries = options.Json(result) ? [] : null;
-        int code = ClusterOutput.Render(Console.Out, Console.Error, run, !options.Json(result), render);
-        if (clusterSummaries is not null)
-            Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(ClusterSummary.From(run, clusterSummaries), ReportJson.Readable.ClusterSummary)));
+        else
+        {
+            // A cluster config: every database under its name; with --output json one document for all (ClusterSummary).
+            clusterSummaries = options.Json(result) ? [] : null;
+            code = ClusterOutput.Render(Console.Out, Console.Error, run, !options.Json(result), render);
+            if (clusterSummaries is not null)
+                Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(ClusterSummary.From(run, clusterSummaries), ReportJson.Readable.ClusterSummary)));
+        }
+        if (evidenceStore is not null)
+        {
+            // After the report is printed: a failed upload must not hide the run's result, but it is an error (exit 1).
+            // One evidence object per database that ran (a cluster config: each under its own database's key).
+            try
+            {
+                foreach (var database in run.Databases)
+                    if (database.Report is { } ran)
+                        await EvidenceOption.RecordAsync(evidenceStore, ran, run.IsCluster ? request with { OnlyDatabase = database.Database } : request, runner, ct);
+            }
+            catch (RoleManager.Evidence.EvidenceException ex)
+            {
+                Console.Error.WriteLine($"error: {Printable.Message(ex.Message)}");
+                return ExitCodes.Error;
+            }
+            finally { (evidenceStore as IDisposable)?.Dispose(); }
+        }
         return code;
     }
     // A cancelled run may surface as the cancellation, or as the error the cancelled statement became (57014).

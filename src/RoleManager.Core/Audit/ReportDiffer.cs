@@ -17,17 +17,21 @@ public static class ReportDiffer
         var after = Flatten(newer);
         var gained = Group(after.Keys.Where(k => !before.ContainsKey(k)), after, null);
         var lost = Group(before.Keys.Where(k => !after.ContainsKey(k)), before, null);
-        var changed = Group(after.Keys.Where(k => before.TryGetValue(k, out var old) && !old.SetEquals(after[k])), after, before);
+        var changed = Group(after.Keys.Where(k => before.TryGetValue(k, out var old) && !string.Equals(old, after[k], StringComparison.Ordinal)), after, before);
         return new ReportDiff(older.GeneratedAt, newer.GeneratedAt, gained, lost, changed, RoleChanges(older, newer))
         {
             Superusers = [.. older.Roles.Concat(newer.Roles).Where(r => r.Attributes.Contains("superuser")).Select(r => r.Name).Distinct().Order(StringComparer.Ordinal)],
         };
     }
 
-    private static Dictionary<Fact, SortedSet<string>> Flatten(AuditReport report)
+    // A fact's paths as one string, sorted and joined by NUL (which no name can hold): nearly every fact has one path,
+    // and evidence diffs every "all tables" grant table by table, so a set per fact made large catalogs slow (issue #31).
+    private const char PathSeparator = '\0';
+
+    private static Dictionary<Fact, string> Flatten(AuditReport report)
     {
         var inventory = report.Schemas.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        var facts = new Dictionary<Fact, SortedSet<string>>();
+        var facts = new Dictionary<Fact, string>();
         foreach (var e in report.Access)
         {
             var on = e.On;
@@ -44,19 +48,24 @@ public static class ReportDiffer
                 foreach (string name in names)
                 {
                     var key = new Fact(e.Role, p, where, name);
-                    if (!facts.TryGetValue(key, out var paths)) facts[key] = paths = new SortedSet<string>(StringComparer.Ordinal);
-                    paths.Add(e.Path.Text);
+                    facts[key] = facts.TryGetValue(key, out var paths) ? Merge(paths, e.Path.Text) : e.Path.Text;
                 }
             }
         }
         return facts;
     }
 
-    private static ImmutableArray<DiffLine> Group(IEnumerable<Fact> keys, Dictionary<Fact, SortedSet<string>> paths, Dictionary<Fact, SortedSet<string>>? oldPaths) =>
-        [.. keys.GroupBy(k => (k.Role, k.Privilege, k.On, Paths: string.Join("\n", paths[k]), Old: oldPaths is null ? "" : string.Join("\n", oldPaths[k])))
+    private static string Merge(string paths, string path)
+    {
+        var set = new SortedSet<string>(paths.Split(PathSeparator), StringComparer.Ordinal) { path };
+        return string.Join(PathSeparator, set);
+    }
+
+    private static ImmutableArray<DiffLine> Group(IEnumerable<Fact> keys, Dictionary<Fact, string> paths, Dictionary<Fact, string>? oldPaths) =>
+        [.. keys.GroupBy(k => (k.Role, k.Privilege, k.On, Paths: paths[k], Old: oldPaths is null ? "" : oldPaths[k]))
             .Select(g => new DiffLine(g.Key.Role, g.Key.Privilege, g.Key.On,
                 [.. g.Select(k => k.Name).Where(n => n.Length > 0).Order(StringComparer.Ordinal)],
-                [.. paths[g.First()]], oldPaths is null ? [] : [.. oldPaths[g.First()]]))
+                [.. g.Key.Paths.Split(PathSeparator)], oldPaths is null ? [] : [.. g.Key.Old.Split(PathSeparator)]))
             .OrderBy(l => l.Role, StringComparer.Ordinal).ThenBy(l => l.On, StringComparer.Ordinal).ThenBy(l => l.Privilege, StringComparer.Ordinal)];
 
     private static ImmutableArray<string> RoleChanges(AuditReport older, AuditReport newer)

@@ -31,9 +31,11 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     private readonly IMasterCredentialSource? _masterSecret;
     private readonly ILogger _logger;
     private readonly ILogger _engineLogger;
+    private readonly EvidenceStep _evidence;
 
     private RoleManagerFunction(HostServices services, Func<string, string?> environment, IMasterCredentialSource? masterSecret)
     {
+        _evidence = EvidenceStep.Create(services, environment);
         _services = services;
         _environment = environment;
         _masterSecret = masterSecret;
@@ -81,7 +83,15 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             LoginCredentials = new RdsIamLoginCredentials(_environment, _services.Time, _services.Redactor.Register),
             RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
         };
-        var run = await new RoleManagerRun(_engineLogger).RunClusterAsync(request with { OnlyDatabase = lambdaEvent.Database }, cancellationToken);
+        var chosen = request with { OnlyDatabase = lambdaEvent.Database };
+        var run = await new RoleManagerRun(_engineLogger).RunClusterAsync(chosen, cancellationToken);
+        // Issue #31: a compliance line per database that ran, and its evidence object when ROLE_MANAGER_EVIDENCE_BUCKET is set.
+        foreach (var database in run.Databases)
+            if (database.Report is { } ran)
+            {
+                var one = run.IsCluster ? chosen with { OnlyDatabase = database.Database } : chosen;
+                await _evidence.RecordAsync(ran, ct => AuditAsync(one, ct), invocation, cancellationToken);
+            }
         if (run.Single is { } report) return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
         // A cluster config: every database's summary; a database that failed fails the invocation, naming what was committed.
         ClusterRunException.ThrowIfFailed(run);
@@ -114,6 +124,9 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
         // A cluster config: every database's report in one document (the event's database chooses one).
         return reports.Count == 1 ? JsonSerializer.SerializeToUtf8Bytes(reports[0], Audit.AuditJson.Readable.AuditReport) : System.Text.Encoding.UTF8.GetBytes(AuditReports.Json(reports));
     }
+
+    private Task<Audit.AuditReport> AuditAsync(RunRequest request, CancellationToken cancellationToken) =>
+        RoleManager.Evidence.EvidenceRecorder.ReportAfterAsync(new RoleManagerRun(_engineLogger), request, _services.Time.GetUtcNow(), cancellationToken);
 
     // Leave a little time to report: never wait for the database past the invocation's deadline.
     private TimeSpan ConnectTimeout(Invocation invocation)

@@ -68,7 +68,10 @@ internal sealed class JsonLinesLogger(string category, JsonLinesLoggerProvider p
                 continue;
             }
 
-            var name = ReservedNames.Contains(key) ? key + "_" : key;
+            // Message templates' '@' (destructure) prefix is not part of the name: {@event} is the field "event", a
+            // name the logging generator cannot take bare because it is a C# keyword.
+            var bare = key.StartsWith('@') ? key[1..] : key;
+            var name = ReservedNames.Contains(bare) ? bare + "_" : bare;
             (fields ??= new Dictionary<string, object?>(StringComparer.Ordinal))[name] = Narrow(value, redactor);
         }
 

@@ -32,6 +32,14 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "{endpoint}")]
     public static partial void AwsEndpoint(ILogger logger, string endpoint);
 
+    /// <summary>
+    /// The compliance line, one per check and per manage: its top-level fields (event, action, database, outcome,
+    /// failedAssertions, accessGained, accessLost, evidenceKey) are what the Terraform module's metric filters match.
+    /// </summary>
+    [LoggerMessage(EventId = 11, Message = "{@event}: {action} of {database} {outcome} ({failedAssertions} failed assertions, {accessGained} grants gained, {accessLost} lost) {evidenceKey}")]
+    public static partial void Compliance(ILogger logger, LogLevel level, string @event, string action, string database, string outcome,
+        int failedAssertions, int accessGained, int accessLost, string evidenceKey);
+
     [LoggerMessage(9, LogLevel.Critical, "Reporting the init error to the Runtime API failed")]
     public static partial void InitErrorNotReported(ILogger logger, Exception exception);
 }

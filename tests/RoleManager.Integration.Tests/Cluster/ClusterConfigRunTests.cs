@@ -233,6 +233,42 @@ public sealed class ClusterConfigRunTests
     }
 
     [Fact]
+    public async Task Apply_and_check_of_a_cluster_config_with_evidence_leave_one_object_per_database_each_with_its_own_report()
+    {
+        var dbs = await ClusterAsync(2);
+        string file = Path.Combine(Path.GetTempPath(), $"cluster-evidence-{dbs[0].Prefix}.yaml");
+        string folder = Path.Combine(Path.GetTempPath(), $"cluster-evidence-{dbs[0].Prefix}");
+        await File.WriteAllTextAsync(file, SharedReaders(dbs[0].Prefix, dbs));
+        var env = CliEnvironment.Master(dbs[0]);
+        env.Remove("PGDATABASE");
+        foreach (var role in new[] { "migrator", "app", "alice", "bob" }) env[$"{dbs[0].Prefix}_{role}"] = TestDatabase.Password($"{dbs[0].Prefix}_{role}");
+        try
+        {
+            var apply = await CliRunner.RunAsync(env, "apply", "--config", file, "--evidence", folder);
+            Assert.True(apply.ExitCode == 0, apply.All);
+            var check = await CliRunner.RunAsync(env, "check", "--config", file, "--evidence", folder);
+            Assert.True(check.ExitCode == 0, check.All);
+
+            foreach (var db in dbs)
+            {
+                var files = Directory.GetFiles(Path.Combine(folder, db.Name), "*.json").Order(StringComparer.Ordinal).ToList();
+                Assert.True(files.Count == 2, $"{db.Name}: {string.Join(", ", files)}\n{apply.All}\n{check.All}");
+                Assert.Contains("-manage-", Path.GetFileName(files[0]));
+                Assert.Contains("-check-", Path.GetFileName(files[1]));
+                using var evidence = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(files[1]));
+                Assert.Equal(db.Name, evidence.RootElement.GetProperty("database").GetString());
+                Assert.Equal("pass", evidence.RootElement.GetProperty("outcome").GetString());
+                Assert.Equal(files[0], evidence.RootElement.GetProperty("previous").GetString());
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_cli_runs_and_reports_every_database_of_the_config_prints_them_by_name_and_dbname_chooses_one()
     {
         var dbs = await ClusterAsync(2);
