@@ -154,6 +154,40 @@ public sealed partial class EvidenceTests(MotoServer moto) : IClassFixture<MotoS
     }
 
     [Fact]
+    public async Task A_cluster_config_leaves_one_evidence_object_and_one_compliance_line_per_database()
+    {
+        var stack = await StackAsync();
+        string second = await stack.Server.CreateDatabaseAsync("evidence2");
+        string p = stack.Prefix;
+        stack.Environment["ROLE_MANAGER_CONFIG"] = $$"""
+            {"roles": [{"name": "{{p}}_migrator", "auth": "none"}, {"name": "{{p}}_app", "auth": "none"}],
+             "databases": [
+               {"name": "{{stack.Database}}", "schemas": [{"name": "app", "owner": "{{p}}_migrator"}], "roles": [{"name": "{{p}}_app", "grants": [{"schema": "app", "profile": "readwrite"}]}]},
+               {"name": "{{second}}", "schemas": [{"name": "billing", "owner": "{{p}}_migrator"}], "roles": [{"name": "{{p}}_app", "grants": [{"schema": "billing", "profile": "readonly"}]}]}]}
+            """;
+        using var logs = new TestLogs();
+        var function = RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), stack.Environment.GetValueOrDefault);
+
+        await InvokeAsync(function, "req-cluster-1", "manage");
+        await InvokeAsync(function, "req-cluster-2", "check");
+
+        foreach (var database in new[] { stack.Database, second })
+        {
+            var keys = await KeysAsync(stack with { Database = database });
+            Assert.True(keys.Count == 2, $"{database}: {string.Join(", ", keys)}");
+            var check = await ObjectAsync(stack, keys[1]);
+            Assert.Equal(database, check.GetProperty("database").GetString());
+            // Each database's own check: its assertions, and its report read from that database.
+            Assert.NotEqual(0, check.GetProperty("assertions").GetArrayLength());
+            Assert.Equal(database, check.GetProperty("report").GetProperty("server").GetProperty("database").GetString());
+        }
+        var lines = ComplianceLines(logs);
+        Assert.Equal(4, lines.Count);
+        Assert.Equal([stack.Database, second, stack.Database, second], lines.Select(l => l.GetProperty("database").GetString()));
+        AssertNoSecret(logs.Text, stack);
+    }
+
+    [Fact]
     public async Task With_a_KMS_key_every_object_is_encrypted_with_that_key()
     {
         using var created = JsonDocument.Parse(await Aws("kms", "create-key", "--description", "evidence"));
