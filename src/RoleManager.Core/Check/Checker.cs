@@ -125,21 +125,28 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         started = Stopwatch.GetTimestamp();
         await using (connection)
         {
-            assertions.Add(await ProvesPasswordAsync(role, cancellationToken)
+            assertions.Add(await ProvesLoginAsync(role, cancellationToken)
                 ? new(role.Name, $"logs in ({Describe(role.Auth)})", true, $"connected as {role.Name}")
-                : new(role.Name, $"logs in ({Describe(role.Auth)})", false, $"connected as {role.Name}, but {LoginProbe.NotAsked}: {LoginProbe.NotAskedHint}") { Unproven = true });
+                : new(role.Name, $"logs in ({Describe(role.Auth)})", false, role.Auth == AuthMode.Iam
+                    ? $"connected as {role.Name}, but {LoginProbe.TokenNotAsked}: {LoginProbe.TokenNotAskedHint}"
+                    : $"connected as {role.Name}, but {LoginProbe.NotAsked}: {LoginProbe.NotAskedHint}") { Unproven = true });
             await CheckSessionAsync(connection, role, assertions, cancellationToken);
         }
         Interlocked.Add(ref _sessionTicks, Stopwatch.GetTimestamp() - started);
     }
 
     /// <summary>
-    /// Whether a password login proved the password: only where the server asks for one. The resolver already knows for a
-    /// <c>password_env</c> role; otherwise one more login, with a value that must fail, tells.
+    /// Whether a login proved the role's credential: only where the server asks for it. The resolver already knows for a
+    /// <c>password_env</c> role; otherwise one more login, with a value that must fail, tells. An IAM token is the same
+    /// case: a server that trusts the role lets it in with any token (on RDS the bad value is refused through PAM, 28000,
+    /// which is not "let in", so the token login counts as proven there).
     /// </summary>
-    private async Task<bool> ProvesPasswordAsync(RoleSpec role, CancellationToken cancellationToken) =>
-        role.Auth != AuthMode.Password
-        || (role.PasswordSource?.ServerAsks ?? await LoginProbe.ServerAsksForPasswordAsync(connections, role.Name, cancellationToken)) != false;
+    private async Task<bool> ProvesLoginAsync(RoleSpec role, CancellationToken cancellationToken) => role.Auth switch
+    {
+        AuthMode.Password => (role.PasswordSource?.ServerAsks ?? await LoginProbe.ServerAsksForPasswordAsync(connections, role.Name, cancellationToken)) != false,
+        AuthMode.Iam => await LoginProbe.ServerAsksForPasswordAsync(connections, role.Name, cancellationToken) != false,
+        _ => true,
+    };
 
     /// <summary>
     /// Why the role's login was refused, in the role's terms: a refused password is the role's (its source, which apply

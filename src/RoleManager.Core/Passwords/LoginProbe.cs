@@ -29,6 +29,12 @@ internal static class LoginProbe
     /// <summary>What to do about it.</summary>
     public const string NotAskedHint = "make pg_hba.conf ask this role for a password (scram-sha-256), or declare it auth: none";
 
+    /// <summary>The same for an IAM role: a token proves the login only where the server checks it.</summary>
+    public const string TokenNotAsked = "the server does not ask this role for its IAM token (pg_hba trust): the login proves nothing";
+
+    /// <summary>What to do about it (RDS asks every member of rds_iam for its token through PAM).</summary>
+    public const string TokenNotAskedHint = "on RDS a member of rds_iam is always asked; elsewhere make pg_hba.conf ask this role for a password, or declare it auth: none";
+
     public static async Task<Outcome> LogInAsync(IConnectionFactory connections, string role, Secret password, CancellationToken cancellationToken)
     {
         try

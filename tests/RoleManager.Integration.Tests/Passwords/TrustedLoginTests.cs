@@ -56,6 +56,31 @@ public class TrustedLoginTests
     }
 
     [Fact]
+    public async Task On_a_server_that_trusts_the_roles_check_says_an_IAM_token_login_proves_nothing()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var env = CliEnvironment.Master(db);
+        // Credentials to sign the tokens with: the server never checks them, which is the point.
+        const string secretKey = "trusted-login-test-secret-key";
+        env["AWS_ACCESS_KEY_ID"] = "AKIATRUSTEDLOGINTEST";
+        env["AWS_SECRET_ACCESS_KEY"] = secretKey;
+        env["AWS_REGION"] = "us-east-1";
+        var apply = await CliRunner.RunAsync(env, "apply", "--auth", "iam");
+        Assert.True(apply.ExitCode == 0, apply.All);
+        await db.Server.TrustAsync(db.Name, db.App, db.Migrator);
+
+        var check = await CliRunner.RunAsync(env, "check", "--auth", "iam");
+
+        Assert.True(check.ExitCode == 3, check.All);
+        var login = Assert.Single(check.StdOut.Split('\n'), l => l.Contains(db.App) && l.Contains("logs in (IAM token)"));
+        Assert.Contains("UNPROVEN", login);
+        Assert.Contains("does not ask this role for its IAM token (pg_hba trust): the login proves nothing", login);
+        Assert.DoesNotContain(" pass ", login);
+        Assert.DoesNotContain(secretKey, apply.All + check.All);
+        Assert.DoesNotContain("X-Amz-Signature", apply.All + check.All);
+    }
+
+    [Fact]
     public async Task With_a_wrong_APP_PASSWORD_check_fails_its_plan_assertion_as_plan_shows_the_change_and_blames_the_role_not_the_master()
     {
         var db = await TestDatabase.CreateAsync();
