@@ -125,6 +125,8 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
         };
         var evidenceStore = action is RunAction.Check or RunAction.Apply ? evidence.Store(result, environment) : null;
         var runner = new RoleManagerRun(progress);
+        // A check changes nothing: the reports its evidence holds are read while it runs.
+        var reports = evidenceStore is not null && action == RunAction.Check ? RoleManager.Evidence.EvidenceRecorder.StartReports(runner, request, DateTimeOffset.UtcNow, ct) : null;
         var run = await runner.RunClusterAsync(request, ct);
         int code;
         if (run.Single is { } report) code = render(report);
@@ -151,7 +153,8 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
             {
                 foreach (var database in run.Databases)
                     if (database.Report is { } ran)
-                        await EvidenceOption.RecordAsync(evidenceStore, ran, run.IsCluster ? request with { OnlyDatabase = database.Database } : request, runner, ct);
+                        await EvidenceOption.RecordAsync(evidenceStore, ran, run.IsCluster ? request with { OnlyDatabase = database.Database } : request, runner,
+                            reports?.GetValueOrDefault(database.Database), ct);
             }
             catch (RoleManager.Evidence.EvidenceException ex)
             {

@@ -38,11 +38,12 @@ internal sealed class EvidenceOption
     }
 
     /// <summary>Writes the run's evidence and says where on standard error (standard output stays the run's report).</summary>
-    public static async Task RecordAsync(IEvidenceStore store, RunReport run, RunRequest request, RoleManagerRun runner, CancellationToken cancellationToken)
+    /// <param name="report">The report already being read while a check ran (<see cref="EvidenceRecorder.StartReports"/>); null: read it now.</param>
+    public static async Task RecordAsync(IEvidenceStore store, RunReport run, RunRequest request, RoleManagerRun runner, Task<Audit.AuditReport>? report, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         var recorder = new EvidenceRecorder(store);
-        var evidence = await recorder.PrepareAsync(run, ct => EvidenceRecorder.ReportAfterAsync(runner, request, now, ct), Guid.NewGuid().ToString("D"), now, cancellationToken);
+        var evidence = await recorder.PrepareAsync(run, ct => report ?? EvidenceRecorder.ReportAfterAsync(runner, request, now, ct), Guid.NewGuid().ToString("D"), now, cancellationToken);
         await recorder.WriteAsync(evidence, cancellationToken);
         var counts = evidence.Document.Counts;
         Console.Error.WriteLine($"evidence: {evidence.Location} ({evidence.Document.Outcome}; {counts.AccessGained} grants gained, {counts.AccessLost} lost since "

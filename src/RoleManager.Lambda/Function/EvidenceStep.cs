@@ -22,6 +22,9 @@ internal sealed class EvidenceStep(IEvidenceStore? store, ILogger logger, TimePr
         return new EvidenceStep(target is null ? null : new S3EvidenceStore(AwsEnvironment.From(environment), target), logger, services.Time);
     }
 
+    /// <summary>Whether an evidence object is written (a bucket is set); without one only the compliance line is logged.</summary>
+    public bool WritesEvidence => store is not null;
+
     /// <param name="report">Takes the audit report after the run (with the run's own connection settings).</param>
     public async Task RecordAsync(RunReport run, Func<CancellationToken, Task<Audit.AuditReport>> report, Invocation invocation, CancellationToken cancellationToken)
     {

@@ -84,13 +84,16 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             RolePasswordSecrets = RolePasswords.SecretsFrom(_environment, _services.Time),
         };
         var chosen = request with { OnlyDatabase = lambdaEvent.Database };
+        // A check changes nothing: the reports its evidence holds are read while it runs.
+        var reports = _evidence.WritesEvidence && action == RunAction.Check
+            ? RoleManager.Evidence.EvidenceRecorder.StartReports(new RoleManagerRun(_engineLogger), chosen, _services.Time.GetUtcNow(), cancellationToken) : null;
         var run = await new RoleManagerRun(_engineLogger).RunClusterAsync(chosen, cancellationToken);
         // Issue #31: a compliance line per database that ran, and its evidence object when ROLE_MANAGER_EVIDENCE_BUCKET is set.
         foreach (var database in run.Databases)
             if (database.Report is { } ran)
             {
                 var one = run.IsCluster ? chosen with { OnlyDatabase = database.Database } : chosen;
-                await _evidence.RecordAsync(ran, ct => AuditAsync(one, ct), invocation, cancellationToken);
+                await _evidence.RecordAsync(ran, ct => reports?.GetValueOrDefault(database.Database) ?? AuditAsync(one, ct), invocation, cancellationToken);
             }
         if (run.Single is { } report) return JsonSerializer.SerializeToUtf8Bytes(RunSummary.From(report), ReportJson.Readable.RunSummary);
         // A cluster config: every database's summary; a database that failed fails the invocation, naming what was committed.
