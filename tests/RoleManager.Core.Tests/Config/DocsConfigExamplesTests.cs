@@ -10,8 +10,7 @@ namespace RoleManager.Core.Tests;
 /// </summary>
 public partial class DocsConfigExamplesTests
 {
-    private static string Root([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
+    private static string Root() => RoleManager.Testing.RepositoryRoot.Path;
 
     /// <summary>Every ```yaml block of the README and docs/*.md: file, first line, text.</summary>
     public static TheoryData<string, int> YamlBlocks()

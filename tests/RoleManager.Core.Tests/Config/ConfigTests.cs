@@ -9,8 +9,7 @@ namespace RoleManager.Core.Tests;
 
 public class ConfigTests
 {
-    private static string Root([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
+    private static string Root() => RoleManager.Testing.RepositoryRoot.Path;
 
     // The schema registers its $id globally: build it once per process.
     internal static readonly Lazy<JsonSchema> Schema = new(() => JsonSchema.FromText(File.ReadAllText(Path.Combine(Root(), "schema", "role-manager.schema.json"))));
