@@ -48,6 +48,35 @@ public sealed partial class ReadmeClaimsTests
     }
 
     [Fact]
+    public async Task Every_flag_the_readme_and_docs_give_a_command_is_in_that_commands_help()
+    {
+        // Wherever the docs write "role-manager COMMAND ... --flag" (a code span, a command line in a block), the flag
+        // must be one that command takes: a renamed or removed option fails here, not in a user's terminal.
+        var files = new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "docs"), "*.md").Select(f => Path.GetRelativePath(RepositoryRoot.Path, f)));
+        var given = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (string file in files)
+            foreach (Match use in CommandUse().Matches(File.ReadAllText(Path.Combine(RepositoryRoot.Path, file))))
+            {
+                string args = use.Groups[2].Value;
+                int comment = args.IndexOf(" #", StringComparison.Ordinal);
+                if (comment >= 0) args = args[..comment];
+                if (!given.TryGetValue(use.Groups[1].Value, out var flags)) given[use.Groups[1].Value] = flags = [];
+                foreach (Match flag in Flag().Matches(args)) flags.Add($"{flag.Value} ({file})");
+            }
+        Assert.True(given.Values.Sum(f => f.Count) >= 10, "the docs give fewer flags than expected: " + string.Join(", ", given.SelectMany(g => g.Value)));
+        foreach (var (command, flags) in given)
+        {
+            var help = await CliRunner.RunAsync(new Dictionary<string, string?>(), command, "--help");
+            Assert.True(help.ExitCode == 0, $"role-manager {command} --help: {help.All}");
+            foreach (string flag in flags)
+                Assert.True(help.StdOut.Contains(flag[..flag.IndexOf(' ')] , StringComparison.Ordinal), $"role-manager {command} --help does not list {flag}, which the docs give it");
+        }
+    }
+
+    [GeneratedRegex(@"role-manager (plan|apply|check|inspect|report)\b([^`\n]*)")]
+    private static partial Regex CommandUse();
+
+    [Fact]
     public void The_aws_setup_steps_are_numbered_without_gaps_and_name_the_zips_three_files()
     {
         string text = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "aws-setup.md"));
