@@ -73,6 +73,25 @@ public sealed partial class ReadmeClaimsTests
         }
     }
 
+    [Fact]
+    public void Every_ROLE_MANAGER_variable_the_docs_name_is_read_by_the_code_or_set_by_the_scripts_and_module()
+    {
+        string root = RepositoryRoot.Path;
+        var docs = new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md"))
+            .Concat(Directory.GetFiles(Path.Combine(root, "infra"), "README.md", SearchOption.AllDirectories));
+        var named = docs.SelectMany(f => Variable().Matches(File.ReadAllText(Path.Combine(root, f))).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
+        Assert.True(named.Count >= 8, string.Join(", ", named));
+        string code = string.Concat(
+            Directory.GetFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/obj/", StringComparison.Ordinal))
+                .Concat(Directory.GetFiles(Path.Combine(root, "bin"), "*", SearchOption.AllDirectories))
+                .Concat(Directory.GetFiles(Path.Combine(root, "infra"), "*.tf", SearchOption.AllDirectories))
+                .Select(File.ReadAllText));
+        Assert.All(named, v => Assert.True(code.Contains(v, StringComparison.Ordinal), $"the docs name {v}, which nothing in src/, bin/ or infra/ reads or sets"));
+    }
+
+    [GeneratedRegex(@"\bROLE_MANAGER_[A-Z0-9_]*[A-Z0-9]\b")]
+    private static partial Regex Variable();
+
     [GeneratedRegex(@"role-manager (plan|apply|check|inspect|report)\b([^`\n]*)")]
     private static partial Regex CommandUse();
 
