@@ -144,11 +144,7 @@ def terraform_outputs(directory):
     if run.returncode != 0:
         sys.stderr.write(run.stderr)
         raise Failure(f"no function name given and 'terraform output' failed in {directory}: pass FUNCTION_NAME (or --function-name)")
-    try:
-        outputs = json.loads(run.stdout)
-    except ValueError:
-        outputs = {}
-    return outputs if isinstance(outputs, dict) else {}
+    return json_object(run.stdout)
 
 
 def output_string(outputs, name):
@@ -227,21 +223,18 @@ def invoke(function_name, event, options, terraform_region, work):
     if run.returncode != 0:
         sys.stderr.write(run.stderr)
         raise Failure(f"aws lambda invoke failed (exit status {run.returncode})")
-    try:
-        meta = json.loads(run.stdout)
-    except ValueError:
-        meta = {}
     with open(result_file, "rb") as f:
         body = f.read()
-    return (meta if isinstance(meta, dict) else {}), body
+    return json_object(run.stdout), body
 
 
-def as_object(body):
+def json_object(text):
+    """The JSON object in text; {} when it is not JSON or not an object (the callers only read fields of it)."""
     try:
-        value = json.loads(body)
+        value = json.loads(text)
     except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def report(action, options, meta, body):
