@@ -145,6 +145,34 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
         AssertNoneOf(First, rotated, setup.Server.MasterPassword);
     }
 
+    /// <summary>
+    /// Issue 29: rotation built and ran its plan in the host with a null logger, so the password change was in no
+    /// transcript. It now goes through the engine's transaction owner and executor with the function's logger.
+    /// </summary>
+    [Fact]
+    public async Task The_setSecret_step_logs_its_statement_like_any_run_under_the_advisory_lock_with_the_password_masked()
+    {
+        var setup = await SetUpAsync();
+        await InvokeAsync(setup, "\"manage\"");
+        string token = await StartRotationAsync(setup);
+        await InvokeAsync(setup, Step("createSecret", setup, token));
+        string rotated = PasswordIn(await SecretAsync(setup, "AWSPENDING"));
+
+        int before = _logs.Lines.Count;
+        await InvokeAsync(setup, Step("setSecret", setup, token));
+        var messages = _logs.Lines.Skip(before).Select(line => line.GetProperty("message").GetString()!).ToList();
+
+        Assert.Contains(messages, m => m.StartsWith("begin Commit", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("advisory lock", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("execute 1/2 SetPassword", StringComparison.Ordinal)
+            && m.Contains($"ALTER ROLE \"{setup.Role}\" PASSWORD '********'", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("execute 2/2 SetPassword", StringComparison.Ordinal) && m.Contains(token, StringComparison.Ordinal));
+        Assert.Contains("commit", messages);
+        Assert.Null(await LoginAsync(setup, rotated));
+        AssertNoneOf(First, rotated, setup.Server.MasterPassword);
+        Assert.DoesNotContain("SCRAM-SHA-256$", _logs.Text);
+    }
+
     private static readonly string[] Steps = ["createSecret", "setSecret", "testSecret", "finishSecret"];
 
     /// <summary>Each version of the secret with its labels and value, the role's password marker, and whether the first password logs in.</summary>

@@ -6,8 +6,8 @@ namespace RoleManager.Audit;
 
 /// <summary>
 /// Reads <see cref="CatalogFacts"/> with the seven queries of <c>Queries/</c>, sent as one batch (one round
-/// trip). Read-only: it runs in a READ ONLY transaction so a report can never change anything, with the run's
-/// transaction settings (timeouts, no JIT or parallel workers: <see cref="Execute.PlanTransaction.Settings"/>).
+/// trip). Read-only: it runs in <see cref="Execute.PlanTransaction"/>'s snapshot mode (REPEATABLE READ, READ ONLY, the
+/// run's timeouts, no JIT or parallel workers), so a report can never change anything and sees one instant.
 /// </summary>
 public static class CatalogFactsReader
 {
@@ -15,14 +15,22 @@ public static class CatalogFactsReader
 
     public static async Task<CatalogFacts> ReadAsync(NpgsqlConnection connection, Execute.ExecutionOptions options, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
-            await readOnly.ExecuteNonQueryAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        // The SETs return no result set: the reader starts on the first query's.
-        foreach (var setting in Execute.PlanTransaction.Settings(options)) batch.BatchCommands.Add(setting);
+        // The one transaction owner's snapshot mode: REPEATABLE READ, READ ONLY and the run's settings, sent in front of
+        // the queries (one round trip), always rolled back.
+        await using var transaction = await Execute.PlanTransaction.StartAsync(connection, options, Execute.TransactionMode.Snapshot,
+            logger: null, cancellationToken, serialise: false);
+        var facts = await transaction.FirstBatchAsync(prelude => ReadAsync(transaction, prelude, cancellationToken), cancellationToken);
+        await transaction.FinishAsync(cancellationToken);
+        return facts;
+    }
+
+    private static async Task<CatalogFacts> ReadAsync(Execute.PlanTransaction transaction, Execute.BatchPrelude prelude, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction.Transaction);
+        foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
         foreach (string sql in Queries) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await prelude.SkipAsync(reader, cancellationToken);
 
         if (!await reader.ReadAsync(cancellationToken))
             throw new InvalidOperationException("The current database is not in pg_database.");

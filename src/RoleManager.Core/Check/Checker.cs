@@ -173,27 +173,31 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
     /// </summary>
     private async Task CheckSessionAsync(NpgsqlConnection connection, RoleSpec role, List<Assertion> assertions, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        // The run's transaction settings (timeouts, no JIT), from the one place that owns them.
-        foreach (var setting in PlanTransaction.Settings(_options)) batch.BatchCommands.Add(setting);
-        batch.BatchCommands.Add(new("SHOW search_path"));
-        batch.BatchCommands.Add(new($"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)"));
-        string? searchPath = null;
-        PostgresException? refusal = null;
-        // The reader skips the SETs' empty results: it starts on the SHOW's row.
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        // The one transaction owner: its settings (timeouts, no JIT) go first in the role's batch; no advisory lock, and no
+        // begin/rollback lines in the log for each of a thousand roles.
+        await using var transaction = await PlanTransaction.StartAsync(connection, _options, TransactionMode.AlwaysRollback, logger: null, cancellationToken, serialise: false);
+        var (searchPath, refusal) = await transaction.FirstBatchAsync(async prelude =>
         {
-            if (await reader.ReadAsync(cancellationToken)) searchPath = reader.GetString(0);
+            await using var batch = new NpgsqlBatch(connection, transaction.Transaction);
+            foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
+            batch.BatchCommands.Add(new("SHOW search_path"));
+            batch.BatchCommands.Add(new($"CREATE TABLE public.{Ident.Quote(ProbeName("public"))} (id int)"));
+            string? shown = null;
+            PostgresException? refused = null;
+            // The reader skips the SETs' empty results: it starts on the SHOW's row.
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await prelude.SkipAsync(reader, cancellationToken);
+            if (await reader.ReadAsync(cancellationToken)) shown = reader.GetString(0);
             try
             {
                 while (await reader.NextResultAsync(cancellationToken)) { }
             }
-            catch (PostgresException ex) when (searchPath is not null)
+            catch (PostgresException ex) when (shown is not null)
             {
-                refusal = ex;
+                refused = ex;
             }
-        }
+            return (shown, refused);
+        }, cancellationToken);
         // The session's own search_path: the one the config writes for this database outranks the cluster-wide one, so this
         // is what the plan manages. An empty list declares no search_path here (the session then has another's: not ours).
         if (role.SearchPath is { IsEmpty: false } wanted)
@@ -203,7 +207,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
         }
         var (ok, detail) = Outcome(expectRefusal: true, refusal);
         assertions.Add(new(role.Name, "cannot create in schema public", ok, detail));
-        await transaction.RollbackAsync(cancellationToken);
+        await transaction.FinishAsync(cancellationToken);
     }
 
     private async Task CheckPrivilegesAsync(DesiredState desired, List<Assertion> assertions, CancellationToken cancellationToken)

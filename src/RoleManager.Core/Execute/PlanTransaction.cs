@@ -13,9 +13,12 @@ namespace RoleManager.Execute;
 /// message that says whether anything may have been kept. Disposing without finishing rolls back.
 /// </summary>
 /// <remarks>
-/// The checker's transactions (acting as each role, always rolled back) use the same class:
-/// <c>await using var tx = await PlanTransaction.BeginAsync(connection, options, TransactionMode.AlwaysRollback, logger, ct, serialise: false);</c>
-/// then run statements on <see cref="Connection"/> and <c>await tx.FinishAsync(ct)</c>.
+/// One begin path: <see cref="StartAsync"/> begins, and the caller's first batch carries the settings (and the lock);
+/// <see cref="BeginAsync(NpgsqlConnection, ExecutionOptions, TransactionMode, ILogger?, CancellationToken, bool)"/> is the
+/// same with a first batch of the settings alone, for callers whose first statement is not a batch. Every transaction
+/// of the tool comes from here: the apply and dry run (<see cref="TransactionMode.Commit"/>/<see cref="TransactionMode.AlwaysRollback"/>),
+/// plan and inspect reads, the check's role sessions and probes, the audit report's snapshot
+/// (<see cref="TransactionMode.Snapshot"/>) and a rotation's password change.
 /// </remarks>
 public sealed class PlanTransaction : IAsyncDisposable
 {
@@ -47,10 +50,6 @@ public sealed class PlanTransaction : IAsyncDisposable
 
     public ILogger Logger => _logger;
 
-    /// <summary>Begins a committing transaction that takes the advisory lock (the apply's).</summary>
-    public static Task<PlanTransaction> BeginAsync(NpgsqlConnection connection, ExecutionOptions options, CancellationToken cancellationToken) =>
-        BeginAsync(connection, options, TransactionMode.Commit, null, cancellationToken);
-
     /// <summary>
     /// Begins without a round trip of its own, for a caller whose first statements are a batch (the apply's inspection):
     /// the driver sends <c>BEGIN</c> with the next command, and <see cref="FirstBatchAsync{T}"/> hands the caller the
@@ -62,7 +61,10 @@ public sealed class PlanTransaction : IAsyncDisposable
         ILogger? logger, CancellationToken cancellationToken, bool serialise = true)
     {
         logger ??= NullLogger.Instance;
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // A snapshot (the audit report) reads every catalog at one instant: REPEATABLE READ, and READ ONLY first of all.
+        var transaction = mode == TransactionMode.Snapshot
+            ? await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken)
+            : await connection.BeginTransactionAsync(cancellationToken);
         ExecutionLog.Began(logger, mode, Milliseconds(options.LockTimeout), Milliseconds(options.StatementTimeout));
         return new PlanTransaction(connection, transaction, mode, logger) { _pending = options, _serialise = serialise };
     }
@@ -77,9 +79,10 @@ public sealed class PlanTransaction : IAsyncDisposable
         var options = _pending ?? throw new InvalidOperationException("The first batch was already sent (or the transaction was begun with BeginAsync).");
         _pending = null;
         var lockCommand = new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})");
+        NpgsqlBatchCommand[] settings = Mode == TransactionMode.Snapshot ? [new("SET TRANSACTION READ ONLY"), .. Settings(options)] : Settings(options);
         var prelude = _serialise
-            ? new BatchPrelude([.. Settings(options), lockCommand], ResultSets: 1)
-            : new BatchPrelude(Settings(options), ResultSets: 0);
+            ? new BatchPrelude([.. settings, lockCommand], ResultSets: 1)
+            : new BatchPrelude(settings, ResultSets: 0);
         try
         {
             var result = await run(prelude);
@@ -102,8 +105,8 @@ public sealed class PlanTransaction : IAsyncDisposable
     /// <c>pg_attribute</c> was handed to two parallel workers whose start-up (fork, catalog caches) cost ~200 ms on a
     /// fresh backend, against ~20 ms for the scan alone. Both settings are the user's to change, on RDS too.
     /// </summary>
-    /// <remarks>The check's login sessions put these first in their own batch (they take no advisory lock).</remarks>
-    internal static NpgsqlBatchCommand[] Settings(ExecutionOptions options) =>
+    /// <remarks>Every transaction sends these first (<see cref="FirstBatchAsync{T}"/>); a read-only snapshot puts READ ONLY before them.</remarks>
+    private static NpgsqlBatchCommand[] Settings(ExecutionOptions options) =>
     [
         new($"SET LOCAL lock_timeout = {Milliseconds(options.LockTimeout)}"),
         new($"SET LOCAL statement_timeout = {Milliseconds(options.StatementTimeout)}"),
@@ -118,33 +121,24 @@ public sealed class PlanTransaction : IAsyncDisposable
         $"Another role-manager run holds the lock on database \"{connection.Database}\" and it was not released within the lock timeout ({options.LockTimeout.TotalSeconds:0.#} s). " +
         $"Nothing was changed. Retry when that run has finished, or {TimeoutAdvice.RaiseLockTimeout}.", ex);
 
+    /// <summary>
+    /// Begins and sends the settings (and the advisory lock) at once, for a caller whose first statement is not a batch:
+    /// <see cref="StartAsync"/> with a first batch of the prelude alone.
+    /// </summary>
     /// <param name="serialise">Take the advisory lock (runs that change the database); a check acting as roles does not need it.</param>
     public static async Task<PlanTransaction> BeginAsync(NpgsqlConnection connection, ExecutionOptions options, TransactionMode mode,
         ILogger? logger, CancellationToken cancellationToken, bool serialise = true)
     {
-        logger ??= NullLogger.Instance;
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tx = new PlanTransaction(connection, transaction, mode, logger);
+        var tx = await StartAsync(connection, options, mode, logger, cancellationToken, serialise);
         try
         {
-            ExecutionLog.Began(logger, mode, Milliseconds(options.LockTimeout), Milliseconds(options.StatementTimeout));
-            await using (var batch = new NpgsqlBatch(connection, transaction))
+            await tx.FirstBatchAsync(async prelude =>
             {
-                foreach (var command in Settings(options)) batch.BatchCommands.Add(command);
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
-            if (serialise)
-            {
-                await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", connection, transaction))
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                ExecutionLog.LockTaken(logger, AdvisoryLockKey);
-            }
+                await using var batch = new NpgsqlBatch(connection, tx._transaction);
+                foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
+                return await batch.ExecuteNonQueryAsync(cancellationToken);
+            }, cancellationToken);
             return tx;
-        }
-        catch (PostgresException ex) when (serialise && IsLockTimeout(ex, cancellationToken))
-        {
-            await tx.DisposeAsync();
-            throw LockNotGranted(connection, options, ex);
         }
         catch
         {
@@ -156,9 +150,9 @@ public sealed class PlanTransaction : IAsyncDisposable
     /// <summary>Ends the transaction as its mode says; returns whether the changes were kept.</summary>
     public async Task<bool> FinishAsync(CancellationToken cancellationToken)
     {
-        if (Mode == TransactionMode.AlwaysRollback)
+        if (Mode != TransactionMode.Commit)
         {
-            await RollbackAsync("always-rollback mode", cancellationToken);
+            await RollbackAsync(Mode == TransactionMode.Snapshot ? "read-only snapshot" : "always-rollback mode", cancellationToken);
             return false;
         }
         await CommitAsync(cancellationToken);
@@ -168,8 +162,8 @@ public sealed class PlanTransaction : IAsyncDisposable
     /// <summary>Commits; a failure is an <see cref="ApplyException"/> that says whether the server may have kept the changes.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        if (Mode == TransactionMode.AlwaysRollback)
-            throw new InvalidOperationException("An always-rollback transaction is never committed.");
+        if (Mode != TransactionMode.Commit)
+            throw new InvalidOperationException($"A {Mode} transaction is never committed.");
         _finished = true;
         try
         {

@@ -7,4 +7,6 @@ public enum TransactionMode
     Commit,
     /// <summary>Always roll back: a dry run (the server validates every statement) or a check that acts as roles.</summary>
     AlwaysRollback,
+    /// <summary>A read-only snapshot (REPEATABLE READ, READ ONLY), always rolled back: the audit report reads every catalog at one instant.</summary>
+    Snapshot,
 }

@@ -37,7 +37,7 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
         var (desired, connections) = await new RoleManagerRun(_logger).ConnectAsync(request, cancellationToken, anyDatabase: true);
 
         var rotationStep = new SecretRotation(client, connections, desired,
-            ExecutionOptions.Default, services.Redactor.Register);
+            ExecutionOptions.Default, services.Redactor.Register, _logger);
         var outcome = await rotationStep.RunAsync(rotation, cancellationToken);
         RotationDone(_logger, outcome.Step, outcome.Role, outcome.Result);
         return JsonSerializer.SerializeToUtf8Bytes(outcome, RotationJson.Default.RotationOutcome);

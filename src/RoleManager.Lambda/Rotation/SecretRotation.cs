@@ -1,10 +1,11 @@
-using Npgsql;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using RoleManager.Aws;
 using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Model;
 using RoleManager.Passwords;
-using RoleManager.Planning;
+using RoleManager.UseCases;
 
 namespace RoleManager.Lambda.Rotation;
 
@@ -18,8 +19,12 @@ public sealed record RotationOutcome(string Step, string SecretId, string Role, 
 /// same password again, finishSecret does nothing once the token is AWSCURRENT. No step acts on a token Secrets Manager
 /// did not stage, or on a secret whose rotation is not enabled (<see cref="StagedToken"/>).
 /// </summary>
-public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFactory connections, DesiredState desired, ExecutionOptions options, Action<Secret>? revealed = null)
+public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFactory connections, DesiredState desired, ExecutionOptions options,
+    Action<Secret>? revealed = null, ILogger? logger = null)
 {
+    // The database side is the engine's use case: the same transaction owner, lock, executor and log as every run.
+    private readonly PasswordRotation _database = new(connections, options, logger ?? NullLogger.Instance);
+
     /// <summary>Characters left out of generated passwords: quotes, backslash, '/', '@', ':' and spaces break URLs, shells and libpq strings.</summary>
     public const string ExcludedCharacters = "\"'\\/@:;`$ %{}";
     public const int PasswordLength = 32;
@@ -46,9 +51,7 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
                 await SetAsync(role, description, await PendingPasswordAsync(description, token, cancellationToken), token, cancellationToken);
                 return Done($"set the AWSPENDING password on role {role.Name} and recorded version {token}");
             case RotationStep.TestSecret:
-                await using (var login = await connections.OpenAsAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken))
-                await using (var probe = new NpgsqlCommand("SELECT 1", login))
-                    await probe.ExecuteScalarAsync(cancellationToken);
+                await _database.ProveLoginAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken);
                 return Done($"role {role.Name} logs in with the AWSPENDING password");
             default:
                 string? current = description.VersionWith(SecretDescription.Current);
@@ -79,14 +82,9 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
     /// <summary>The new password and its version marker, in one transaction under the advisory lock every run takes.</summary>
     private async Task SetAsync(RoleSpec role, SecretDescription description, Secret password, string token, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var transaction = await PlanTransaction.BeginAsync(connection, options, cancellationToken);
-        await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_roles WHERE rolname = $1", connection) { Parameters = { new() { Value = role.Name } } })
-            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! == 0)
-                throw new RotationRefusedException(
-                    $"Role {role.Name} does not exist yet, so its password cannot be rotated: invoke the function with \"manage\" first, then rotate again.");
-        var changes = PasswordChanges.Set(role.Name, password, $"set password of role {role.Name} from the AWSPENDING version of secret {description.Name}", token, $"secret {role.PasswordSource!.Reference}");
-        await new PlanExecutor().ExecuteAsync(transaction, new Plan(changes), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!await _database.SetAsync(role.Name, password, $"set password of role {role.Name} from the AWSPENDING version of secret {description.Name}",
+                token, $"secret {role.PasswordSource!.Reference}", cancellationToken))
+            throw new RotationRefusedException(
+                $"Role {role.Name} does not exist yet, so its password cannot be rotated: invoke the function with \"manage\" first, then rotate again.");
     }
 }
