@@ -181,9 +181,11 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
     }
     catch (Exception ex) when (ex is not OutOfMemoryException)
     {
-        // A bug of ours: say so plainly, without a stack trace (which could carry values) unless asked for.
-        if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(new ErrorSummary("RoleManager.InternalError", ex.GetType().Name), ReportJson.Readable.ErrorSummary)));
-        Console.Error.WriteLine($"error: internal error ({ex.GetType().Name}: {Printable.Message(ex.Message)}). It may have come before or after a commit: run plan to see what the database holds now. Please report it; set ROLE_MANAGER_DEBUG=1 for details.");
+        // A bug of ours: the engine's one policy (Errors/InternalError.cs), its type only; the message and stack trace
+        // (which could carry values) only when asked for.
+        string message = InternalError.Message(ex, "Please report it; set ROLE_MANAGER_DEBUG=1 for the details.");
+        if (options.Json(result)) Console.Out.WriteLine(Printable.Json(JsonSerializer.Serialize(new ErrorSummary(InternalError.ErrorType, message), ReportJson.Readable.ErrorSummary)));
+        Console.Error.WriteLine($"error: {message}");
         if (debug) Console.Error.WriteLine(ex);
         return ExitCodes.Error;
     }

@@ -1,3 +1,4 @@
+using RoleManager.Errors;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -87,6 +88,11 @@ public sealed class LambdaLoopTests
         Assert.DoesNotContain("hunter2", error.BodyText);
         Assert.DoesNotContain("hunter2", logs.Text);
         Assert.Contains("login failed with password ***", logs.Text);
+        // The engine's one policy, as the CLI words it too: the type, and how to learn whether anything was committed.
+        using var body = JsonDocument.Parse(error.BodyText);
+        Assert.Equal(InternalError.Message(new InvalidOperationException(), "The function's log has the details under this request id."),
+            body.RootElement.GetProperty("errorMessage").GetString());
+        Assert.Contains("It may have come before or after a commit: run plan", error.BodyText);
     }
 
     [Fact]
@@ -111,6 +117,19 @@ public sealed class LambdaLoopTests
         var error = Assert.Single(http.Requests, r => r.Method == HttpMethod.Post);
         Assert.Equal(LambdaError.TimeoutErrorType, error.Headers[RuntimeApiHeaders.FunctionErrorType]);
         Assert.Contains("before its deadline", error.BodyText);
+    }
+
+    /// <summary>Issue 29: the deadline margins had two owners (3 s in the function, 2 s in the loop); now one.</summary>
+    [Fact]
+    public void The_handlers_own_waits_end_one_second_before_the_loop_cancels_its_token()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var invocation = new Invocation("req-1", time.GetUtcNow().AddSeconds(10), null, null, default);
+        Assert.Equal(Invocation.ReportMargin, new LambdaLoop(new RuntimeApiClient("127.0.0.1:9001", new FakeHttpHandler()), new WaitForCancellationHandler(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, time).SafetyMargin);
+        Assert.Equal(TimeSpan.FromSeconds(7), invocation.TimeLeftToWait(time));
+        time.Advance(TimeSpan.FromSeconds(9.5));
+        Assert.Equal(TimeSpan.Zero, invocation.TimeLeftToWait(time));
     }
 
     [Fact]

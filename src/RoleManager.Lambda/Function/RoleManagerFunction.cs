@@ -111,7 +111,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
             ApplicationName = "role-manager-lambda",
             ConnectTimeout = ConnectTimeout(invocation),
             // A paused Aurora cluster resumes on the first attempt: keep trying for what is left of the invocation.
-            ConnectPatience = invocation.Deadline - _services.Time.GetUtcNow() - TimeSpan.FromSeconds(3),
+            ConnectPatience = invocation.TimeLeftToWait(_services.Time),
             SecretRead = _services.Redactor.Register,
         };
 
@@ -134,7 +134,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     // Leave a little time to report: never wait for the database past the invocation's deadline.
     private TimeSpan ConnectTimeout(Invocation invocation)
     {
-        var remaining = invocation.Deadline - _services.Time.GetUtcNow() - TimeSpan.FromSeconds(3);
+        var remaining = invocation.TimeLeftToWait(_services.Time);
         return remaining < TimeSpan.FromSeconds(15) ? TimeSpan.FromSeconds(Math.Max(1, remaining.TotalSeconds)) : TimeSpan.FromSeconds(15);
     }
 

@@ -24,7 +24,7 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
         RotationAccepted(_logger, rotation.StepName, rotation.SecretId);
         var client = SecretsManagerClient.FromEnvironment(Http.Value, AwsEnvironment.From(environment), services.Time);
         // The layout and the master login exactly as for "manage": one resolution, the Lambda's policy, the master secret.
-        var remaining = invocation.Deadline - services.Time.GetUtcNow() - TimeSpan.FromSeconds(3);
+        var remaining = invocation.TimeLeftToWait(services.Time);
         var request = new RunRequest(RunAction.Inspect, false, new LayoutInputs(ConfigText: NonEmpty(environment("ROLE_MANAGER_CONFIG"))),
             new ConnectionInputs(), environment, ExecutionOptions.Default, MasterSecret.FromEnvironment(environment, services.Time))
         {

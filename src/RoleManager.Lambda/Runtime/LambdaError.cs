@@ -11,7 +11,7 @@ public sealed record LambdaError
     /// <summary>The longest <see cref="ErrorMessage"/> sent; longer messages are cut and marked.</summary>
     public const int MaxMessageLength = 4096;
 
-    public const string InternalErrorType = "RoleManager.InternalError";
+    public const string InternalErrorType = InternalError.ErrorType;
     public const string TimeoutErrorType = "RoleManager.Timeout";
     public const string ResponseTooLargeErrorType = "RoleManager.ResponseTooLarge";
 
@@ -36,15 +36,14 @@ public sealed record LambdaError
 
     /// <summary>
     /// A <see cref="RoleManagerException"/> keeps its type and message (they are written to carry no secret).
-    /// Any other exception becomes <see cref="InternalErrorType"/> with a message that names only the
-    /// exception's type: its own message may quote anything, so it goes to the (redacted) log only.
+    /// Any other exception follows the engine's one policy (<see cref="InternalError"/>): its type only, and that it may
+    /// have come after a commit; its own message may quote anything, so it goes to the (redacted) log only.
     /// <paramref name="redact"/> (the log redactor's) masks any registered secret in the message as well.
     /// </summary>
     public static LambdaError FromException(Exception exception, Func<string, string>? redact = null) => exception switch
     {
         RoleManagerException known => Create(known.ErrorType, redact is null ? known.Message : redact(known.Message)),
-        _ => Create(InternalErrorType,
-            $"An internal error occurred ({exception.GetType().Name}). The function's log has the details under this request id."),
+        _ => Create(InternalErrorType, InternalError.Message(exception, "The function's log has the details under this request id.")),
     };
 
     private static string Cap(string message) =>

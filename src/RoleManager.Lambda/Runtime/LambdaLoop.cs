@@ -16,7 +16,7 @@ public sealed class LambdaLoop(IRuntimeApiClient client, IInvocationHandler hand
     public const int MaxResponseBytes = 6 * 1024 * 1024;
 
     /// <summary>How long before the deadline the handler's token is cancelled: time left to report.</summary>
-    public TimeSpan SafetyMargin { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan SafetyMargin { get; init; } = Invocation.ReportMargin;
 
     /// <summary>Runs until the Runtime API fails or <paramref name="stop"/> is cancelled; returns the exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
