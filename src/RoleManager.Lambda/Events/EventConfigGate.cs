@@ -13,7 +13,8 @@ namespace RoleManager.Lambda.Events;
 /// resolved with <see cref="NoEnvironment"/>, so no variable's existence or value can be learned), and may not
 /// grant what needs the function's own configuration: <c>createrole</c>, <c>createdb</c>, <c>member_of</c>,
 /// <c>drop</c>, role <c>settings</c>/<c>database_settings</c> (resource limits such as work_mem reach the whole server), <c>extensions</c>, <c>auth: password</c>, the database privilege <c>create</c>, or another
-/// database than the function's.</item>
+/// database than the function's; nor use the cluster form (<c>databases:</c>), whose entries hold those same keys
+/// one level down and name other databases.</item>
 /// </list>
 /// A refusal is a <see cref="ConfigException"/> (<c>RoleManager.ConfigInvalid</c>) raised before anything is connected to.
 /// </summary>
@@ -43,7 +44,9 @@ public static class EventConfigGate
         {
             foreach (var top in document.RootElement.EnumerateObject())
             {
-                if (top.NameEquals("extensions"))
+                if (top.NameEquals("databases"))
+                    problems.Add("\"databases\" is not allowed in an event config (an event manages the function's own database, in the one-database form)");
+                else if (top.NameEquals("extensions"))
                     problems.Add("\"extensions\" is not allowed in an event config (CREATE EXTENSION runs as the master)");
                 else if (top.NameEquals("database") && top.Value.ValueKind == JsonValueKind.String && top.Value.GetString() is { Length: > 0 } database && database != functionDatabase)
                     problems.Add("\"database\" must be the function's own database or left out");
