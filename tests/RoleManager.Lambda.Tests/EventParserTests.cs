@@ -99,5 +99,22 @@ public sealed class EventParserTests
         Assert.DoesNotContain("hunter2", e.Message);
     }
 
+    /// <summary>Issue 29: the payload was parsed three times (rotation, event, gate); now once, into one of two kinds.</summary>
+    [Fact]
+    public void One_read_tells_a_rotation_step_from_an_action_and_keeps_the_config_for_the_gate()
+    {
+        var rotation = Assert.IsType<RoleManager.Lambda.Rotation.RotationEvent>(EventParser.Read(Encoding.UTF8.GetBytes(
+            """{"Step":"setSecret","SecretId":"arn:aws:secretsmanager:eu-west-3:1:secret:x","ClientRequestToken":"t-1"}""")));
+        Assert.Equal(RoleManager.Lambda.Rotation.RotationStep.SetSecret, rotation.Step);
+
+        var action = Assert.IsType<LambdaEvent>(EventParser.Read(Encoding.UTF8.GetBytes("""{"action":"plan","config":{"roles":[]}}""")));
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, action.Config!.Value.ValueKind);
+        Assert.Equal("""{"roles":[]}""", action.ConfigJson);
+
+        // A rotation event with a bad field is refused as a rotation, and Parse (actions only) refuses a rotation step.
+        Assert.Throws<RoleManager.Lambda.Rotation.RotationRefusedException>(() => EventParser.Read(Encoding.UTF8.GetBytes("""{"Step":"setSecret","Oops":1}""")));
+        Assert.Throws<EventInvalidException>(() => EventParser.Parse(Encoding.UTF8.GetBytes("""{"Step":"setSecret","SecretId":"s","ClientRequestToken":"t"}""")));
+    }
+
     private static LambdaEvent Parse(string json) => EventParser.Parse(Encoding.UTF8.GetBytes(json));
 }

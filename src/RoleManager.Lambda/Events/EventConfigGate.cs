@@ -33,34 +33,32 @@ public static class EventConfigGate
     public static string? Admit(LambdaEvent lambdaEvent, Func<string, string?> environment, string functionDatabase)
     {
         ArgumentNullException.ThrowIfNull(lambdaEvent);
-        if (lambdaEvent.ConfigJson is not { } json) return null;
+        if (lambdaEvent.Config is not { } config) return null;
         if (!string.Equals(environment(AllowVariable)?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
             throw new ConfigException(
                 $"This function does not accept a \"config\" in the event: its layout comes from its own configuration. " +
                 $"Leave \"config\" out, or have the deployment set {AllowVariable}=true (Terraform: allow_event_config = true).");
 
         var problems = new List<string>();
-        using (var document = JsonDocument.Parse(json))
+        // The config as parsed with the event (EventParser.Read): checked here, loaded as text by the config loader.
+        foreach (var top in config.EnumerateObject())
         {
-            foreach (var top in document.RootElement.EnumerateObject())
-            {
-                if (top.NameEquals("databases"))
-                    problems.Add("\"databases\" is not allowed in an event config (an event manages the function's own database, in the one-database form)");
-                else if (top.NameEquals("extensions"))
-                    problems.Add("\"extensions\" is not allowed in an event config (CREATE EXTENSION runs as the master)");
-                else if (top.NameEquals("database") && top.Value.ValueKind == JsonValueKind.String && top.Value.GetString() is { Length: > 0 } database && database != functionDatabase)
-                    problems.Add("\"database\" must be the function's own database or left out");
-                else if (top.NameEquals("auth") && IsPassword(top.Value))
-                    problems.Add("\"auth\": \"password\" is not allowed in an event config (passwords come only from the function's configuration)");
-                else if (top.NameEquals("roles") && top.Value.ValueKind == JsonValueKind.Array)
-                    CheckRoles(top.Value, problems);
-            }
+            if (top.NameEquals("databases"))
+                problems.Add("\"databases\" is not allowed in an event config (an event manages the function's own database, in the one-database form)");
+            else if (top.NameEquals("extensions"))
+                problems.Add("\"extensions\" is not allowed in an event config (CREATE EXTENSION runs as the master)");
+            else if (top.NameEquals("database") && top.Value.ValueKind == JsonValueKind.String && top.Value.GetString() is { Length: > 0 } database && database != functionDatabase)
+                problems.Add("\"database\" must be the function's own database or left out");
+            else if (top.NameEquals("auth") && IsPassword(top.Value))
+                problems.Add("\"auth\": \"password\" is not allowed in an event config (passwords come only from the function's configuration)");
+            else if (top.NameEquals("roles") && top.Value.ValueKind == JsonValueKind.Array)
+                CheckRoles(top.Value, problems);
         }
         if (problems.Count > 0)
             throw new ConfigException(
                 "The event's \"config\" asks for more than an event may: " + string.Join("; ", problems.Distinct()) +
                 ". Put such settings in the function's own configuration (ROLE_MANAGER_CONFIG).");
-        return json;
+        return config.GetRawText();
     }
 
     private static void CheckRoles(JsonElement roles, List<string> problems)

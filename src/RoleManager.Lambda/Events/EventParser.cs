@@ -20,7 +20,16 @@ public static class EventParser
 
     private static readonly string[] Keys = [ActionKey, DryRunKey, ConfigKey, DatabaseKey];
 
-    public static LambdaEvent Parse(ReadOnlyMemory<byte> utf8Json)
+    /// <summary>A manage/plan/check/report event; a rotation event here is an <see cref="EventInvalidException"/>.</summary>
+    public static LambdaEvent Parse(ReadOnlyMemory<byte> utf8Json) =>
+        Read(utf8Json) as LambdaEvent ?? throw new EventInvalidException("The event is a Secrets Manager rotation event, not an action.");
+
+    /// <summary>
+    /// The payload parsed once, whatever it is: a Secrets Manager rotation event (an object with <c>Step</c>,
+    /// <see cref="Rotation.RotationEvent"/>) or an action event (<see cref="LambdaEvent"/>, whose <c>config</c> the gate
+    /// then reads from the same parse).
+    /// </summary>
+    public static InvocationEvent Read(ReadOnlyMemory<byte> utf8Json)
     {
         if (IsBlank(utf8Json.Span))
         {
@@ -48,6 +57,8 @@ public static class EventParser
         using (document)
         {
             var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Step", out _))
+                return Rotation.RotationEvent.FromObject(root); // Secrets Manager rotation protocol (issue #15)
             return root.ValueKind switch
             {
                 JsonValueKind.String => new LambdaEvent(ParseAction(root.GetString()!, "The event string")),
@@ -100,10 +111,10 @@ public static class EventParser
             var kind => throw new EventInvalidException($"\"dryRun\" must be true or false, not {KindName(kind!.Value)}."),
         };
 
-        var configJson = config?.ValueKind switch
+        JsonElement? configObject = config?.ValueKind switch
         {
             null or JsonValueKind.Null => null,
-            JsonValueKind.Object => config.Value.GetRawText(),
+            JsonValueKind.Object => config.Value.Clone(),
             var kind => throw new EventInvalidException($"\"config\" must be an object, not {KindName(kind!.Value)}."),
         };
 
@@ -116,7 +127,7 @@ public static class EventParser
             var kind => throw new EventInvalidException($"\"database\" must be a string (one database of the cluster config), not {KindName(kind!.Value)}."),
         };
 
-        return new LambdaEvent(parsedAction, parsedDryRun, configJson) { Database = databaseName };
+        return new LambdaEvent(parsedAction, parsedDryRun) { Database = databaseName, Config = configObject };
     }
 
     private static ref JsonElement? Slot(string key, ref JsonElement? action, ref JsonElement? dryRun, ref JsonElement? config, ref JsonElement? database)

@@ -58,9 +58,11 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
 
     public async Task<ReadOnlyMemory<byte>> HandleAsync(Invocation invocation, CancellationToken cancellationToken)
     {
-        if (Rotation.RotationEvent.TryParse(invocation.Payload) is { } rotation) // Secrets Manager rotation protocol (issue #15)
+        // The payload is parsed once: a rotation step (issue #15) or an action whose config the gate reads from the same parse.
+        var parsed = EventParser.Read(invocation.Payload);
+        if (parsed is Rotation.RotationEvent rotation)
             return await new Rotation.RotationInvocation(_services, _environment).HandleAsync(rotation, invocation, cancellationToken);
-        var lambdaEvent = EventParser.Parse(invocation.Payload);
+        var lambdaEvent = (LambdaEvent)parsed;
         bool dryRun = lambdaEvent.DryRun ?? false;
         EventAccepted(_logger, lambdaEvent.ActionName, dryRun);
 

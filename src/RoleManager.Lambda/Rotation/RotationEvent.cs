@@ -13,35 +13,20 @@ public enum RotationStep
 
 /// <summary>
 /// A Secrets Manager rotation event: <c>{"Step", "SecretId", "ClientRequestToken"}</c> (plus <c>RotationToken</c>,
-/// which newer Secrets Manager versions add and which we do not need). Recognised by its <c>Step</c> key, so the
+/// which newer Secrets Manager versions add and which we do not need). Recognised by its <c>Step</c> key (<see cref="Events.EventParser.Read"/>), so the
 /// manage/plan/check events (<c>{"action", ...}</c> or a string) never look like one.
 /// </summary>
-public sealed record RotationEvent(RotationStep Step, string SecretId, string ClientRequestToken)
+public sealed record RotationEvent(RotationStep Step, string SecretId, string ClientRequestToken) : Events.InvocationEvent
 {
     private static readonly string[] Keys = ["Step", "SecretId", "ClientRequestToken", "RotationToken"];
 
-    /// <summary>Null when the payload is not a rotation event; an <see cref="RotationRefusedException"/> when it is one with bad fields.</summary>
-    public static RotationEvent? TryParse(ReadOnlyMemory<byte> payload)
+    /// <summary>The rotation event in an object that has a <c>Step</c> key; a <see cref="RotationRefusedException"/> when its fields are bad.</summary>
+    internal static RotationEvent FromObject(JsonElement root)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload);
-        }
-        catch (JsonException)
-        {
-            return null; // the regular event parser reports it
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Step", out var step))
-                return null;
-            foreach (var property in root.EnumerateObject())
-                if (!Keys.Contains(property.Name, StringComparer.Ordinal))
-                    throw new RotationRefusedException($"The rotation event has an unknown key \"{Shorten(property.Name)}\"; a rotation event has Step, SecretId and ClientRequestToken.");
-            return new RotationEvent(ParseStep(step), Text(root, "SecretId"), Text(root, "ClientRequestToken"));
-        }
+        foreach (var property in root.EnumerateObject())
+            if (!Keys.Contains(property.Name, StringComparer.Ordinal))
+                throw new RotationRefusedException($"The rotation event has an unknown key \"{Shorten(property.Name)}\"; a rotation event has Step, SecretId and ClientRequestToken.");
+        return new RotationEvent(ParseStep(root.GetProperty("Step")), Text(root, "SecretId"), Text(root, "ClientRequestToken"));
     }
 
     public string StepName => Step switch
