@@ -55,4 +55,18 @@ public class ProjectBoundaryTests
         Assert.Contains("RoleManager.Engine", references);
         Assert.DoesNotContain("RoleManager.Core", typeof(DesiredState).Assembly.GetReferencedAssemblies().Select(a => a.Name));
     }
+
+    [Fact]
+    public void Only_the_transaction_owner_begins_a_transaction()
+    {
+        // Issue 29: the checker and the audit reader began their own and copied the settings in; rotation began one with
+        // no logger. Every transaction now comes from Execute/PlanTransaction.cs (docs/architecture.md, "Transactions").
+        string src = Path.Combine(RoleManager.Testing.RepositoryRoot.Path, "src");
+        var beginners = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("BeginTransaction", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(src, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .ToList();
+        Assert.Equal(["RoleManager.Core/Execute/PlanTransaction.cs"], beginners);
+    }
 }
