@@ -69,6 +69,11 @@ public static class ConnectionResolver
             : fromConnectionString is not null ? (lambda ? "the connection string" : "--connection")
             : variables.FirstOrDefault(v => !string.IsNullOrEmpty(environment(v))) ?? "the default";
         string[] Order(string pg, string db) => lambda ? [db, pg] : [pg, db];
+        ValueSource Source(string? explicitValue, string? fromConnectionString, params string[] variables) =>
+            explicitValue is not null ? ValueSource.Explicit
+            : fromConnectionString is not null ? ValueSource.ConnectionString
+            : variables.Any(v => !string.IsNullOrEmpty(environment(v))) ? ValueSource.Variable
+            : ValueSource.Default;
 
         string hostName = Pick(inputs.Host, fromString.Host, Order("PGHOST", "DB_HOST")) ?? "localhost";
         string? portText = inputs.Port?.ToString() ?? Pick(null, fromString.Port, Order("PGPORT", "DB_PORT"));
@@ -105,7 +110,12 @@ public static class ConnectionResolver
         else if (tls is TlsMode.VerifyFull or TlsMode.VerifyCA && rootCert is not null && rootCert is not BuiltInBundle and not SystemStore && !File.Exists(rootCert))
             throw new ConfigException($"The root certificate file {rootCert} does not exist (PGSSLROOTCERT / --sslrootcert).");
         string? warning = lambda ? LambdaTlsWarning(tls, sslMode, environment) : null;
-        return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning) { DatabaseOrigin = databaseOrigin };
+        return new ConnectionSettings(hostName, port, database, username, secret, tls, rootCert, TlsWarning: warning)
+        {
+            DatabaseOrigin = databaseOrigin,
+            DatabaseSource = Source(inputs.Database, fromString.Database, Order("PGDATABASE", "DB_NAME")),
+            UsernameSource = Source(inputs.Username, fromString.Username, Order("PGUSER", "DB_USER")),
+        };
     }
 
     private static string? LambdaTlsWarning(TlsMode tls, string sslMode, Func<string, string?> environment)

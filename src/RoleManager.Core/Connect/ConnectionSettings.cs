@@ -14,11 +14,34 @@ public sealed record ConnectionSettings(
     TimeSpan? ConnectTimeout = null,
     string? TlsWarning = null)
 {
-    /// <summary>True when the mode may talk to the server in plaintext (disable, allow, prefer).</summary>
     /// <summary>Where <see cref="Database"/> came from (<c>--dbname</c>, <c>PGDATABASE</c>, ...), for the message when it does not exist.</summary>
     public string? DatabaseOrigin { get; init; }
 
+    /// <summary>Which level of the precedence gave <see cref="Database"/> (a default: the user name).</summary>
+    public ValueSource DatabaseSource { get; init; } = ValueSource.Default;
+
+    /// <summary>Which level of the precedence gave <see cref="Username"/> (a default: the OS user, which the master secret's username outranks).</summary>
+    public ValueSource UsernameSource { get; init; } = ValueSource.Default;
+
+    /// <summary>True when the mode may talk to the server in plaintext (disable, allow, prefer).</summary>
     public bool PlaintextPossible => Tls is TlsMode.Disable or TlsMode.Allow or TlsMode.Prefer;
 
     public string Describe() => $"{Username}@{Host}:{Port}/{Database}";
+}
+
+/// <summary>
+/// Where a connection value came from, highest precedence first. Resolved once by <see cref="ConnectionResolver"/>, so
+/// that later steps (the config's database, the master secret's username) know whether a value was given without
+/// asking the resolver again.
+/// </summary>
+public enum ValueSource
+{
+    /// <summary>A flag (<c>--dbname</c>) or the Lambda request's own value.</summary>
+    Explicit,
+    /// <summary>The connection string (<c>--connection</c>).</summary>
+    ConnectionString,
+    /// <summary>A variable (<c>PG*</c>, <c>DB_*</c>).</summary>
+    Variable,
+    /// <summary>Nothing gave it: a default.</summary>
+    Default,
 }

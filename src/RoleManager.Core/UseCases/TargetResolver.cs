@@ -17,9 +17,6 @@ namespace RoleManager.UseCases;
 /// </summary>
 public static class TargetResolver
 {
-    // A value no real variable holds: lets us ask the resolver whether anything above the variables named a value.
-    private const string Unset = "\u0001unset";
-
     /// <summary>One database's target; a cluster config is an error here (<see cref="ResolveAll"/> resolves it).</summary>
     public static ResolvedTarget Resolve(RunRequest request)
     {
@@ -41,7 +38,9 @@ public static class TargetResolver
         var connection = request.ResolvedConnection ?? ConnectionResolver.Resolve(request.Connection, environment, host: request.Host);
         var layout = LayoutSource.ResolveLayout(request.Layout, request.LayoutEnvironment ?? environment, connection.Database);
         if (request.ConnectTimeout is { } timeout) connection = connection with { ConnectTimeout = timeout };
-        bool usernameNamed = Named(request, "PGUSER", "DB_USER", s => s.Username);
+        // The connection was resolved once, with where each value came from: a default username gives way to the master
+        // secret's, a default database to the config's.
+        bool usernameNamed = connection.UsernameSource != ValueSource.Default;
         if (!layout.IsCluster)
         {
             var one = One(request, connection, layout.Databases[0], usernameNamed);
@@ -49,7 +48,8 @@ public static class TargetResolver
                 throw new ConfigException($"Database \"{only}\" was asked for, but the layout is for database \"{one.Desired.Database}\" only.");
             return new ResolvedTargets([one], IsCluster: false);
         }
-        string? chosen = request.OnlyDatabase ?? (NamedExplicitly(request) ? connection.Database : null);
+        // A flag or the connection string chooses one database of a cluster config; a variable does not (the config names them).
+        string? chosen = request.OnlyDatabase ?? (connection.DatabaseSource is ValueSource.Explicit or ValueSource.ConnectionString ? connection.Database : null);
         if (chosen is not null && layout.Find(chosen) is null)
             throw new ConfigException($"Database \"{chosen}\" is not one of the config's databases ({string.Join(", ", layout.Names)}): name one of them, or none to run on all.");
         var targets = layout.Databases.Where(d => chosen is null || d.Database == chosen)
@@ -60,8 +60,7 @@ public static class TargetResolver
 
     private static ResolvedTarget One(RunRequest request, ConnectionSettings connection, Model.DesiredState desired, bool usernameNamed)
     {
-        bool databaseNamed = Named(request, "PGDATABASE", "DB_NAME", s => s.Database);
-        if (!databaseNamed)
+        if (connection.DatabaseSource == ValueSource.Default)
             connection = connection with { Database = desired.Database };
         else if (!string.Equals(connection.Database, desired.Database, StringComparison.Ordinal))
             throw new ConfigException(
@@ -69,20 +68,5 @@ public static class TargetResolver
                 "(--dbname, the connection string, PGDATABASE or DB_NAME). Make them the same, or leave the connection's database unset to use the layout's.");
 
         return new ResolvedTarget(desired, connection, usernameNamed);
-    }
-
-    /// <summary>Whether a flag or the connection string (not a variable) names the database.</summary>
-    private static bool NamedExplicitly(RunRequest request) => Explicit(request, "PGDATABASE", "DB_NAME", s => s.Database);
-
-    /// <summary>Whether a flag, the connection string or one of the variables gives the value (rather than a default).</summary>
-    private static bool Named(RunRequest request, string libpqVariable, string moduleVariable, Func<ConnectionSettings, string> value) =>
-        !string.IsNullOrEmpty(request.Environment(libpqVariable)) || !string.IsNullOrEmpty(request.Environment(moduleVariable))
-        || Explicit(request, libpqVariable, moduleVariable, value);
-
-    /// <summary>Whether a flag or the connection string gives the value: asked of the resolver with the variables hidden.</summary>
-    private static bool Explicit(RunRequest request, string libpqVariable, string moduleVariable, Func<ConnectionSettings, string> value)
-    {
-        var probe = ConnectionResolver.Resolve(request.Connection, name => name == libpqVariable ? Unset : name == moduleVariable ? null : request.Environment(name), host: request.Host);
-        return value(probe) != Unset;
     }
 }

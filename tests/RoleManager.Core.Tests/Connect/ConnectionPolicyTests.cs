@@ -38,6 +38,25 @@ public class ConnectionPolicyTests
         Assert.Contains("verify-ca, require, prefer, allow or disable", error.Message);
     }
 
+    /// <summary>
+    /// Issue 29: the target resolver re-ran this resolver twice with a doctored environment to learn whether a value was
+    /// given; the one resolution now says where each value came from.
+    /// </summary>
+    [Theory]
+    [InlineData("--dbname", null, null, ValueSource.Explicit)]
+    [InlineData(null, "postgresql://u@h/fromstring", null, ValueSource.ConnectionString)]
+    [InlineData(null, null, "PGDATABASE", ValueSource.Variable)]
+    [InlineData(null, null, "DB_NAME", ValueSource.Variable)]
+    [InlineData(null, null, null, ValueSource.Default)]
+    public void One_resolution_says_which_level_gave_the_database_and_the_username(string? flag, string? connectionString, string? variable, ValueSource expected)
+    {
+        var inputs = new ConnectionInputs(ConnectionString: connectionString, Database: flag is null ? null : "fromflag", Username: flag is null ? null : "flaguser");
+        var environment = variable is null ? Env() : Env((variable, "fromvariable"), (variable == "PGDATABASE" ? "PGUSER" : "DB_USER", "variableuser"));
+        var settings = ConnectionResolver.Resolve(inputs, environment);
+        Assert.Equal(expected, settings.DatabaseSource);
+        Assert.Equal(expected, settings.UsernameSource);
+    }
+
     [Fact]
     public void In_the_cli_the_pg_variables_win_over_the_db_variables_as_in_libpq()
     {
