@@ -32,7 +32,7 @@ plan.Options.Add(lockTimeout);
 plan.Options.Add(statementTimeout);
 plan.SetAction((result, ct) => Run(result, RunAction.Plan, ct, report =>
 {
-    Print(result, () => TextReport.WritePlan(Console.Out, report.Target, report.AsRunResult()), report);
+    Print(result, () => TextReport.WritePlan(Console.Out, report), report);
     return result.GetValue(detailedExitCode) && !report.Plan.IsEmpty ? ExitCodes.ChangesPending : ExitCodes.Success;
 }));
 
@@ -44,7 +44,7 @@ apply.Options.Add(statementTimeout);
 apply.Options.Add(evidence.Option);
 apply.SetAction((result, ct) => Run(result, RunAction.Apply, ct, report =>
 {
-    Print(result, () => TextReport.WriteApply(Console.Out, report.Target, report.AsRunResult()), report);
+    Print(result, () => TextReport.WriteApply(Console.Out, report), report);
     return ExitCodes.Success;
 }));
 

@@ -1,5 +1,6 @@
 using RoleManager.Planning;
 using RoleManager.Reporting;
+using RoleManager.UseCases;
 
 namespace RoleManager.Cli;
 
@@ -9,10 +10,10 @@ namespace RoleManager.Cli;
 /// </summary>
 public static class TextReport
 {
-    public static void WritePlan(TextWriter output, string target, RunResult result)
+    public static void WritePlan(TextWriter output, RunReport result)
     {
-        var server = Printed(result.Before.Server);
-        target = Printable.Text(target);
+        var server = Printed(result.Server);
+        string target = Printable.Text(result.Target);
         if (result.Plan.IsEmpty)
         {
             output.WriteLine(result.Plan.IsConverged
@@ -27,10 +28,10 @@ public static class TextReport
         WriteFindings(output, result.Plan);
     }
 
-    public static void WriteApply(TextWriter output, string target, RunResult result)
+    public static void WriteApply(TextWriter output, RunReport result)
     {
-        var server = Printed(result.Before.Server);
-        target = Printable.Text(target);
+        var server = Printed(result.Server);
+        string target = Printable.Text(result.Target);
         if (result.Plan.IsEmpty)
         {
             output.WriteLine(result.Plan.IsConverged

@@ -37,30 +37,28 @@ public sealed record RunSummary(
     public static RunSummary From(UseCases.RunReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        string action = report.Action.ToString().ToLowerInvariant();
-        var summary = From(action, report.AsRunResult(), report.Desired) with { ElapsedSeconds = Math.Round(report.Elapsed.TotalSeconds, 3) };
+        var desired = report.Desired;
+        var summary = new RunSummary(
+            report.Action.ToString().ToLowerInvariant(),
+            desired.Database,
+            $"PostgreSQL {report.Server.Version}",
+            Changed: report.Committed && report.StatementsExecuted > 0,
+            report.DryRun,
+            report.StatementsExecuted,
+            Math.Round(report.Elapsed.TotalSeconds, 3),
+            report.Plan.Changes.Select(c => new ChangeSummary(c.Kind.ToString(), c.Description, c.Sql)).ToList(),
+            desired.Roles.Select(r => new RoleSummary(
+                r.Name, r.Drop ? "absent" : "present", r.Login, r.Auth.ToString().ToLowerInvariant(),
+                r.MemberOf.Concat(r.Auth == AuthMode.Iam ? ["rds_iam"] : Array.Empty<string>()).ToList(),
+                r.SearchPath?.ToList())).ToList(),
+            desired.Schemas.Select(s => new SchemaSummary(s.Name, s.Owner,
+                desired.PresentRoles.SelectMany(r => r.Grants.Where(g => g.Schema == s.Name)
+                    .Select(g => new SchemaGrantSummary(r.Name, g.Profile.ToString().ToLowerInvariant()))).ToList())).ToList())
+        {
+            Findings = report.Findings.Select(f => new FindingSummary(f.Subject, f.Problem, f.FixSql)).ToList(),
+        };
         return report.Check is { } check ? summary with { Passed = check.Passed, Assertions = check.Assertions } : summary;
     }
-
-    public static RunSummary From(string action, RunResult result, DesiredState desired) => new(
-        action,
-        desired.Database,
-        $"PostgreSQL {result.Before.Server.Version}",
-        Changed: result.Committed && result.StatementsExecuted > 0,
-        result.DryRun,
-        result.StatementsExecuted,
-        Math.Round(result.Elapsed.TotalSeconds, 3),
-        result.Plan.Changes.Select(c => new ChangeSummary(c.Kind.ToString(), c.Description, c.Sql)).ToList(),
-        desired.Roles.Select(r => new RoleSummary(
-            r.Name, r.Drop ? "absent" : "present", r.Login, r.Auth.ToString().ToLowerInvariant(),
-            r.MemberOf.Concat(r.Auth == AuthMode.Iam ? ["rds_iam"] : Array.Empty<string>()).ToList(),
-            r.SearchPath?.ToList())).ToList(),
-        desired.Schemas.Select(s => new SchemaSummary(s.Name, s.Owner,
-            desired.PresentRoles.SelectMany(r => r.Grants.Where(g => g.Schema == s.Name)
-                .Select(g => new SchemaGrantSummary(r.Name, g.Profile.ToString().ToLowerInvariant()))).ToList())).ToList())
-    {
-        Findings = result.Plan.Findings.IsDefaultOrEmpty ? [] : result.Plan.Findings.Select(f => new FindingSummary(f.Subject, f.Problem, f.FixSql)).ToList(),
-    };
 }
 
 public sealed record FindingSummary(string Subject, string Problem, string FixSql);

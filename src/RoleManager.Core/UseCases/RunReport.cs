@@ -6,7 +6,8 @@ using RoleManager.Planning;
 namespace RoleManager.UseCases;
 
 /// <summary>
-/// What one run did, immutable: the hosts render it (text, JSON, the Lambda result) and decide the exit code.
+/// What one run did, immutable: the one result the renderers take (the CLI's text, the JSON summary both hosts emit, the
+/// Lambda result) and the hosts' exit codes read.
 /// </summary>
 /// <param name="Target">user@host:port/database, never with a password.</param>
 /// <param name="Before">The state inspected (inside the apply's lock for an apply); its <c>Server</c> names the server.</param>
@@ -30,7 +31,4 @@ public sealed record RunReport(
 
     /// <summary>How many times the apply was started (more than 1 when a concurrent run on the cluster got there first).</summary>
     public int Attempts { get; init; } = 1;
-
-    /// <summary>The engine's result shape, for the renderers that take it.</summary>
-    public RunResult AsRunResult() => new(Plan, Before, StatementsExecuted, Committed, DryRun, Elapsed);
 }

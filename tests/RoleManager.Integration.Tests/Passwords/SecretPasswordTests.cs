@@ -2,6 +2,7 @@ using System.Text.Json;
 using RoleManager.Execute;
 using RoleManager.Planning;
 using RoleManager.Reporting;
+using RoleManager.UseCases;
 using RoleManager.Testing;
 
 namespace RoleManager.Integration.Tests.Passwords;
@@ -21,7 +22,8 @@ public sealed class SecretPasswordTests(MotoServer moto) : IClassFixture<MotoSer
         async Task<RunResult> PlanAsync() => Record(await role.Db.Engine().PlanAsync(await role.ResolveAsync(), CancellationToken.None));
         RunResult Record(RunResult run)
         {
-            output.Add(JsonSerializer.Serialize(RunSummary.From("run", run, role.Desired), ReportJson.Default.RunSummary));
+            output.Add(JsonSerializer.Serialize(RunSummary.From(new RunReport(RunAction.Apply, run.DryRun, "target", role.Desired, run.Before, run.Plan,
+                run.StatementsExecuted, run.Committed, Check: null, run.Elapsed)), ReportJson.Default.RunSummary));
             output.AddRange(run.Plan.Changes.Select(c => c.Description + " | " + c.Sql));
             return run;
         }
