@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace RoleManager.Core.Tests.Docs;
+
+/// <summary>
+/// Every script the README and docs/*.md tell a reader to run (`bin/…`, `bench/run`) exists, answers `--help`, and
+/// lists in that help each option the docs give it: the scripts' side of ReadmeClaimsTests' flag check.
+/// </summary>
+public partial class DocsScriptTests
+{
+    [Fact]
+    public async Task Every_script_the_docs_name_answers_help_and_lists_each_option_the_docs_give_it()
+    {
+        var given = new SortedDictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (string file in DocText.Files)
+            foreach (Match use in ScriptUse().Matches(DocText.Read(file)))
+            {
+                string script = use.Groups[1].Value, args = use.Groups[2].Value;
+                foreach (string end in new[] { " #", " -- ", "`", " |", " &&", "; " })
+                    if (args.IndexOf(end, StringComparison.Ordinal) is >= 0 and var at) args = args[..at];
+                if (!given.TryGetValue(script, out var flags)) given[script] = flags = [];
+                foreach (Match flag in Flag().Matches(args)) flags.Add(flag.Value);
+            }
+        Assert.True(given.Count >= 8, "the docs name fewer scripts than expected: " + string.Join(", ", given.Keys));
+        Assert.True(given.Values.Sum(f => f.Count) >= 8, "the docs give the scripts fewer options than expected");
+
+        var problems = new List<string>();
+        foreach (var (script, flags) in given)
+        {
+            string path = Path.Combine(DocText.Root, script);
+            if (Directory.Exists(path)) continue; // bin/lib: a folder the docs point at, not a command
+            if (!File.Exists(path)) { problems.Add($"{script}: named in the docs, not in the repository"); continue; }
+            var (exit, output) = await HelpAsync(path);
+            if (exit != 0) { problems.Add($"{script} --help exits {exit}: {output}"); continue; }
+            foreach (string flag in flags.Where(f => !output.Contains(f, StringComparison.Ordinal)))
+                problems.Add($"{script} --help does not list {flag}, which the docs give it");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static async Task<(int Exit, string Output)> HelpAsync(string script)
+    {
+        var psi = new ProcessStartInfo(script, "--help") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DocText.Root };
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    // bin/demo, bench/run, bin/test-matrix [--shapes a,b] ...: the script and the rest of its line. Not bin/*-… (a glob).
+    [GeneratedRegex(@"(?<![\w/.*-])((?:bin|bench)/[a-z][\w-]*)(?![\w/*.-])([^\n]*)")]
+    private static partial Regex ScriptUse();
+
+    [GeneratedRegex(@"(?<![\w-])--[a-z][a-z0-9-]+")]
+    private static partial Regex Flag();
+}
