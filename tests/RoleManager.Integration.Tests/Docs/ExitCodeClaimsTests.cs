@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+using RoleManager.Testing;
+
+namespace RoleManager.Integration.Tests.Docs;
+
+/// <summary>
+/// The exit codes the README's "Exit codes" paragraph and docs/report.md give, read from their text and compared with
+/// what role-manager really exits with, on a real server set up like RDS. (130 on Ctrl-C: CliConventionsTests.)
+/// </summary>
+public sealed partial class ExitCodeClaimsTests
+{
+    /// <summary>The README's exit codes: each code and what the paragraph says it means.</summary>
+    private static Dictionary<int, string> ReadmeExitCodes()
+    {
+        string readme = Regex.Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md")), @"\s+", " ");
+        int start = readme.IndexOf("**Exit codes**", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README has no \"Exit codes\" paragraph");
+        string paragraph = readme[start..readme.IndexOf(" in both, with one sentence that names it", start, StringComparison.Ordinal)];
+        return ExitCode().Matches(paragraph).ToDictionary(m => int.Parse(m.Groups["code"].Value), m => m.Groups["what"].Value);
+    }
+
+    private static int CodeFor(string meaning)
+    {
+        var codes = ReadmeExitCodes().Where(c => c.Value.Contains(meaning, StringComparison.Ordinal)).Select(c => c.Key).ToList();
+        Assert.True(codes.Count == 1, $"the README's exit codes give {codes.Count} codes for \"{meaning}\": {string.Join("; ", ReadmeExitCodes())}");
+        return codes[0];
+    }
+
+    [Fact]
+    public void The_readme_gives_the_five_exit_codes()
+    {
+        Assert.Equal([0, 1, 2, 3, 130], ReadmeExitCodes().Keys.Order());
+    }
+
+    [Fact]
+    public async Task Plan_apply_and_check_exit_as_the_readme_says_on_a_new_then_converged_database()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var env = CliEnvironment.Master(db);
+        int success = CodeFor("success"), changes = CodeFor("`plan --detailed-exitcode` found changes"), failed = CodeFor("`check` ran and an assertion failed");
+
+        // "Before the first apply it reports failed assertions (exit 3), not an error."
+        var check = await CliRunner.RunAsync(env, "check", "--auth", "password");
+        Assert.True(check.ExitCode == failed, check.All);
+        var plan = await CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
+        Assert.True(plan.ExitCode == changes, plan.All);
+        var apply = await CliRunner.RunAsync(env, "apply", "--auth", "password");
+        Assert.True(apply.ExitCode == success, apply.All);
+        var converged = await CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
+        Assert.True(converged.ExitCode == success, converged.All);
+    }
+
+    [Theory]
+    [InlineData("--no-such-option", "--no-such-option")]     // an unknown option
+    [InlineData("--lock-timeout", "--lock-timeout")]         // a missing value
+    [InlineData("--lock-timeout 10", "10")]                  // "a number without a unit is an error, never a guess"
+    public async Task A_usage_error_exits_with_the_readmes_error_code_in_one_sentence_that_names_it(string args, string named)
+    {
+        using var counter = new ConnectionCounter();
+        var env = new Dictionary<string, string?> { ["PGHOST"] = "127.0.0.1", ["PGPORT"] = counter.Port.ToString(), ["PGSSLMODE"] = "disable" };
+        var result = await CliRunner.RunAsync(env, ["plan", .. args.Split(' ')]);
+        Assert.True(result.ExitCode == CodeFor("any error"), result.All);
+        Assert.Contains(named, result.StdErr);
+        Assert.Single(result.StdErr.Trim().Split('\n'));
+        Assert.Equal(0, counter.Accepted); // refused before any connection
+    }
+
+    [Fact]
+    public async Task Report_diff_exits_as_report_md_says_when_access_changed_and_when_not()
+    {
+        string doc = Regex.Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "report.md")), @"\s+", " ");
+        var said = DiffExitCodes().Match(doc);
+        Assert.True(said.Success, "docs/report.md no longer says the diff's exit codes");
+        var db = await TestDatabase.CreateAsync();
+        var env = CliEnvironment.Master(db);
+        string dir = Directory.CreateTempSubdirectory("rm-diff-").FullName;
+        string before = Path.Combine(dir, "before.json"), after = Path.Combine(dir, "after.json");
+
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "report", "--format", "json", "--output-file", before)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "apply", "--auth", "password")).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(env, "report", "--format", "json", "--output-file", after)).ExitCode);
+
+        var changed = await CliRunner.RunAsync(new Dictionary<string, string?>(), "report", "--diff", before, "--against", after);
+        Assert.True(changed.ExitCode == int.Parse(said.Groups["changed"].Value), changed.All);
+        var same = await CliRunner.RunAsync(new Dictionary<string, string?>(), "report", "--diff", after, "--against", after);
+        Assert.True(same.ExitCode == int.Parse(said.Groups["same"].Value), same.All);
+    }
+
+    // "`0` success; `1` any error (...) with a message...; `2` `plan --detailed-exitcode` found changes; ..."
+    [GeneratedRegex(@"`(?<code>\d+)` (?<what>[^;]+)")]
+    private static partial Regex ExitCode();
+
+    [GeneratedRegex(@"The exit code is `(?<changed>\d+)` when anything changed and `(?<same>\d+)` when nothing did")]
+    private static partial Regex DiffExitCodes();
+}
