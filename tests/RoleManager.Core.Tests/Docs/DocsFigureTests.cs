@@ -146,4 +146,27 @@ public partial class DocsFigureTests
         Assert.Equal(ExecutionOptions.Default.LockTimeout.TotalSeconds, Said(@"\[--lock-timeout (?<v>\d+)s\]"));
         Assert.Equal(ExecutionOptions.Default.StatementTimeout.TotalMinutes, Said(@"\[--statement-timeout (?<v>\d+)m\]"));
     }
+
+    /// <summary>
+    /// A value a doc states (group <c>v</c> of its sentence) and the file that enforces it, where <c>{v}</c> in the
+    /// file's pattern stands for the value as stated.
+    /// </summary>
+    public static TheoryData<string, string, string, string> EnforcedValues() => new()
+    {
+        { "docs/aws-setup.md", @"Terraform (?<v>[\d.]+) or later", "infra/modules/role-manager/versions.tf", @"required_version = "">= {v}(\.0)?""" },
+        { "docs/aws-setup.md", @"Terraform (?<v>[\d.]+) or later", "infra/examples/aurora-postgresql/versions.tf", @"required_version = "">= {v}(\.0)?""" },
+        { "README.md", @"The binary needs glibc ≤ (?<v>[\d.]+)", "bin/build-lambda-zip", @"max_glibc={v}\n" },
+        { "README.md", @"the last line is ""(?<v>N passed, N failed, N skipped)""", "bin/test", @"echo ""\$passed passed, \$failed failed, \$skipped skipped""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EnforcedValues))]
+    public void A_value_the_docs_state_is_the_one_the_repository_enforces(string file, string sentence, string enforcer, string pattern)
+    {
+        var said = Regex.Match(Regex.Replace(DocText.Read(file), @"\s+", " "), sentence);
+        Assert.True(said.Success, $"{file} no longer says /{sentence}/");
+        string expected = pattern.Replace("{v}", Regex.Escape(said.Groups["v"].Value), StringComparison.Ordinal);
+        Assert.Matches(expected, File.ReadAllText(Path.Combine(DocText.Root, enforcer)));
+    }
 }
+

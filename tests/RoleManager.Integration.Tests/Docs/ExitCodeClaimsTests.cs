@@ -9,27 +9,10 @@ namespace RoleManager.Integration.Tests.Docs;
 /// </summary>
 public sealed partial class ExitCodeClaimsTests
 {
-    /// <summary>The README's exit codes: each code and what the paragraph says it means.</summary>
-    private static Dictionary<int, string> ReadmeExitCodes()
-    {
-        string readme = Regex.Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md")), @"\s+", " ");
-        int start = readme.IndexOf("**Exit codes**", StringComparison.Ordinal);
-        Assert.True(start >= 0, "the README has no \"Exit codes\" paragraph");
-        string paragraph = readme[start..readme.IndexOf(" in both, with one sentence that names it", start, StringComparison.Ordinal)];
-        return ExitCode().Matches(paragraph).ToDictionary(m => int.Parse(m.Groups["code"].Value), m => m.Groups["what"].Value);
-    }
-
-    private static int CodeFor(string meaning)
-    {
-        var codes = ReadmeExitCodes().Where(c => c.Value.Contains(meaning, StringComparison.Ordinal)).Select(c => c.Key).ToList();
-        Assert.True(codes.Count == 1, $"the README's exit codes give {codes.Count} codes for \"{meaning}\": {string.Join("; ", ReadmeExitCodes())}");
-        return codes[0];
-    }
-
     [Fact]
     public void The_readme_gives_the_five_exit_codes()
     {
-        Assert.Equal([0, 1, 2, 3, 130], ReadmeExitCodes().Keys.Order());
+        Assert.Equal([0, 1, 2, 3, 130], Readme.ExitCodes().Keys.Order());
     }
 
     [Fact]
@@ -37,7 +20,7 @@ public sealed partial class ExitCodeClaimsTests
     {
         var db = await TestDatabase.CreateAsync();
         var env = CliEnvironment.Master(db);
-        int success = CodeFor("success"), changes = CodeFor("`plan --detailed-exitcode` found changes"), failed = CodeFor("`check` ran and an assertion failed");
+        int success = Readme.ExitCodeFor("success"), changes = Readme.ExitCodeFor("`plan --detailed-exitcode` found changes"), failed = Readme.ExitCodeFor("`check` ran and an assertion failed");
 
         // "Before the first apply it reports failed assertions (exit 3), not an error."
         var check = await CliRunner.RunAsync(env, "check", "--auth", "password");
@@ -59,7 +42,7 @@ public sealed partial class ExitCodeClaimsTests
         using var counter = new ConnectionCounter();
         var env = new Dictionary<string, string?> { ["PGHOST"] = "127.0.0.1", ["PGPORT"] = counter.Port.ToString(), ["PGSSLMODE"] = "disable" };
         var result = await CliRunner.RunAsync(env, ["plan", .. args.Split(' ')]);
-        Assert.True(result.ExitCode == CodeFor("any error"), result.All);
+        Assert.True(result.ExitCode == Readme.ExitCodeFor("any error"), result.All);
         Assert.Contains(named, result.StdErr);
         Assert.Single(result.StdErr.Trim().Split('\n'));
         Assert.Equal(0, counter.Accepted); // refused before any connection
@@ -85,10 +68,6 @@ public sealed partial class ExitCodeClaimsTests
         var same = await CliRunner.RunAsync(new Dictionary<string, string?>(), "report", "--diff", after, "--against", after);
         Assert.True(same.ExitCode == int.Parse(said.Groups["same"].Value), same.All);
     }
-
-    // "`0` success; `1` any error (...) with a message...; `2` `plan --detailed-exitcode` found changes; ..."
-    [GeneratedRegex(@"`(?<code>\d+)` (?<what>[^;]+)")]
-    private static partial Regex ExitCode();
 
     [GeneratedRegex(@"The exit code is `(?<changed>\d+)` when anything changed and `(?<same>\d+)` when nothing did")]
     private static partial Regex DiffExitCodes();
