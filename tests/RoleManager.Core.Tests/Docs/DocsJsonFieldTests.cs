@@ -64,6 +64,32 @@ public partial class DocsJsonFieldTests
         Assert.True(unknown.Count == 0, $"docs/compliance.md lists evidence fields the program never writes: {string.Join(", ", unknown)}");
     }
 
+    [Fact]
+    public void Every_value_report_md_lists_for_paths_kinds_logins_attributes_actions_and_findings_is_one_the_report_writes()
+    {
+        // The `via` and finding `kind` tables' first column, and the jsonc shape's "// a | b | c" value lists.
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string heading in new[] { "Paths", "Findings" })
+            foreach (var row in DocText.TableUnder("docs/report.md", heading).Rows)
+                listed.Add(row[0].Trim('`'));
+        var shape = RoleManager.Testing.Readme.CodeBlocks("docs/report.md").Single(b => b.Info == "jsonc").Text.Split('\n');
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (!ValueList().IsMatch(shape[i]) || !shape[i].Contains("//", StringComparison.Ordinal)) continue;
+            string comment = shape[i][(shape[i].IndexOf("//", StringComparison.Ordinal) + 2)..];
+            if (shape[i].Contains("\"actions\"", StringComparison.Ordinal) && shape[i + 1].TrimStart().StartsWith("//", StringComparison.Ordinal))
+                comment += "," + shape[i + 1].TrimStart()[2..];
+            listed.UnionWith(comment.Split('|', ',').Select(v => v.Trim()).Where(v => Regex.IsMatch(v, "^[a-z][a-z-]*$")));
+        }
+        Assert.True(listed.Count >= 40, string.Join(", ", listed));
+        string audit = string.Concat(new[] { "Audit", "Model" }.SelectMany(d => Directory.GetFiles(Path.Combine(DocText.Root, "src/RoleManager.Core", d), "*.cs", SearchOption.AllDirectories)).Select(File.ReadAllText));
+        var unknown = listed.Where(v => !audit.Contains($"\"{v}\"", StringComparison.Ordinal)).Order().ToList();
+        Assert.True(unknown.Count == 0, $"docs/report.md lists values the report never writes: {string.Join(", ", unknown)}");
+    }
+
+    [GeneratedRegex(@"""(kind|login|attributes|actions)""\s*:")]
+    private static partial Regex ValueList();
+
     [GeneratedRegex(@"""(\w+)""\s*:")]
     private static partial Regex Key();
 }

@@ -39,6 +39,17 @@ public partial class DocsScriptTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
+    [Fact]
+    public void Bin_demo_runs_the_commands_the_readme_says_in_that_order()
+    {
+        // README: "bin/demo    # starts a throwaway PostgreSQL on 127.0.0.1, runs plan → apply → check → plan, stops it"
+        var said = Regex.Match(DocText.Read("README.md"), @"bin/demo +#.*?runs (?<steps>[a-z]+(?: → [a-z]+)+)");
+        Assert.True(said.Success, "the README no longer says what bin/demo runs");
+        string demo = File.ReadAllText(Path.Combine(DocText.Root, "bin/demo"));
+        var run = Regex.Matches(demo, @"^""\$RM"" (?<command>[a-z]+)", RegexOptions.Multiline).Select(m => m.Groups["command"].Value).ToList();
+        Assert.Equal(said.Groups["steps"].Value.Split(" → "), run.Where(c => c != "report"));
+    }
+
     private static async Task<(int Exit, string Output)> HelpAsync(string script)
     {
         var psi = new ProcessStartInfo(script, "--help") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DocText.Root };
