@@ -50,6 +50,38 @@ public partial class DocsScriptTests
         Assert.Equal(said.Groups["steps"].Value.Split(" → "), run.Where(c => c != "report"));
     }
 
+    [Fact]
+    public void Bin_test_runs_the_majors_and_shapes_postgres_shapes_md_says()
+    {
+        // "`bin/test` runs the integration project on 13 and 17 and the shape tests (...) on 13 `rds`, 15 `upgraded` and 17 `rds`."
+        string doc = Regex.Replace(DocText.Read("docs/postgres-shapes.md"), @"\s+", " ");
+        var said = Regex.Match(doc, @"`bin/test` runs the integration project on (?<majors>[\d, and]+?) and the shape tests \([^)]*\) on (?<shapes>[^.]+)\.");
+        Assert.True(said.Success, "docs/postgres-shapes.md no longer says what bin/test runs");
+        var majors = Regex.Matches(said.Groups["majors"].Value, @"\d+").Select(m => m.Value).ToList();
+        var shapes = Regex.Matches(said.Groups["shapes"].Value, @"(?<major>\d+) `(?<shape>\w+)`").Select(m => $"{m.Groups["major"].Value} {m.Groups["shape"].Value}").ToList();
+
+        // bin/test: "ci_run MAJOR SHAPE NAME [args]"; "default" is the suite's own PostgreSQL, Debian's 15.
+        var runs = Regex.Matches(File.ReadAllText(Path.Combine(DocText.Root, "bin/test")), @"^\s*ci_run (?<major>\w+) (?<shape>\w+) \S+(?<filter> --filter ""[^""]*Shapes[^""]*"")?", RegexOptions.Multiline)
+            .Select(m => (Major: m.Groups["major"].Value == "default" ? "15" : m.Groups["major"].Value, Shape: m.Groups["shape"].Value, Shapes: m.Groups["filter"].Success)).ToList();
+        Assert.Equal(majors, runs.Where(r => !r.Shapes && r.Shape == "plain").Select(r => r.Major));
+        Assert.Equal(shapes, runs.Where(r => r.Shapes).Select(r => $"{r.Major} {r.Shape}"));
+    }
+
+    [Fact]
+    public void The_number_of_cases_the_docs_give_a_test_class_is_its_number_of_cases()
+    {
+        // "`TlsAttackTests` (36 cases: ...)": each [Fact] is one case, each [InlineData] of a theory one more.
+        var counted = DocText.Files.SelectMany(f => Regex.Matches(Regex.Replace(DocText.Read(f), @"\s+", " "), @"`(?<type>\w+Tests)` \((?<n>\d+) cases")
+            .Select(m => (File: f, Type: m.Groups["type"].Value, Cases: int.Parse(m.Groups["n"].Value)))).ToList();
+        Assert.NotEmpty(counted);
+        foreach (var (file, type, cases) in counted)
+        {
+            string source = File.ReadAllText(Directory.GetFiles(Path.Combine(DocText.Root, "tests"), type + ".cs", SearchOption.AllDirectories).Single());
+            int real = Regex.Matches(source, @"^\s*\[(Fact|InlineData)\b", RegexOptions.Multiline).Count;
+            Assert.True(real == cases, $"{file} says {type} has {cases} cases; it has {real}");
+        }
+    }
+
     private static async Task<(int Exit, string Output)> HelpAsync(string script)
     {
         var psi = new ProcessStartInfo(script, "--help") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DocText.Root };
