@@ -18,6 +18,9 @@ internal static partial class DocText
 
     public static string Read(string file) => File.ReadAllText(Path.Combine(Root, file));
 
+    /// <summary>The file's text with every run of white space as one space: a sentence reads the same wherever lines break.</summary>
+    public static string Flat(string file) => WhiteSpace().Replace(Read(file), " ");
+
     /// <summary>Every inline code span (`...`) of a file, outside fenced blocks.</summary>
     public static IEnumerable<string> CodeSpans(string file) =>
         CodeSpan().Matches(WithoutFences(Read(file))).Select(m => m.Groups[1].Value);
@@ -63,6 +66,9 @@ internal static partial class DocText
     }
 
     private static string[] Cells(string line) => line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
 
     [GeneratedRegex(@"`([^`\n]+)`")]
     private static partial Regex CodeSpan();

@@ -32,7 +32,7 @@ public partial class DocsExitCodeTests
     [MemberData(nameof(StatedExitCodes))]
     public void An_exit_code_a_page_states_is_the_readmes(string file, string sentence, string meaning)
     {
-        string text = Regex.Replace(DocText.Read(file), @"\s+", " ");
+        string text = DocText.Flat(file);
         var said = Regex.Match(text, sentence);
         Assert.True(said.Success, $"{file} no longer says /{sentence}/");
         Assert.True(int.Parse(said.Groups["v"].Value) == Readme.ExitCodeFor(meaning),

@@ -56,7 +56,7 @@ public partial class DocsFigureTests
     [MemberData(nameof(MeasuredFigures))]
     public void A_figure_the_docs_quote_is_the_latest_measured_in_performance_md(string file, string claim, string heading, string row, string column)
     {
-        string text = Regex.Replace(DocText.Read(file), @"\s+", " ");
+        string text = DocText.Flat(file);
         var said = Regex.Match(text, claim);
         Assert.True(said.Success, $"{file} no longer says /{claim}/");
         string measured = DocText.Cell("docs/performance.md", heading, row, column);
@@ -80,8 +80,8 @@ public partial class DocsFigureTests
     [Fact]
     public void The_readmes_reliability_figures_are_reliability_mds_and_the_corpora_on_disk()
     {
-        string readme = Regex.Replace(DocText.Read("README.md"), @"\s+", " ");
-        string reliability = Regex.Replace(DocText.Read("docs/reliability.md"), @"\s+", " ");
+        string readme = DocText.Flat("README.md");
+        string reliability = DocText.Flat("docs/reliability.md");
         int Said(string text, string pattern) => (int)Number(Regex.Match(text, pattern) is { Success: true } m ? m.Groups["v"].Value : throw new Xunit.Sdk.XunitException($"not said: /{pattern}/"));
 
         Assert.Equal(Said(reliability, @"\*\*(?<v>\d+) faults injected"), Said(readme, @"atomic \((?<v>\d+) injected faults"));
@@ -110,14 +110,14 @@ public partial class DocsFigureTests
     public void The_counts_the_docs_give_of_certificates_queries_and_packages_are_the_repositorys()
     {
         static int Certificates(string file) => Regex.Matches(File.ReadAllText(Path.Combine(DocText.Root, file)), "-----BEGIN CERTIFICATE-----").Count;
-        string security = Regex.Replace(DocText.Read("docs/security.md"), @"\s+", " ");
+        string security = DocText.Flat("docs/security.md");
         Assert.Equal(Certificates("assets/rds-ca-bundle.pem"), (int)Number(Regex.Match(security, @"instead of all (?<v>\d+) of the RDS bundle").Groups["v"].Value is { Length: > 0 } v ? v : "-1"));
         Assert.Equal(Certificates("assets/aws-trust/aws-roots.pem"), Words[Regex.Match(security, @"trusts the (?<v>\w+) Amazon Trust Services roots the zip carries").Groups["v"].Value]);
 
         // "seven fixed queries" (README, report.md): the report's embedded queries.
         int queries = Directory.GetFiles(Path.Combine(DocText.Root, "src/RoleManager.Core/Audit/Queries"), "*.sql").Length;
         foreach (string file in new[] { "README.md", "docs/report.md" })
-            Assert.Equal(queries, Words[Regex.Match(Regex.Replace(DocText.Read(file), @"\s+", " "), @"with (?<v>\w+) fixed queries").Groups["v"].Value]);
+            Assert.Equal(queries, Words[Regex.Match(DocText.Flat(file), @"with (?<v>\w+) fixed queries").Groups["v"].Value]);
 
         // "AWSSDK.S3 (4.1.0.1)": the version the build pins.
         string props = File.ReadAllText(Path.Combine(DocText.Root, "Directory.Packages.props"));
@@ -133,7 +133,7 @@ public partial class DocsFigureTests
     [Fact]
     public void The_limits_the_readme_states_are_the_programs_defaults()
     {
-        string readme = Regex.Replace(DocText.Read("README.md"), @"\s+", " ");
+        string readme = DocText.Flat("README.md");
         var request = new RunRequest(RunAction.Plan, false, null!, null!, _ => null, ExecutionOptions.Default);
         double Said(string pattern) => Regex.Match(readme, pattern) is { Success: true } m ? Number(m.Groups["v"].Value) : throw new Xunit.Sdk.XunitException($"README no longer says /{pattern}/");
 
@@ -163,7 +163,7 @@ public partial class DocsFigureTests
     [MemberData(nameof(EnforcedValues))]
     public void A_value_the_docs_state_is_the_one_the_repository_enforces(string file, string sentence, string enforcer, string pattern)
     {
-        var said = Regex.Match(Regex.Replace(DocText.Read(file), @"\s+", " "), sentence);
+        var said = Regex.Match(DocText.Flat(file), sentence);
         Assert.True(said.Success, $"{file} no longer says /{sentence}/");
         string expected = pattern.Replace("{v}", Regex.Escape(said.Groups["v"].Value), StringComparison.Ordinal);
         Assert.Matches(expected, File.ReadAllText(Path.Combine(DocText.Root, enforcer)));

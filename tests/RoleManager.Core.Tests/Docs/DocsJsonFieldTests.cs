@@ -38,7 +38,7 @@ public partial class DocsJsonFieldTests
         {
             // "A `check` result adds `"passed": true|false` and `"assertions": [{"role", "name", "passed", "detail"}]` (and `"unproven": true` ...)",
             // and a cluster's "`--output json` gives one document with `databases` and `errors`".
-            string text = Regex.Replace(DocText.Read(file), @"\s+", " ");
+            string text = DocText.Flat(file);
             string adds = Regex.Match(text, @"A `check` result adds (.+?)\. Failures").Groups[1].Value;
             Assert.NotEmpty(adds);
             foreach (Match name in Regex.Matches(adds, @"""(\w+)""")) shown.Add(name.Groups[1].Value);

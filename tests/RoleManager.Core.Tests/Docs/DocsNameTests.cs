@@ -87,7 +87,7 @@ public partial class DocsNameTests
     public void A_message_the_docs_quote_is_what_the_program_prints(string file, string quote, string[] printed)
     {
         // Line breaks (and a code block's indentation) are layout: compare with whitespace runs as one space.
-        string doc = Regex.Replace(DocText.Read(file), @"\s+", " ");
+        string doc = DocText.Flat(file);
         Assert.True(doc.Contains(quote, StringComparison.Ordinal), $"{file} no longer quotes: {quote}");
         foreach (string piece in printed)
         {
@@ -102,7 +102,7 @@ public partial class DocsNameTests
         string outputs = File.ReadAllText(Path.Combine(DocText.Root, "infra/examples/aurora-postgresql/outputs.tf"))
             + File.ReadAllText(Path.Combine(DocText.Root, "infra/modules/role-manager/outputs.tf"));
         var read = new[] { "docs/aws-setup.md", "docs/compliance.md", "README.md" }
-            .SelectMany(f => TerraformOutput().Matches(Regex.Replace(DocText.Read(f), @"\s+", " ")).Select(m => m.Groups["name"].Value)).Distinct().ToList();
+            .SelectMany(f => TerraformOutput().Matches(DocText.Flat(f)).Select(m => m.Groups["name"].Value)).Distinct().ToList();
         Assert.True(read.Count >= 6, "the docs read fewer outputs than expected: " + string.Join(", ", read));
         Assert.All(read, name => Assert.True(outputs.Contains($"output \"{name}\"", StringComparison.Ordinal), $"the docs read `terraform output {name}`, which neither the example nor the module has"));
     }

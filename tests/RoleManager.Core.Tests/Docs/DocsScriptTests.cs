@@ -54,7 +54,7 @@ public partial class DocsScriptTests
     public void Bin_test_runs_the_majors_and_shapes_postgres_shapes_md_says()
     {
         // "`bin/test` runs the integration project on 13 and 17 and the shape tests (...) on 13 `rds`, 15 `upgraded` and 17 `rds`."
-        string doc = Regex.Replace(DocText.Read("docs/postgres-shapes.md"), @"\s+", " ");
+        string doc = DocText.Flat("docs/postgres-shapes.md");
         var said = Regex.Match(doc, @"`bin/test` runs the integration project on (?<majors>[\d, and]+?) and the shape tests \([^)]*\) on (?<shapes>[^.]+)\.");
         Assert.True(said.Success, "docs/postgres-shapes.md no longer says what bin/test runs");
         var majors = Regex.Matches(said.Groups["majors"].Value, @"\d+").Select(m => m.Value).ToList();
@@ -71,7 +71,7 @@ public partial class DocsScriptTests
     public void The_number_of_cases_the_docs_give_a_test_class_is_its_number_of_cases()
     {
         // "`TlsAttackTests` (36 cases: ...)": each [Fact] is one case, each [InlineData] of a theory one more.
-        var counted = DocText.Files.SelectMany(f => Regex.Matches(Regex.Replace(DocText.Read(f), @"\s+", " "), @"`(?<type>\w+Tests)` \((?<n>\d+) cases")
+        var counted = DocText.Files.SelectMany(f => Regex.Matches(DocText.Flat(f), @"`(?<type>\w+Tests)` \((?<n>\d+) cases")
             .Select(m => (File: f, Type: m.Groups["type"].Value, Cases: int.Parse(m.Groups["n"].Value)))).ToList();
         Assert.NotEmpty(counted);
         foreach (var (file, type, cases) in counted)
