@@ -16,10 +16,27 @@ public sealed partial class ExitCodeClaimsTests
     }
 
     [Fact]
-    public async Task Plan_apply_and_check_exit_as_the_readme_says_on_a_new_then_converged_database()
+    public async Task The_readmes_local_postgresql_example_runs_as_printed_and_exits_as_the_readme_says()
     {
+        // The README's "On a local PostgreSQL" block: its variables (with this server's values where it writes "..." or
+        // names a database of its own) and its three commands, in order; before them check and plan, after them plan.
+        var block = Readme.CodeBlocks().Single(b => b.Info == "sh" && b.Text.Contains("role-manager check --auth password", StringComparison.Ordinal));
         var db = await TestDatabase.CreateAsync();
-        var env = CliEnvironment.Master(db);
+        var test = CliEnvironment.Master(db);
+        var env = new Dictionary<string, string?>
+        {
+            ["PGPORT"] = test["PGPORT"], ["APP_USER"] = test["APP_USER"], ["MIGRATOR_USER"] = test["MIGRATOR_USER"], // the fixture's port and role names
+        };
+        foreach (Match export in Export().Matches(block.Text))
+        {
+            string name = export.Groups["name"].Value, value = export.Groups["value"].Value;
+            Assert.True(test.ContainsKey(name), $"the README's example sets {name}, which the test cannot give a value");
+            env[name] = value == "..." || name is "PGDATABASE" or "PGUSER" ? test[name] : value;
+        }
+        Assert.Equal(7, env.Count - 3);
+        var commands = block.Text.Split('\n').Where(l => l.StartsWith("role-manager ", StringComparison.Ordinal))
+            .Select(l => l["role-manager ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(["plan", "apply", "check"], commands.Select(c => c[0]));
         int success = Readme.ExitCodeFor("success"), changes = Readme.ExitCodeFor("`plan --detailed-exitcode` found changes"), failed = Readme.ExitCodeFor("`check` ran and an assertion failed");
 
         // "Before the first apply it reports failed assertions (exit 3), not an error."
@@ -27,8 +44,11 @@ public sealed partial class ExitCodeClaimsTests
         Assert.True(check.ExitCode == failed, check.All);
         var plan = await CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
         Assert.True(plan.ExitCode == changes, plan.All);
-        var apply = await CliRunner.RunAsync(env, "apply", "--auth", "password");
-        Assert.True(apply.ExitCode == success, apply.All);
+        foreach (var command in commands)
+        {
+            var run = await CliRunner.RunAsync(env, command);
+            Assert.True(run.ExitCode == success, $"role-manager {string.Join(' ', command)}: {run.All}");
+        }
         var converged = await CliRunner.RunAsync(env, "plan", "--auth", "password", "--detailed-exitcode");
         Assert.True(converged.ExitCode == success, converged.All);
     }
@@ -68,6 +88,9 @@ public sealed partial class ExitCodeClaimsTests
         var same = await CliRunner.RunAsync(new Dictionary<string, string?>(), "report", "--diff", after, "--against", after);
         Assert.True(same.ExitCode == int.Parse(said.Groups["same"].Value), same.All);
     }
+
+    [GeneratedRegex(@"(?:export|\G) +(?<name>[A-Z_]+)=(?<value>\S+)")]
+    private static partial Regex Export();
 
     [GeneratedRegex(@"The exit code is `(?<changed>\d+)` when anything changed and `(?<same>\d+)` when nothing did")]
     private static partial Regex DiffExitCodes();
