@@ -44,6 +44,44 @@ public partial class DocsLinkTests
         Assert.True(missing.Count == 0, "named in the docs but not in the repository:\n" + string.Join("\n", missing));
     }
 
+    /// <summary>A reference to a numbered step of docs/aws-setup.md, and a word that step's heading must hold.</summary>
+    public static TheoryData<string, string, string> StepReferences() => new()
+    {
+        { "README.md", @"the same function rotates it \(`docs/aws-setup.md`, step (?<n>\d+)\)", "rotated" },
+        { "docs/aws-setup.md", @"\(a password kept in Secrets Manager, section (?<n>\d+)\)", "A role with a password in Secrets Manager" },
+        { "docs/aws-setup.md", @"The example's `region` variable must name the same one \(step (?<n>\d+)\)", "one `terraform apply`" },
+        { "docs/aws-setup.md", @"instead of step (?<n>\d+)\.", "Create the network, the database" },
+        { "docs/aws-setup.md", @"read steps 1–(?<n>\d+), then", "Build the function" },
+    };
+
+    [Theory]
+    [MemberData(nameof(StepReferences))]
+    public void A_reference_to_a_step_of_the_aws_guide_names_the_step_it_means(string file, string reference, string heading)
+    {
+        var said = Regex.Match(DocText.Flat(file), reference);
+        Assert.True(said.Success, $"{file} no longer says /{reference}/");
+        var step = Regex.Match(DocText.Read("docs/aws-setup.md"), $@"^## {said.Groups["n"].Value}\. (?<title>.+)$", RegexOptions.Multiline);
+        Assert.True(step.Success && step.Groups["title"].Value.Contains(heading, StringComparison.Ordinal),
+            $"{file} points at step {said.Groups["n"].Value} of docs/aws-setup.md for \"{heading}\"; that step is \"{step.Groups["title"].Value}\"");
+    }
+
+    [Fact]
+    public void The_readmes_repository_layout_names_folders_that_exist()
+    {
+        // "| `src/RoleManager.Core` | the engine: `Model/`, `Config/`, ... |": each folder, and each sub-folder it lists.
+        var (_, rows) = DocText.TableUnder("README.md", "Repository layout");
+        var missing = new List<string>();
+        foreach (var row in rows)
+        {
+            string folder = row[0].Trim('`');
+            if (!Directory.Exists(Path.Combine(DocText.Root, folder))) missing.Add(folder);
+            foreach (Match sub in Regex.Matches(row[1], @"`(\w+)/`"))
+                if (!Directory.Exists(Path.Combine(DocText.Root, folder, sub.Groups[1].Value))) missing.Add($"{folder}{sub.Groups[1].Value}/".Replace("//", "/"));
+        }
+        Assert.True(rows.Count >= 8, "the README's layout table lists fewer folders than expected");
+        Assert.True(missing.Count == 0, "the README's repository layout names folders that do not exist: " + string.Join(", ", missing));
+    }
+
     private static bool Exists(string path, List<string> sources)
     {
         path = path.TrimEnd('.', ';', ':');
