@@ -21,6 +21,14 @@ internal static partial class DocText
     /// <summary>The file's text with every run of white space as one space: a sentence reads the same wherever lines break.</summary>
     public static string Flat(string file) => WhiteSpace().Replace(Read(file), " ");
 
+    /// <summary>Where the file says <paramref name="sentence"/> (a regex over <see cref="Flat"/>); a test fails when it no longer does.</summary>
+    public static Match Says(string file, string sentence)
+    {
+        var said = Regex.Match(Flat(file), sentence);
+        Assert.True(said.Success, $"{file} no longer says /{sentence}/");
+        return said;
+    }
+
     /// <summary>Every inline code span (`...`) of a file, outside fenced blocks.</summary>
     public static IEnumerable<string> CodeSpans(string file) =>
         CodeSpan().Matches(WithoutFences(Read(file))).Select(m => m.Groups[1].Value);

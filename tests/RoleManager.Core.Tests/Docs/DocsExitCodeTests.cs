@@ -32,9 +32,7 @@ public partial class DocsExitCodeTests
     [MemberData(nameof(StatedExitCodes))]
     public void An_exit_code_a_page_states_is_the_readmes(string file, string sentence, string meaning)
     {
-        string text = DocText.Flat(file);
-        var said = Regex.Match(text, sentence);
-        Assert.True(said.Success, $"{file} no longer says /{sentence}/");
+        var said = DocText.Says(file, sentence);
         Assert.True(int.Parse(said.Groups["v"].Value) == Readme.ExitCodeFor(meaning),
             $"{file} says exit {said.Groups["v"].Value} (/{sentence}/); the README gives {Readme.ExitCodeFor(meaning)} for \"{meaning}\"");
     }

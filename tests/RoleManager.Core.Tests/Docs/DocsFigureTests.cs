@@ -62,9 +62,7 @@ public partial class DocsFigureTests
     [MemberData(nameof(MeasuredFigures))]
     public void A_figure_the_docs_quote_is_the_latest_measured_in_performance_md(string file, string claim, string heading, string row, string column)
     {
-        string text = DocText.Flat(file);
-        var said = Regex.Match(text, claim);
-        Assert.True(said.Success, $"{file} no longer says /{claim}/");
+        var said = DocText.Says(file, claim);
         string measured = DocText.Cell("docs/performance.md", heading, row, column);
         if (!said.Groups["v"].Success)
         {
@@ -169,8 +167,7 @@ public partial class DocsFigureTests
     [MemberData(nameof(EnforcedValues))]
     public void A_value_the_docs_state_is_the_one_the_repository_enforces(string file, string sentence, string enforcer, string pattern)
     {
-        var said = Regex.Match(DocText.Flat(file), sentence);
-        Assert.True(said.Success, $"{file} no longer says /{sentence}/");
+        var said = DocText.Says(file, sentence);
         string expected = pattern.Replace("{v}", Regex.Escape(said.Groups["v"].Value), StringComparison.Ordinal);
         Assert.Matches(expected, File.ReadAllText(Path.Combine(DocText.Root, enforcer)));
     }
