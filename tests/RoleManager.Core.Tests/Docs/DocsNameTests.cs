@@ -38,6 +38,22 @@ public partial class DocsNameTests
     }
 
     [Fact]
+    public void Every_environment_variable_the_docs_name_is_read_or_set_somewhere()
+    {
+        // PG*, DB_*, APP_*/MIGRATOR_*, AWS_*, SSL_CERT_*, RM_* (ROLE_MANAGER_*: ReadmeClaimsTests): a quoted name in src/ or
+        // the test support (what reads it), or a word in bin/ or infra/ (what sets it).
+        var named = DocText.Files.SelectMany(f => EnvironmentVariable().Matches(DocText.Read(f)).Select(m => (File: f, Name: m.Value))).Distinct().ToList();
+        Assert.True(named.Select(n => n.Name).Distinct().Count() >= 25, "the docs name fewer variables than expected: " + string.Join(", ", named.Select(n => n.Name).Distinct()));
+        string scripts = Concat("bin", "*") + Concat("infra", "*.tf") + Concat("infra", "*.sh");
+        var unknown = named.Where(n => !ProductCode.Value.Contains($"\"{n.Name}\"", StringComparison.Ordinal) && !TestCode.Value.Contains($"\"{n.Name}\"", StringComparison.Ordinal)
+                                       && !Regex.IsMatch(scripts, $@"\b{n.Name}\b")).Select(n => $"{n.File}: {n.Name}");
+        Assert.Empty(unknown);
+    }
+
+    [GeneratedRegex(@"\b(?:PG[A-Z]{3,}|DB_[A-Z_]*[A-Z]|APP_(?:USER|PASSWORD)|MIGRATOR_(?:USER|PASSWORD)|AWS_[A-Z_]*[A-Z]|SSL_CERT_(?:FILE|DIR)|RM_[A-Z_]*[A-Z])\b")]
+    private static partial Regex EnvironmentVariable();
+
+    [Fact]
     public void Every_error_type_the_docs_name_is_one_the_program_returns()
     {
         var named = DocText.Files.SelectMany(f => DocText.CodeSpans(f).SelectMany(s => ErrorType().Matches(s)).Select(m => (File: f, Type: m.Value))).Distinct().ToList();
