@@ -82,14 +82,13 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
     /// <summary>
     /// Resolution and the master login only, for a command that reads with its own queries (the audit report):
     /// the same precedence, secret handling and TLS policy as every other run. A cluster config gives the database chosen
-    /// (<c>--dbname</c>, the event's database); with <paramref name="anyDatabase"/> (cluster-wide work such as a password
-    /// rotation) the first one when none is chosen.
+    /// (<c>--dbname</c>, the event's database); cluster-wide work (a password rotation) uses <see cref="ConnectAllAsync"/>.
     /// </summary>
-    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken, bool anyDatabase = false)
+    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var all = TargetResolver.ResolveAll(request);
-        if (all.Targets.Count > 1 && !anyDatabase)
+        if (all.Targets.Count > 1)
             throw new Errors.ConfigException($"This command reads one database at a time: choose one of the config's databases ({string.Join(", ", all.Targets.Select(t => t.Desired.Database))}) with --dbname.");
         return await ConnectAsync(request, all.Targets[0], cancellationToken);
     }

@@ -24,6 +24,12 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
     public const string ExcludedCharacters = "\"'\\/@:;`$ %{}";
     public const int PasswordLength = 32;
 
+    /// <summary>
+    /// Where testSecret logs in as the role: with a cluster config, a database whose part gives it CONNECT (the master's
+    /// <c>connections</c> may be one it cannot enter); null: <c>connections</c>.
+    /// </summary>
+    public Func<string, IConnectionFactory>? LoginsFor { get; init; }
+
     public async Task<RotationOutcome> RunAsync(RotationEvent rotation, CancellationToken cancellationToken)
     {
         var description = await secrets.DescribeSecretAsync(rotation.SecretId, cancellationToken);
@@ -46,7 +52,7 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
                 await SetAsync(role, description, await PendingPasswordAsync(description, token, cancellationToken), token, cancellationToken);
                 return Done($"set the AWSPENDING password on role {role.Name} and recorded version {token}");
             case RotationStep.TestSecret:
-                await using (var login = await connections.OpenAsAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken))
+                await using (var login = await (LoginsFor?.Invoke(role.Name) ?? connections).OpenAsAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken))
                 await using (var probe = new NpgsqlCommand("SELECT 1", login))
                     await probe.ExecuteScalarAsync(cancellationToken);
                 return Done($"role {role.Name} logs in with the AWSPENDING password");
