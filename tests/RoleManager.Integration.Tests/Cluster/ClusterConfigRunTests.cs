@@ -185,6 +185,27 @@ public sealed class ClusterConfigRunTests
         Assert.False((await RunAsync(Request(dbs[0], RunAction.Plan, yaml))).AnyChanges);
     }
 
+    /// <summary>
+    /// A role's password is the cluster's, so one run proves each password_env password once, not once per database: the
+    /// stored markers (one master connection) and two logins per role (the password, then a value that must fail), beside
+    /// each database's own inspection. Before, every database repeated them: 3 × (1 + 1 + 2 × 4) = 30 connections here.
+    /// </summary>
+    [Fact]
+    public async Task One_run_proves_each_password_once_for_the_whole_cluster()
+    {
+        var dbs = await ClusterAsync(3);
+        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        using var proxy = new HoldingProxy(dbs[0].Server.Port, TimeSpan.Zero);
+        var request = Request(dbs[0], RunAction.Plan, yaml);
+
+        var plan = await RunAsync(request with { Connection = request.Connection with { Port = proxy.Port } });
+
+        Assert.Empty(plan.Failed);
+        Assert.False(plan.AnyChanges);
+        Assert.Equal(3 + 1 + 2 * 4, proxy.Connections);
+    }
+
     [Fact]
     public async Task Case_4_four_separate_configs_applied_at_once_all_converge()
     {
