@@ -51,6 +51,8 @@ internal sealed record BenchOptions(
           --cluster-databases N        databases of the cluster section's config (default: 20)
           --cluster-tables N           tables in each of them (default: 1000)
           --cluster-repeats N          interleaved rounds of that section (default: 5)
+          --cluster-hold FILE          after the cluster section's first apply, write its connection to FILE and wait until
+                                       FILE is deleted (to profile by hand)
           --converged-only-above N     catalog sizes above N measure only the converged plan and apply: the layout is
                                        applied before the tables are created (their grants come from default
                                        privileges), so neither the first apply nor the psql baseline runs

@@ -10,13 +10,16 @@ namespace RoleManager.Bench;
 /// cluster config over <c>--cluster-databases</c> databases of <c>--cluster-tables</c> tables each (copies of one
 /// template, schema app owned by a migrator, an app role reading and writing, a reader reading), against the
 /// one-database config of the first of them, both converged and applied by the CLI, interleaved round by round
-/// (<c>--cluster-repeats</c>). Results: <c>cluster.md</c> and <c>cluster.json</c> beside results.md.
+/// (<c>--cluster-repeats</c>), each pair both over TLS verify-full as a user runs it against RDS (<c>--sslrootcert</c> a
+/// CA file, the machine's CA store in place, SCRAM) and without TLS. Results: <c>cluster.md</c> and <c>cluster.json</c>
+/// beside results.md. <c>--cluster-hold FILE</c> writes the connection and configs to FILE after the first apply and
+/// waits until FILE is deleted (to profile by hand against the same server).
 /// </summary>
-internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action<string> progress)
+internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action<string> progress, TlsServer tls)
 {
     private const string Template = "bench_cluster_tpl";
     private const string Migrator = "cl_migrator", App = "cl_app", Reader = "cl_reader";
-    private static readonly string[] Runs = ["cluster", "one database"];
+    private static readonly string[] Runs = ["cluster, TLS", "one database, TLS", "cluster", "one database"];
 
     private int Databases => Int("cluster-databases", 20);
     private int Tables => Int("cluster-tables", 1000);
@@ -36,8 +39,10 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
         await BuildAsync();
         string cluster = await WriteConfigAsync("cluster", Enumerable.Range(1, Databases));
         string one = await WriteConfigAsync("one", [1]);
-        var first = await ApplyAsync(cluster);
+        await tls.EnableAsync();
+        var first = await ApplyAsync(cluster, withTls: true);
         progress($"  [cluster] first apply of the cluster config: {first.Seconds:0.0} s, {first.Statements} statements");
+        if (options.Values.TryGetValue("cluster-hold", out var hold)) await HoldAsync(hold, cluster, one);
 
         var samples = Runs.ToDictionary(r => r, _ => new List<Sample>());
         for (int round = 0; round < Rounds; round++)
@@ -45,7 +50,7 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
             // Alternate which run goes first, so neither always runs on the warmer cache.
             foreach (var run in round % 2 == 0 ? Runs : Runs.Reverse())
             {
-                var sample = await ApplyAsync(run == "cluster" ? cluster : one);
+                var sample = await ApplyAsync(run.StartsWith("cluster", StringComparison.Ordinal) ? cluster : one, withTls: run.EndsWith("TLS", StringComparison.Ordinal));
                 if (sample.Statements != 0) throw new InvalidOperationException($"cluster: the {run} run was not converged ({sample.Statements} statements executed)");
                 samples[run].Add(sample);
                 progress($"  [cluster] round {round + 1} {run}: {sample.Seconds:0.000} s, peak RSS {sample.RssMiB:0} MiB");
@@ -67,19 +72,21 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
     private string Markdown(Dictionary<string, List<Sample>> samples)
     {
         double Median(string run) => Stats.Median(samples[run].Select(s => s.Seconds));
-        double ratio = Median("cluster") / Median("one database");
+        string Ratio(string run) => run.StartsWith("one", StringComparison.Ordinal) ? "1.00x"
+            : $"**{Median(run) / Median(run.Replace("cluster", "one database", StringComparison.Ordinal)):0.00}x**";
         var md = new StringBuilder();
         md.AppendLine($"### A converged run over {Databases} databases of {Tables:N0} tables each vs one such database");
         md.AppendLine();
         md.AppendLine($"`bench/run --section cluster`: {Rounds} interleaved rounds; each is `role-manager apply` (the CLI, `--output json`) of a converged layout: " +
-                      $"the cluster config of all {Databases} databases, and the one-database config of the first. Target (issue 28): at most 3x.");
+                      $"the cluster config of all {Databases} databases, and the one-database config of the first, over TLS verify-full (`--sslrootcert` the test CA, " +
+                      "the machine's CA store in place, SCRAM logins) and without TLS. Load average at the end: " + LoadAverage() + ". Target (issue 28): at most 3x.");
         md.AppendLine();
         md.AppendLine("| run | median wall time (s) | min – max (s) | peak RSS (MiB, median) | cluster / one database |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var run in Runs)
-            md.AppendLine($"| {(run == "cluster" ? $"cluster config, {Databases} databases" : "one database")} | {Median(run):0.000} | " +
+            md.AppendLine($"| {run.Replace("cluster", $"cluster config, {Databases} databases", StringComparison.Ordinal)} | {Median(run):0.000} | " +
                           $"{samples[run].Min(s => s.Seconds):0.000} – {samples[run].Max(s => s.Seconds):0.000} | " +
-                          $"{Stats.Median(samples[run].Select(s => s.RssMiB)):0} | {(run == "cluster" ? $"**{ratio:0.00}x**" : "1.00x")} |");
+                          $"{Stats.Median(samples[run].Select(s => s.RssMiB)):0} | {Ratio(run)} |");
         md.AppendLine();
         return md.ToString();
     }
@@ -119,10 +126,25 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
         return path;
     }
 
-    private async Task<Sample> ApplyAsync(string config)
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private async Task HoldAsync(string file, string cluster, string one)
     {
-        string[] arguments = ["apply", "--config", config, "--output", "json", "--sslmode", "disable", "--auth", "none",
-            "-h", "127.0.0.1", "-p", Server.Port.ToString(CultureInfo.InvariantCulture), "-U", PostgresServer.MasterUser, "--statement-timeout", "30m"];
+        await File.WriteAllTextAsync(file, $"PGHOST=127.0.0.1\nPGPORT={Server.Port}\nPGUSER={PostgresServer.MasterUser}\nPGPASSWORD={Server.MasterPassword}\n" +
+                                           $"CA={tls.CaFile}\nCLUSTER={cluster}\nONE={one}\n");
+        progress($"  [cluster] holding: {file} (delete it to go on)");
+        while (File.Exists(file)) await Task.Delay(1000);
+    }
+
+    private string[] Arguments(string config, bool withTls) =>
+        ["apply", "--config", config, "--output", "json", .. withTls ? ["--sslmode", "verify-full", "--sslrootcert", tls.CaFile] : (string[])["--sslmode", "disable"],
+         "--auth", "none", "-h", "127.0.0.1", "-p", Server.Port.ToString(CultureInfo.InvariantCulture), "-U", PostgresServer.MasterUser,
+         "--statement-timeout", "30m"];
+
+    private async Task<Sample> ApplyAsync(string config, bool withTls)
+    {
+        string[] arguments = Arguments(config, withTls);
         var run = await ProcessMeter.RunAsync(options.Cli, arguments, new Dictionary<string, string?> { ["PGPASSWORD"] = Server.MasterPassword }, TimeSpan.FromMinutes(30));
         if (run.ExitCode != 0) throw new InvalidOperationException($"cluster: apply of {config} exited {run.ExitCode}: {run.Stderr}");
         using var json = JsonDocument.Parse(run.Stdout);

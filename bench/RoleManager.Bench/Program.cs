@@ -111,7 +111,7 @@ try
     if (options.Runs("group-grants"))
         Console.WriteLine(await new GroupGrantsBench(fixture, options, Progress).RunAsync());
     if (options.Runs("cluster")) // issue 28: its own cluster.md
-        Console.WriteLine(await new ClusterBench(fixture, options, Progress).RunAsync());
+        Console.WriteLine(await new ClusterBench(fixture, options, Progress, new TlsServer(server, options.Repository)).RunAsync());
     await SaveAsync();
     Console.WriteLine();
     Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(options.Output, "results.md")));

@@ -110,9 +110,12 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
 
     /// <summary>
     /// Converges the database in one transaction. With <paramref name="dryRun"/> every statement still
-    /// runs (so the server validates the plan) and the transaction is rolled back.
+    /// runs (so the server validates the plan) and the transaction is rolled back. <paramref name="planned"/> is told the
+    /// plan made inside the transaction, under its lock, before anything runs (a cluster run starts the other databases
+    /// as soon as it holds no cluster-wide change).
     /// </summary>
-    public async Task<RunResult> ApplyAsync(DesiredState desired, ExecutionOptions options, bool dryRun, CancellationToken cancellationToken)
+    public async Task<RunResult> ApplyAsync(DesiredState desired, ExecutionOptions options, bool dryRun, CancellationToken cancellationToken,
+        Action<Plan>? planned = null)
     {
         var clock = Stopwatch.StartNew();
         desired = await ProvePasswordsAsync(desired, options, cancellationToken);
@@ -124,6 +127,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         var scope = InspectionScope.For(desired);
         var summary = await FirstInspectionAsync(transaction, scope with { ObjectNames = false }, cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
+        planned?.Invoke(plan);
         if (plan.IsEmpty)
         {
             await transaction.RollbackAsync(cancellationToken);

@@ -66,24 +66,6 @@ public sealed class EventConfigGateTests
         Assert.False(connected);
     }
 
-    /// <summary>
-    /// The cluster form (issue 28) puts extensions, database privileges, database settings and other databases under
-    /// <c>databases:</c>, where the gate's checks of the top level and of <c>roles</c> never looked: an event could install
-    /// an extension, take CREATE on a database, or manage another database of the cluster. An event config manages the
-    /// function's one database, so the cluster form is refused whole.
-    /// </summary>
-    [Theory]
-    [InlineData("""{"roles":[{"name":"x","auth":"iam"}],"databases":[{"name":"appdb","extensions":["plpgsql"]}]}""")]
-    [InlineData("""{"roles":[{"name":"x","auth":"iam"}],"databases":[{"name":"appdb","roles":[{"name":"x","database_privileges":["connect","create"]}]}]}""")]
-    [InlineData("""{"roles":[{"name":"x","auth":"iam"}],"databases":[{"name":"appdb","roles":[{"name":"x","database_settings":{"work_mem":"4GB"}}]}]}""")]
-    [InlineData("""{"roles":[{"name":"x","auth":"iam"}],"databases":[{"name":"postgres","roles":[{"name":"x","database_privileges":["connect"]}]}]}""")]
-    public async Task Even_when_opted_in_an_event_config_cannot_use_the_cluster_form_to_reach_past_the_gate(string config)
-    {
-        var (error, connected, _) = await InvokeAsync($$$"""{"action":"plan","config":{{{config}}}}""", (EventConfigGate.AllowVariable, "true"), ("DB_PORT", "1"));
-        Assert.Contains("\"databases\" is not allowed in an event config", Assert.IsType<ConfigException>(error).Message);
-        Assert.False(connected);
-    }
-
     [Fact]
     public void An_admitted_event_config_is_resolved_without_the_functions_environment()
     {

@@ -25,7 +25,9 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
 
     private sealed record Setup(PostgresServer Server, string Database, string Role, string SecretArn, Dictionary<string, string> Environment);
 
-    private async Task<Setup> SetUpAsync(string? firstValue = null)
+    /// <param name="firstDatabase">A cluster config whose first database is this one, where the role is not listed (so it has
+    /// no CONNECT there), and whose second is the role's own; null: the one-database config.</param>
+    private async Task<Setup> SetUpAsync(string? firstValue = null, string? firstDatabase = null)
     {
         var server = await PostgresServer.Shared;
         string database = await server.CreateDatabaseAsync("rot");
@@ -36,7 +38,10 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
         {
             ["PGHOST"] = "127.0.0.1", ["PGPORT"] = server.Port.ToString(), ["PGUSER"] = PostgresServer.MasterUser,
             ["PGPASSWORD"] = server.MasterPassword, ["PGDATABASE"] = database, ["PGSSLMODE"] = "disable", ["ROLE_MANAGER_ALLOW_INSECURE_TLS"] = "true",
-            ["ROLE_MANAGER_CONFIG"] = $"{{\"database\": \"{database}\", \"roles\": [{{\"name\": \"{role}\", \"auth\": \"password\", \"password_secret\": \"{arn}\", \"database_privileges\": [\"connect\"]}}]}}",
+            ["ROLE_MANAGER_CONFIG"] = firstDatabase is null
+                ? $"{{\"database\": \"{database}\", \"roles\": [{{\"name\": \"{role}\", \"auth\": \"password\", \"password_secret\": \"{arn}\", \"database_privileges\": [\"connect\"]}}]}}"
+                : $"{{\"roles\": [{{\"name\": \"{role}\", \"auth\": \"password\", \"password_secret\": \"{arn}\"}}], " +
+                  $"\"databases\": [{{\"name\": \"{firstDatabase}\"}}, {{\"name\": \"{database}\", \"roles\": [{{\"name\": \"{role}\", \"database_privileges\": [\"connect\"]}}]}}]}}",
         };
         return new Setup(server, database, role, arn, env);
     }
@@ -99,7 +104,8 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
     private async Task AssertConvergedAsync(Setup setup)
     {
         using var plan = JsonDocument.Parse(await InvokeAsync(setup, "\"plan\""));
-        Assert.Equal(0, plan.RootElement.GetProperty("changes").GetArrayLength());
+        var databases = plan.RootElement.TryGetProperty("databases", out var list) ? list.EnumerateArray().ToList() : [plan.RootElement];
+        Assert.All(databases, d => Assert.Equal(0, d.GetProperty("changes").GetArrayLength()));
     }
 
     private void AssertNoneOf(params string[] passwords)
@@ -112,9 +118,23 @@ public sealed class RotationTests(MotoServer moto) : IClassFixture<MotoServer>, 
     }
 
     [Fact]
-    public async Task A_full_four_step_rotation_gives_the_role_a_new_password_that_logs_in_and_the_plan_is_empty()
+    public Task A_full_four_step_rotation_gives_the_role_a_new_password_that_logs_in_and_the_plan_is_empty() =>
+        FullRotationAsync(firstDatabase: null);
+
+    /// <summary>
+    /// Issue 28: with a cluster config the password is cluster-wide, so setSecret may run in any database, but testSecret's
+    /// login must go to a database the role may connect to: here the config's first database does not list the role.
+    /// </summary>
+    [Fact]
+    public async Task With_a_cluster_config_a_rotation_tests_the_new_password_in_a_database_the_role_may_connect_to()
     {
-        var setup = await SetUpAsync();
+        var server = await PostgresServer.Shared;
+        await FullRotationAsync(firstDatabase: await server.CreateDatabaseAsync("rotfirst"));
+    }
+
+    private async Task FullRotationAsync(string? firstDatabase)
+    {
+        var setup = await SetUpAsync(firstDatabase: firstDatabase);
         await InvokeAsync(setup, "\"manage\"");
         Assert.Null(await LoginAsync(setup, First));
         string token = await StartRotationAsync(setup);

@@ -26,9 +26,19 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), Secret> _values = new();
 
-    /// <summary>True when a declared password role names a Secrets Manager secret (only then is a secret source needed).</summary>
+    /// <summary>
+    /// Where a role's password_env login is tried; null: <c>connections</c>. A cluster run proves each password once, in a
+    /// database whose part of the config gives the role CONNECT (elsewhere the login would fail and prove nothing).
+    /// </summary>
+    public Func<string, IConnectionFactory>? LoginsFor { get; init; }
+
+    /// <summary>True when a declared password role names a Secrets Manager secret not resolved yet (only then is a secret source needed).</summary>
     public static bool NeedsSecrets(DesiredState desired) =>
-        desired.PresentRoles.Any(r => r.Auth == AuthMode.Password && r.PasswordSource is { Origin: PasswordOrigin.Secret });
+        desired.PresentRoles.Any(r => r.Auth == AuthMode.Password && r.PasswordSource is { Origin: PasswordOrigin.Secret, Resolved: false });
+
+    /// <summary>True when some declared password role's password is not resolved yet.</summary>
+    public static bool HasUnresolved(DesiredState desired) =>
+        desired.PresentRoles.Any(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false });
 
     /// <summary>
     /// True when a password_env role was not compared with the database yet and no password_secret role waits for
@@ -103,14 +113,15 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
             reason = $"the role cannot log in yet, so the password from {source.Describe()} cannot be tested: set it";
         else if (current is not null && role.Password is { } password)
         {
-            switch (await LoginProbe.LogInAsync(connections, role.Name, password, cancellationToken))
+            var logins = LoginsFor?.Invoke(role.Name) ?? connections;
+            switch (await LoginProbe.LogInAsync(logins, role.Name, password, cancellationToken))
             {
                 case LoginProbe.Outcome.PasswordRefused:
                     reason = $"the password in {source.Describe()} does not log in (it was changed)";
                     asks = true;
                     break;
                 case LoginProbe.Outcome.LoggedIn:
-                    asks = await LoginProbe.ServerAsksForPasswordAsync(connections, role.Name, cancellationToken);
+                    asks = await LoginProbe.ServerAsksForPasswordAsync(logins, role.Name, cancellationToken);
                     if (asks == false) reason = LoginProbe.NotAsked + ", so it is set on every apply";
                     break;
                 // Any other failure (pg_hba rejects the role, too many connections) proves nothing either way: the check names it.

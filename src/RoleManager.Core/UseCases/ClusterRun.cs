@@ -10,11 +10,15 @@ namespace RoleManager.UseCases;
 /// connection and in its own transaction; what makes it one run of the cluster is the order:
 /// <list type="bullet">
 /// <item>plan, check and inspect: every database at once, at most <see cref="RunRequest.DatabasesAtOnce"/> together;</item>
-/// <item>apply: the first database alone, then the others at once. The cluster-wide changes (roles, attributes,
-/// memberships, passwords, <c>settings</c>) are the same in every database's plan, so they are applied once, in the first
-/// database's transaction, and the others find them done when they inspect inside their own. If the first fails, the next
-/// ones carry them (a race between two of them is retried from a fresh inspection, as between separate runs).</item>
+/// <item>apply: the first database first. The cluster-wide changes (roles, attributes, memberships, passwords,
+/// <c>settings</c>) are the same in every database's plan, so they are applied once, in the first database's transaction,
+/// and the others start when it has finished, finding them done when they inspect inside their own. When the first
+/// database's plan (made under its lock) has no cluster-wide change, the others start at once: there is nothing for them
+/// to wait for. If the first fails, the next ones carry them (a race between two of them is retried from a fresh
+/// inspection, as between separate runs).</item>
 /// </list>
+/// Password roles are resolved once for the run (<see cref="RoleManagerRun.ResolvePasswordsOnceAsync"/>): a role's
+/// password is the cluster's, so its login is tried once, not once per database.
 /// A database that fails does not stop the others: its transaction is rolled back, the databases committed stay
 /// committed, and the next run plans only what is still missing (docs/architecture.md, "One run for a cluster").
 /// </summary>
@@ -29,29 +33,46 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
             var report = await run.RunAsync(request, resolved.Targets[0], cancellationToken);
             return new ClusterRunReport(request.Action, [new DatabaseRun(report.Desired.Database, report, null)], false, clock.Elapsed);
         }
-        var targets = resolved.Targets;
-        var results = new DatabaseRun[targets.Count];
-        int start = 0;
-        if (request.Action == RunAction.Apply && targets.Count > 1)
+        IReadOnlyList<ResolvedTarget> targets;
+        try
         {
-            results[0] = await RunOneAsync(targets[0], cancellationToken);
-            start = 1;
+            targets = await run.ResolvePasswordsOnceAsync(request, resolved.Targets, cancellationToken);
+        }
+        catch (RoleManagerException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing ran in any database: each reports the one error.
+            return new ClusterRunReport(request.Action, resolved.Targets.Select(t => new DatabaseRun(t.Desired.Database, null, ex)).ToList(), true, clock.Elapsed);
+        }
+        var results = new DatabaseRun[targets.Count];
+        // apply: the others wait for the first database, until its plan (made under its lock) shows no cluster-wide change
+        // or, when it has some, until it has finished with them (committed, or failed and rolled back).
+        var firstSettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool ordered = request.Action == RunAction.Apply && targets.Count > 1;
+        if (!ordered) firstSettled.SetResult();
+        void Planned(Plan plan)
+        {
+            if (!plan.Changes.Any(ClusterRunReport.IsClusterWide)) firstSettled.TrySetResult();
         }
         using var slots = new SemaphoreSlim(Math.Max(1, request.DatabasesAtOnce));
-        await Task.WhenAll(Enumerable.Range(start, targets.Count - start).Select(async i =>
+        await Task.WhenAll(Enumerable.Range(0, targets.Count).Select(async i =>
         {
+            if (i > 0) await firstSettled.Task.WaitAsync(cancellationToken);
             await slots.WaitAsync(cancellationToken);
-            try { results[i] = await RunOneAsync(targets[i], cancellationToken); }
-            finally { slots.Release(); }
+            try { results[i] = await RunOneAsync(targets[i], i == 0 && ordered ? Planned : null, cancellationToken); }
+            finally
+            {
+                slots.Release();
+                if (i == 0) firstSettled.TrySetResult();
+            }
         }));
         return new ClusterRunReport(request.Action, results, true, clock.Elapsed);
     }
 
-    private async Task<DatabaseRun> RunOneAsync(ResolvedTarget target, CancellationToken cancellationToken)
+    private async Task<DatabaseRun> RunOneAsync(ResolvedTarget target, Action<Plan>? planned, CancellationToken cancellationToken)
     {
         try
         {
-            return new DatabaseRun(target.Desired.Database, await run.RunAsync(request, target, cancellationToken), null);
+            return new DatabaseRun(target.Desired.Database, await run.RunAsync(request, target, cancellationToken, planned), null);
         }
         catch (RoleManagerException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -33,10 +33,14 @@ public sealed class PasswordRotation(IConnectionFactory connections, ExecutionOp
         return true;
     }
 
-    /// <summary>Logs in as <paramref name="role"/> with <paramref name="password"/> and runs one query; a refusal throws.</summary>
-    public async Task ProveLoginAsync(string role, Secret password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Logs in as <paramref name="role"/> with <paramref name="password"/> and runs one query; a refusal throws.
+    /// <paramref name="database"/>: where to log in when it is not the master's database (a cluster config's database
+    /// that gives the role CONNECT).
+    /// </summary>
+    public async Task ProveLoginAsync(string role, Secret password, CancellationToken cancellationToken, IConnectionFactory? database = null)
     {
-        await using var login = await connections.OpenAsAsync(role, password, cancellationToken);
+        await using var login = await (database ?? connections).OpenAsAsync(role, password, cancellationToken);
         await using var probe = new NpgsqlCommand("SELECT 1", login);
         await probe.ExecuteScalarAsync(cancellationToken);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,7 +37,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
         return new ClusterRun(this, request).RunAsync(TargetResolver.ResolveAll(request), cancellationToken);
     }
 
-    internal async Task<RunReport> RunAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken)
+    internal async Task<RunReport> RunAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken, Action<Plan>? onPlanned = null)
     {
         var clock = Stopwatch.StartNew();
         if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
@@ -72,7 +73,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
                 report = From(RunAction.Check, connections.Target, desired, plan, check, clock.Elapsed);
                 break;
             default:
-                report = await ApplyAsync(engine, request, target, connections.Target, clock, cancellationToken);
+                report = await ApplyAsync(engine, request, target, connections.Target, clock, onPlanned, cancellationToken);
                 break;
         }
         ExecutionLog.RunFinished(_logger, request.Action.ToString().ToLowerInvariant(), desired.Database, report.Plan.Changes.Length, report.StatementsExecuted, report.Committed);
@@ -80,16 +81,50 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
     }
 
     /// <summary>
+    /// A cluster run's password roles, resolved once for every database (a role's password is the cluster's): the stored
+    /// markers read once as the master in the first database, each password_env login tried once, in the first database
+    /// whose part of the config gives the role CONNECT, and each secret read once. Every target gets the same password
+    /// decisions on its own role specs (its per-database part unchanged), so no database repeats the logins.
+    /// </summary>
+    internal async Task<IReadOnlyList<ResolvedTarget>> ResolvePasswordsOnceAsync(RunRequest request, IReadOnlyList<ResolvedTarget> targets,
+        CancellationToken cancellationToken)
+    {
+        var first = targets[0];
+        if (request.Action == RunAction.Inspect || !RolePasswordResolver.HasUnresolved(first.Desired)) return targets;
+        var connections = new Connect.IConnectionFactory?[targets.Count];
+        async Task<Connect.IConnectionFactory> ConnectionsAsync(int i) =>
+            connections[i] ??= await MasterSecretConnections.CreateAsync(targets[i], request, _logger, cancellationToken);
+        var master = await ConnectionsAsync(0);
+        var withConnect = new Dictionary<string, Connect.IConnectionFactory>(StringComparer.Ordinal);
+        foreach (var role in first.Desired.PresentRoles.Where(r => r.PasswordSource is { Resolved: false }))
+        {
+            int i = Enumerable.Range(0, targets.Count).FirstOrDefault(i => targets[i].Desired.PresentRoles.Any(r =>
+                r.Name == role.Name && r.DatabasePrivileges.Contains(Model.DatabasePrivilege.Connect)));
+            withConnect[role.Name] = await ConnectionsAsync(i);
+        }
+        var secrets = RolePasswordResolver.NeedsSecrets(first.Desired) ? request.RolePasswordSecrets?.Invoke() : null;
+        var resolved = (await new RolePasswordResolver(master, secrets, request.SecretRead, request.Execution) { LoginsFor = role => withConnect.GetValueOrDefault(role) ?? master }
+            .ResolveAsync(first.Desired, forLogins: request.Action == RunAction.Check, cancellationToken)).Roles.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        return targets.Select(t => t with
+        {
+            Desired = t.Desired with
+            {
+                Roles = t.Desired.Roles.Select(r => resolved.TryGetValue(r.Name, out var once) && r.PasswordSource is not null
+                    ? r with { Password = once.Password, PasswordSource = once.PasswordSource } : r).ToImmutableArray(),
+            },
+        }).ToList();
+    }
+
+    /// <summary>
     /// Resolution and the master login only, for a command that reads with its own queries (the audit report):
     /// the same precedence, secret handling and TLS policy as every other run. A cluster config gives the database chosen
-    /// (<c>--dbname</c>, the event's database); with <paramref name="anyDatabase"/> (cluster-wide work such as a password
-    /// rotation) the first one when none is chosen.
+    /// (<c>--dbname</c>, the event's database); cluster-wide work (a password rotation) uses <see cref="ConnectAllAsync"/>.
     /// </summary>
-    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken, bool anyDatabase = false)
+    public async Task<(Model.DesiredState Desired, Connect.IConnectionFactory Connections)> ConnectAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var all = TargetResolver.ResolveAll(request);
-        if (all.Targets.Count > 1 && !anyDatabase)
+        if (all.Targets.Count > 1)
             throw new Errors.ConfigException($"This command reads one database at a time: choose one of the config's databases ({string.Join(", ", all.Targets.Select(t => t.Desired.Database))}) with --dbname.");
         return await ConnectAsync(request, all.Targets[0], cancellationToken);
     }
@@ -110,14 +145,15 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
         return (target.Desired, connections);
     }
 
-    private async Task<RunReport> ApplyAsync(Engine engine, RunRequest request, ResolvedTarget target, string targetName, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<RunReport> ApplyAsync(Engine engine, RunRequest request, ResolvedTarget target, string targetName, Stopwatch clock,
+        Action<Plan>? onPlanned, CancellationToken cancellationToken)
     {
         int attempts = Math.Max(1, request.ConflictAttempts);
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                var applied = await engine.ApplyAsync(target.Desired, request.Execution, request.DryRun, cancellationToken);
+                var applied = await engine.ApplyAsync(target.Desired, request.Execution, request.DryRun, cancellationToken, onPlanned);
                 return From(RunAction.Apply, targetName, target.Desired, applied, null, clock.Elapsed) with { Attempts = attempt };
             }
             catch (Exception ex) when (attempt < attempts && ConcurrentRunConflict.Is(ex, out string sqlState))

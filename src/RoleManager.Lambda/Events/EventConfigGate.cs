@@ -13,8 +13,7 @@ namespace RoleManager.Lambda.Events;
 /// resolved with <see cref="NoEnvironment"/>, so no variable's existence or value can be learned), and may not
 /// grant what needs the function's own configuration: <c>createrole</c>, <c>createdb</c>, <c>member_of</c>,
 /// <c>drop</c>, role <c>settings</c>/<c>database_settings</c> (resource limits such as work_mem reach the whole server), <c>extensions</c>, <c>auth: password</c>, the database privilege <c>create</c>, or another
-/// database than the function's; nor use the cluster form (<c>databases:</c>), whose entries hold those same keys
-/// one level down and name other databases.</item>
+/// database than the function's, in either form (<c>database:</c>, or each entry of a cluster config's <c>databases:</c>).</item>
 /// </list>
 /// A refusal is a <see cref="ConfigException"/> (<c>RoleManager.ConfigInvalid</c>) raised before anything is connected to.
 /// </summary>
@@ -43,16 +42,16 @@ public static class EventConfigGate
         // The config as parsed with the event (EventParser.Read): checked here, loaded as text by the config loader.
         foreach (var top in config.EnumerateObject())
         {
-            if (top.NameEquals("databases"))
-                problems.Add("\"databases\" is not allowed in an event config (an event manages the function's own database, in the one-database form)");
-            else if (top.NameEquals("extensions"))
+            if (top.NameEquals("extensions"))
                 problems.Add("\"extensions\" is not allowed in an event config (CREATE EXTENSION runs as the master)");
             else if (top.NameEquals("database") && top.Value.ValueKind == JsonValueKind.String && top.Value.GetString() is { Length: > 0 } database && database != functionDatabase)
                 problems.Add("\"database\" must be the function's own database or left out");
             else if (top.NameEquals("auth") && IsPassword(top.Value))
                 problems.Add("\"auth\": \"password\" is not allowed in an event config (passwords come only from the function's configuration)");
             else if (top.NameEquals("roles") && top.Value.ValueKind == JsonValueKind.Array)
-                CheckRoles(top.Value, problems);
+                CheckRoles(top.Value, "roles", problems);
+            else if (top.NameEquals("databases") && top.Value.ValueKind == JsonValueKind.Array)
+                CheckDatabases(top.Value, functionDatabase, problems);
         }
         if (problems.Count > 0)
             throw new ConfigException(
@@ -61,7 +60,33 @@ public static class EventConfigGate
         return config.GetRawText();
     }
 
-    private static void CheckRoles(JsonElement roles, List<string> problems)
+    /// <summary>
+    /// The cluster form (<c>databases:</c>) under the one-database form's rules, entry by entry: each names the function's
+    /// own database (the one its IAM policy and security group were set up for), installs no extension, and its roles'
+    /// per-database keys are checked as a one-database config's roles are.
+    /// </summary>
+    private static void CheckDatabases(JsonElement databases, string functionDatabase, List<string> problems)
+    {
+        int index = 0;
+        foreach (var database in databases.EnumerateArray())
+        {
+            if (database.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in database.EnumerateObject())
+                {
+                    if (property.NameEquals("name") && (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() != functionDatabase))
+                        problems.Add($"databases[{index}].name must be the function's own database");
+                    else if (property.NameEquals("extensions"))
+                        problems.Add($"databases[{index}].extensions is not allowed (CREATE EXTENSION runs as the master)");
+                    else if (property.NameEquals("roles") && property.Value.ValueKind == JsonValueKind.Array)
+                        CheckRoles(property.Value, $"databases[{index}].roles", problems);
+                }
+            }
+            index++;
+        }
+    }
+
+    private static void CheckRoles(JsonElement roles, string path, List<string> problems)
     {
         int index = 0;
         foreach (var role in roles.EnumerateArray())
@@ -71,12 +96,12 @@ public static class EventConfigGate
                 foreach (var property in role.EnumerateObject())
                 {
                     if (ForbiddenRoleKeys.Contains(property.Name, StringComparer.Ordinal))
-                        problems.Add($"roles[{index}].{property.Name} is not allowed");
+                        problems.Add($"{path}[{index}].{property.Name} is not allowed");
                     else if (property.NameEquals("auth") && IsPassword(property.Value))
-                        problems.Add($"roles[{index}].auth: password is not allowed");
+                        problems.Add($"{path}[{index}].auth: password is not allowed");
                     else if (property.NameEquals("database_privileges") && property.Value.ValueKind == JsonValueKind.Array &&
                              property.Value.EnumerateArray().Any(p => p.ValueKind == JsonValueKind.String && string.Equals(p.GetString(), "create", StringComparison.OrdinalIgnoreCase)))
-                        problems.Add($"roles[{index}].database_privileges: create is not allowed");
+                        problems.Add($"{path}[{index}].database_privileges: create is not allowed");
                 }
             }
             index++;

@@ -5,6 +5,7 @@ using RoleManager.Config;
 using RoleManager.Connect;
 using RoleManager.Execute;
 using RoleManager.Lambda.Runtime;
+using RoleManager.Model;
 using RoleManager.UseCases;
 
 namespace RoleManager.Lambda.Rotation;
@@ -33,11 +34,16 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
             ConnectTimeout = TimeSpan.FromSeconds(Math.Clamp(remaining.TotalSeconds, 1, 15)),
             SecretRead = services.Redactor.Register,
         };
-        // Passwords are cluster-wide: with a cluster config, any of its databases serves (the first).
-        var (desired, connections) = await new RoleManagerRun(_logger).ConnectAsync(request, cancellationToken, anyDatabase: true);
+        // Passwords are cluster-wide: with a cluster config the master sets one in any database (the first), but the
+        // testSecret login needs a database the role may connect to (one whose part of the config gives it CONNECT).
+        var databases = await new RoleManagerRun(_logger).ConnectAllAsync(request, cancellationToken);
+        var (desired, connections) = databases[0];
+        IConnectionFactory LoginsFor(string role) =>
+            databases.FirstOrDefault(d => d.Desired.PresentRoles.Any(r => r.Name == role && r.DatabasePrivileges.Contains(DatabasePrivilege.Connect))).Connections
+            ?? connections;
 
         var rotationStep = new SecretRotation(client, connections, desired,
-            ExecutionOptions.Default, services.Redactor.Register, _logger);
+            ExecutionOptions.Default, services.Redactor.Register, _logger) { LoginsFor = LoginsFor };
         var outcome = await rotationStep.RunAsync(rotation, cancellationToken);
         RotationDone(_logger, outcome.Step, outcome.Role, outcome.Result);
         return JsonSerializer.SerializeToUtf8Bytes(outcome, RotationJson.Default.RotationOutcome);

@@ -29,6 +29,12 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
     public const string ExcludedCharacters = "\"'\\/@:;`$ %{}";
     public const int PasswordLength = 32;
 
+    /// <summary>
+    /// Where testSecret logs in as the role: with a cluster config, a database whose part gives it CONNECT (the master's
+    /// <c>connections</c> may be one it cannot enter); null: <c>connections</c>.
+    /// </summary>
+    public Func<string, IConnectionFactory>? LoginsFor { get; init; }
+
     public async Task<RotationOutcome> RunAsync(RotationEvent rotation, CancellationToken cancellationToken)
     {
         var description = await secrets.DescribeSecretAsync(rotation.SecretId, cancellationToken);
@@ -51,7 +57,8 @@ public sealed class SecretRotation(SecretsManagerClient secrets, IConnectionFact
                 await SetAsync(role, description, await PendingPasswordAsync(description, token, cancellationToken), token, cancellationToken);
                 return Done($"set the AWSPENDING password on role {role.Name} and recorded version {token}");
             case RotationStep.TestSecret:
-                await _database.ProveLoginAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken);
+                await _database.ProveLoginAsync(role.Name, await PendingPasswordAsync(description, token, cancellationToken), cancellationToken,
+                    LoginsFor?.Invoke(role.Name));
                 return Done($"role {role.Name} logs in with the AWSPENDING password");
             default:
                 string? current = description.VersionWith(SecretDescription.Current);

@@ -185,6 +185,66 @@ public sealed class ClusterConfigRunTests
         Assert.False((await RunAsync(Request(dbs[0], RunAction.Plan, yaml))).AnyChanges);
     }
 
+    /// <summary>
+    /// A role's password is the cluster's, so one run proves each password_env password once, not once per database: the
+    /// stored markers (one master connection) and two logins per role (the password, then a value that must fail), beside
+    /// each database's own inspection. Before, every database repeated them: 3 × (1 + 1 + 2 × 4) = 30 connections here.
+    /// </summary>
+    [Fact]
+    public async Task One_run_proves_each_password_once_for_the_whole_cluster()
+    {
+        var dbs = await ClusterAsync(3);
+        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        using var proxy = new HoldingProxy(dbs[0].Server.Port, TimeSpan.Zero);
+        var request = Request(dbs[0], RunAction.Plan, yaml);
+
+        var plan = await RunAsync(request with { Connection = request.Connection with { Port = proxy.Port } });
+
+        Assert.Empty(plan.Failed);
+        Assert.False(plan.AnyChanges);
+        Assert.Equal(3 + 1 + 2 * 4, proxy.Connections);
+    }
+
+    /// <summary>
+    /// An apply waits for the first database only while it may be applying cluster-wide changes: here its plan has only
+    /// its own (CONNECT on the database put back, which the master grants as the database's owner) and its transaction is
+    /// held up executing it, yet the second database is applied and committed meanwhile. Before, the second waited for
+    /// the first to finish.
+    /// </summary>
+    [Fact]
+    public async Task An_apply_whose_first_database_has_no_cluster_wide_change_does_not_hold_the_others_back()
+    {
+        var dbs = await ClusterAsync(2);
+        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        foreach (var db in dbs)
+        {
+            await using var su = await db.SuperuserAsync();
+            await TestDatabase.Exec(su, $"REVOKE CONNECT ON DATABASE \"{db.Name}\" FROM \"{db.App}\"");
+        }
+        var execution = ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(20) };
+
+        await using var blocker = await dbs[0].SuperuserAsync();
+        // Holds the first database's pg_database row: its GRANT CONNECT waits for this transaction.
+        await TestDatabase.Exec(blocker, $"BEGIN; ALTER DATABASE \"{dbs[0].Name}\" CONNECTION LIMIT 1000");
+        var run = RunAsync(Request(dbs[0], RunAction.Apply, yaml, execution: execution));
+        bool secondDone = false;
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !secondDone && clock.Elapsed < TimeSpan.FromSeconds(15) && !run.IsCompleted;)
+        {
+            await Task.Delay(100);
+            secondDone = await TestDatabase.Scalar<bool>(blocker, $"SELECT has_database_privilege('{dbs[1].App}', '{dbs[1].Name}', 'CONNECT')");
+        }
+        bool firstStillHeld = !run.IsCompleted;
+        await TestDatabase.Exec(blocker, "ROLLBACK");
+        var applied = await run;
+
+        Assert.True(secondDone && firstStillHeld, $"second database applied: {secondDone}, while the first was still held: {firstStillHeld}");
+        Assert.Empty(applied.Failed);
+        Assert.All(applied.Databases, d => Assert.True(d.Report!.Committed));
+        await AssertAllConvergedAsync(yaml, dbs, "after the run");
+    }
+
     [Fact]
     public async Task Case_4_four_separate_configs_applied_at_once_all_converge()
     {
