@@ -237,6 +237,7 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
 
         int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         var present = desired.PresentRoles.Where(r => existing.Contains(r.Name)).ToList();
+        await MembershipProbe.CheckAsync(connection, present, version, assertions, cancellationToken);
         var probed = desired.Schemas.Where(s => schemas.Contains(s.Name) && existing.Contains(s.Owner))
             .Select(schema => (Schema: schema, Classes: EquivalenceClasses(desired, present.Where(r => !PrivilegeModel.OwnsSchema(desired, r.Name, schema)), schema, version)))
             .ToList();
