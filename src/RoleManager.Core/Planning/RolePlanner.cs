@@ -15,13 +15,33 @@ internal static class RolePlanner
         foreach (var role in context.PresentRoles)
         {
             if (context.Current.Roles.TryGetValue(role.Name, out var current))
+            {
+                NoteMissingAdmin(context, role);
                 PlanExistingRole(context, role, current);
+            }
             else
                 PlanNewRole(context, role);
             PasswordPlanner.PlanPassword(context, role, current);
             SettingsPlanner.Plan(context, role, current);
             MembershipPlanner.Plan(context, role, current);
         }
+    }
+
+    /// <summary>
+    /// From 16 the master needs ADMIN OPTION on a role to act as it (what plan and check do as the role) and to change it;
+    /// on a declared role whose ADMIN OPTION a superuser took (fuzz seed 89: <c>REVOKE migrator FROM master</c>), or that
+    /// another role created, that is a finding with the grant that gives it back, not a run that stops with 42501.
+    /// </summary>
+    private static void NoteMissingAdmin(PlanContext context, RoleSpec role)
+    {
+        var facts = context.Current.MasterFacts;
+        if (context.Version < 160000 || !facts.IsKnown || role.Name == context.Master || facts.AdminOf.Contains(role.Name)
+            || context.Current.Server.CurrentUserIsSuperuser || context.AlreadyActsAs(role.Name)) return;
+        context.Builder.AddFinding(new Finding($"role {role.Name}",
+            $"the master user {context.Master} holds no ADMIN OPTION on {role.Name} (a superuser took it, or another role created {role.Name}): " +
+            $"from PostgreSQL 16 it can neither act as {role.Name} nor change it, so what needs that is not planned and check cannot probe as it. " +
+            "Have a superuser run the statement shown; the next apply does the rest",
+            $"GRANT {Ident.Quote(role.Name)} TO {Ident.Quote(context.Master)} WITH ADMIN OPTION"));
     }
 
     private static void PlanNewRole(PlanContext context, RoleSpec role)
