@@ -27,16 +27,7 @@ public class MembershipOptionsRoundTripTests
             {(options ? $"GRANT {owners} TO {db.App} WITH INHERIT FALSE, SET TRUE; GRANT {readers} TO {db.Migrator} WITH SET FALSE;" : $"GRANT {owners} TO {db.App};")}
             RESET ROLE;
             """);
-        var scope = ConfigLoader.Load($$"""
-            database: {{db.Name}}
-            auth: password
-            schemas: [{ name: app, owner: {{db.Migrator}} }]
-            roles:
-              - { name: {{db.Migrator}}, password_env: M }
-              - { name: {{db.App}}, password_env: A }
-              - { name: {{readers}}, login: false }
-              - { name: {{owners}}, login: false }
-            """, "scope.yaml", db.Environment, new ConfigDefaults());
+        var scope = InspectAdoptionTests.Scope(db, $"  - {{ name: {readers}, login: false }}\n  - {{ name: {owners}, login: false }}");
 
         var current = await db.Engine().InspectAsync(InspectionScope.For(scope), CancellationToken.None);
         string yaml = InspectYaml.Write(scope, current);
