@@ -241,16 +241,23 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
 
         int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         var present = desired.PresentRoles.Where(r => existing.Contains(r.Name)).ToList();
+        await MembershipProbe.CheckAsync(connection, present, version, assertions, cancellationToken);
         var probed = desired.Schemas.Where(s => schemas.Contains(s.Name) && existing.Contains(s.Owner))
             .Select(schema => (Schema: schema, Classes: EquivalenceClasses(desired, present.Where(r => !PrivilegeModel.OwnsSchema(desired, r.Name, schema)), schema, version)))
             .ToList();
         // Only the roles the master will SET ROLE to: the schema owners and one representative per class.
         var actors = probed.SelectMany(p => p.Classes.Select(c => c[0].Name).Prepend(p.Schema.Owner)).Distinct(StringComparer.Ordinal).ToArray();
-        await BecomeAbleToActAsync(connection, actors, version, cancellationToken);
+        var unable = await BecomeAbleToActAsync(connection, actors, version, cancellationToken);
+        foreach (var role in unable)
+            assertions.Add(new(role, "can be acted as by the master user for the probes", false,
+                $"the master user holds no ADMIN OPTION on {role}, which PostgreSQL 16+ needs to act as it (plan names what it blocks): " +
+                $"a superuser gives it back with GRANT {Ident.Quote(role)} TO {Ident.Quote(target.Username)} WITH ADMIN OPTION"));
         foreach (var (schema, classes) in probed)
         {
-            var probes = await CheckOwnerAsync(connection, schema, assertions, cancellationToken);
-            foreach (var members in classes)
+            // The server's own view below still covers every role; only the SET ROLE probes need the master to act as one.
+            var probes = unable.Contains(schema.Owner) ? new Probes("", "", "", Ready: false)
+                : await CheckOwnerAsync(connection, schema, assertions, cancellationToken);
+            foreach (var members in classes.Where(c => !unable.Contains(c[0].Name) && probes.Ready))
                 await CheckGranteeAsync(connection, desired, members, schema, probes, version, assertions, cancellationToken);
             // Every object already there, the probes included, through every source the server counts: every role, one query per class.
             var truth = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -401,14 +408,20 @@ public sealed class Checker(IConnectionFactory connections, ILoginCredentials cr
     /// Grants the master, inside the rolled-back transaction, the memberships it needs to SET ROLE: one query finds the
     /// roles it cannot yet act as, one GRANT takes them all (a query and a GRANT per role cost ~50 ms each at 1,000 roles).
     /// </summary>
-    private static async Task BecomeAbleToActAsync(NpgsqlConnection connection, string[] roles, int version, CancellationToken cancellationToken)
+    /// <returns>The roles it cannot act as: from 16, granting a role to oneself needs ADMIN OPTION on it (fuzz seed 89).</returns>
+    private static async Task<HashSet<string>> BecomeAbleToActAsync(NpgsqlConnection connection, string[] roles, int version, CancellationToken cancellationToken)
     {
-        if (roles.Length == 0) return;
+        if (roles.Length == 0) return [];
         string option = version >= 160000 ? "SET" : "MEMBER";
         var missing = await ExistingAsync(connection,
             $"SELECT r FROM unnest($1::text[]) WITH ORDINALITY AS u(r, i) WHERE NOT pg_has_role(current_user, r::name, '{option}') ORDER BY i", roles, cancellationToken);
-        if (missing.Count > 0)
-            await ExecAsync(connection, PlanBuilder.ActAsSql(roles.Where(missing.Contains).ToList(), version), cancellationToken);
+        var unable = version < 160000 || missing.Count == 0 ? [] : await ExistingAsync(connection,
+            "SELECT r FROM unnest($1::text[]) AS u(r) WHERE NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) " +
+            "AND NOT pg_has_role(current_user, r::name, 'USAGE WITH ADMIN OPTION')", [.. missing], cancellationToken);
+        var grant = roles.Where(r => missing.Contains(r) && !unable.Contains(r)).ToList();
+        if (grant.Count > 0)
+            await ExecAsync(connection, PlanBuilder.ActAsSql(grant, version), cancellationToken);
+        return unable;
     }
 
     private static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, string[] names, CancellationToken cancellationToken)

@@ -121,9 +121,14 @@ public sealed class CatalogInspector : ICatalogInspector
             var admin = reader.GetFieldValue<bool[]>(14);
             var revocable = reader.GetFieldValue<bool?[]>(15);
             var grantors = reader.GetFieldValue<string[]>(22);
+            var inherit = reader.GetFieldValue<bool?[]>(24);
+            var set = reader.GetFieldValue<bool?[]>(25);
             role = role with
             {
-                Memberships = groups.Select((g, i) => new Membership(g, admin[i], revocable[i] == true) { Grantor = grantors[i] is { Length: > 0 } by ? by : null }).ToImmutableArray(),
+                Memberships = groups.Select((g, i) => new Membership(g, admin[i], revocable[i] == true)
+                {
+                    Grantor = grantors[i] is { Length: > 0 } by ? by : null, InheritOption = inherit[i], SetOption = set[i],
+                }).ToImmutableArray(),
                 DatabaseSettings = reader.GetFieldValue<string[]>(16).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Settings = reader.GetFieldValue<string[]>(17).ToImmutableArray(),
                 Comment = reader.IsDBNull(18) ? null : reader.GetString(18),

@@ -21,7 +21,8 @@ public static class ClusterInspectYaml
         ArgumentNullException.ThrowIfNull(run);
         var printed = run.Databases.Select(d => (d.Database, Root: Parse(InspectYaml.Write(d.Report!.Desired, d.Report.Before)))).ToList();
         var roles = new Dictionary<string, YamlMappingNode>(StringComparer.Ordinal);
-        var memberOf = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        // Per role, its member_of items by group (a name, or a mapping with the membership's options): cluster-wide, so one per group.
+        var memberOf = new Dictionary<string, SortedDictionary<string, YamlNode>>(StringComparer.Ordinal);
         var databases = new YamlSequenceNode();
         foreach (var (database, root) in printed)
         {
@@ -35,8 +36,9 @@ public static class ClusterInspectYaml
                 if (!roles.ContainsKey(name))
                     roles[name] = new YamlMappingNode(role.Children.Where(c => !PerDatabaseRoleKeys.Contains(((YamlScalarNode)c.Key).Value) && ((YamlScalarNode)c.Key).Value != "member_of"));
                 if (Child(role, "member_of") is YamlSequenceNode groups)
-                    foreach (var group in groups.Children.Cast<YamlScalarNode>())
-                        (memberOf.TryGetValue(name, out var set) ? set : memberOf[name] = new SortedSet<string>(StringComparer.Ordinal)).Add(group.Value!);
+                    foreach (var item in groups.Children)
+                        (memberOf.TryGetValue(name, out var items) ? items : memberOf[name] = new SortedDictionary<string, YamlNode>(StringComparer.Ordinal))
+                            .TryAdd(GroupOf(item), item);
                 var own = new YamlMappingNode { { "name", name } };
                 foreach (var key in PerDatabaseRoleKeys)
                     if (Child(role, key) is { } value) own.Add(key, value);
@@ -45,12 +47,16 @@ public static class ClusterInspectYaml
             entry.Add("roles", here);
             databases.Add(entry);
         }
-        foreach (var (name, groups) in memberOf) roles[name].Add("member_of", new YamlSequenceNode(groups.Select(g => new YamlScalarNode(g))));
+        foreach (var (name, groups) in memberOf) roles[name].Add("member_of", new YamlSequenceNode(groups.Values));
         var cluster = new YamlMappingNode { { "roles", new YamlSequenceNode(roles.Values) }, { "databases", databases } };
         var writer = new StringWriter();
         new YamlStream(new YamlDocument(cluster)).Save(writer, assignAnchors: false);
         return writer.ToString().Replace("\n...\n", "\n");
     }
+
+    /// <summary>The group a member_of item names: the item itself, or its <c>role</c>.</summary>
+    private static string GroupOf(YamlNode item) =>
+        item is YamlMappingNode map ? ((YamlScalarNode)map.Children[new YamlScalarNode("role")]).Value! : ((YamlScalarNode)item).Value!;
 
     private static YamlMappingNode Parse(string yaml)
     {

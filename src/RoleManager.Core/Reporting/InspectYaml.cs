@@ -38,7 +38,7 @@ public static class InspectYaml
             // The search_path set in this database, never the cluster-wide one: a config's search_path is written per database,
             // so printing the cluster-wide one (or dropping names) would have its apply change what other databases rely on.
             var searchPath = r.DatabaseSearchPath?.Where(s => schemaNames.Contains(s) || s is "public" or "$user").ToList();
-            var memberOf = r.MemberOf.Where(m => m != "rds_iam" && declared.Contains(m)).Order(StringComparer.Ordinal).ToList();
+            var memberOf = r.MemberOf.Where(m => m != "rds_iam" && declared.Contains(m)).Order(StringComparer.Ordinal).Select(g => MembershipOf(r, g)).ToList();
             var database = DatabasePrivileges(AclOf(current.DatabaseAcl, r.Name));
             var defaults = r.Login ? new[] { "connect", "temporary" } : [];
             var grants = new List<InspectedGrant>();
@@ -96,6 +96,27 @@ public static class InspectYaml
         return settings.Count > 0 ? settings : null;
     }
 
+    /// <summary>
+    /// A membership as the server counts it over its rows (from 16, one per grantor): an option is held when any row
+    /// holds it. Before 16 there are no INHERIT and SET options (null): the plain form says what the server does.
+    /// </summary>
+    private static InspectedMembership MembershipOf(CurrentRole role, string group)
+    {
+        var rows = role.Memberships.Where(m => m.Group == group).ToList();
+        if (rows.Count == 0) return new InspectedMembership(group);
+        return new InspectedMembership(group,
+            Inherit: rows.Any(m => m.InheritOption ?? true), Set: rows.Any(m => m.SetOption ?? true), Admin: rows.Any(m => m.AdminOption));
+    }
+
+    /// <summary>The group's name for a plain membership, else <c>{ role, inherit, set, admin }</c> in flow style.</summary>
+    internal static YamlNode MembershipNode(InspectedMembership m)
+    {
+        if (m.IsPlain) return new YamlScalarNode(m.Role);
+        var node = new YamlMappingNode { { "role", m.Role }, { "inherit", Bool(m.Inherit) }, { "set", Bool(m.Set) }, { "admin", Bool(m.Admin) } };
+        node.Style = YamlDotNet.Core.Events.MappingStyle.Flow;
+        return node;
+    }
+
     /// <summary>The environment variable inspect proposes for a password role: its name in capitals, then _PASSWORD.</summary>
     public static string EnvName(string role) =>
         new string(role.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray()) + "_PASSWORD";
@@ -129,7 +150,7 @@ public static class InspectYaml
             if (r.ConnectionLimit is { } limit) node.Add("connection_limit", limit.ToString(CultureInfo.InvariantCulture));
             if (r.Createdb is true) node.Add("createdb", "true");
             if (r.Createrole is true) node.Add("createrole", "true");
-            if (r.MemberOf is { } memberOf) node.Add("member_of", List(memberOf));
+            if (r.MemberOf is { } memberOf) node.Add("member_of", new YamlSequenceNode(memberOf.Select(MembershipNode)));
             if (r.DatabasePrivileges is { } db) node.Add("database_privileges", List(db));
             if (r.Settings is { } settings) node.Add("settings", Map(settings));
             if (r.DatabaseSettings is { } local) node.Add("database_settings", Map(local));

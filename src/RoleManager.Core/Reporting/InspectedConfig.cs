@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace RoleManager.Reporting;
@@ -30,7 +31,7 @@ public sealed record InspectedRole(
     int? ConnectionLimit,
     bool? Createdb,
     bool? Createrole,
-    IReadOnlyList<string>? MemberOf,
+    IReadOnlyList<InspectedMembership>? MemberOf,
     IReadOnlyList<string>? DatabasePrivileges,
     IReadOnlyList<InspectedGrant>? Grants)
 {
@@ -42,6 +43,36 @@ public sealed record InspectedRole(
 
     /// <summary>The Secrets Manager secret of a password role whose config (the one inspect read) names one.</summary>
     public string? PasswordSecret { get; init; }
+}
+
+/// <summary>
+/// One <c>member_of</c> item: written as the group's name when its options are the plain ones (inherit, set, no admin),
+/// else as <c>{ role, inherit, set, admin }</c> (<see cref="InspectedMembershipConverter"/>), as the config reads it.
+/// </summary>
+[JsonConverter(typeof(InspectedMembershipConverter))]
+public sealed record InspectedMembership(string Role, bool Inherit = true, bool Set = true, bool Admin = false)
+{
+    public bool IsPlain => Inherit && Set && !Admin;
+}
+
+/// <summary>A plain membership as a string, one with options as an object: the two forms of <c>member_of</c>.</summary>
+public sealed class InspectedMembershipConverter : JsonConverter<InspectedMembership>
+{
+    public override InspectedMembership Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("inspect only writes member_of; the config loader reads it");
+
+    public override void Write(Utf8JsonWriter writer, InspectedMembership value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.IsPlain) { writer.WriteStringValue(value.Role); return; }
+        writer.WriteStartObject();
+        writer.WriteString("role", value.Role);
+        writer.WriteBoolean("inherit", value.Inherit);
+        writer.WriteBoolean("set", value.Set);
+        writer.WriteBoolean("admin", value.Admin);
+        writer.WriteEndObject();
+    }
 }
 
 public sealed record InspectedGrant(string Schema, string Profile, bool? Execute)

@@ -150,7 +150,7 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
         var searchPath = ReadSearchPath(map, path);
         int connectionLimit = Int(map, "connection_limit", path, -1);
         if (connectionLimit < -1) Problem(Child(map, "connection_limit")!, path + ".connection_limit", "must be -1 (no limit) or a number of connections");
-        var memberOf = ReadScalarList(map, "member_of", path + ".member_of", Names.RoleProblem);
+        var (memberOf, membershipOptions) = ReadMemberOf(map, path);
         var databasePrivileges = ReadDatabasePrivileges(map, path) ?? DefaultDatabasePrivileges(login);
         var grants = ReadList(map, "grants", path, ReadGrant);
         var spec = new RoleSpec(name ?? "", login, auth, searchPath, grants.Select(g => g.Spec).ToImmutableArray(), memberOf, databasePrivileges, connectionLimit,
@@ -161,6 +161,7 @@ internal sealed partial class ConfigReader(string source, Func<string, string?> 
             NamedGrants = [.. grants.SelectMany(NamedGrantsOf)],
             Settings = ReadSettings(map, "settings", path),
             DatabaseSettings = ReadSettings(map, "database_settings", path),
+            MembershipOptions = membershipOptions,
         };
         return name is null ? null : new LocatedRole(spec, map, path, grants);
     }

@@ -108,6 +108,16 @@ public sealed record RoleSpec(
     /// profiles: what a database made by hand holds, so <c>inspect</c> can say it exactly. Always held directly.
     /// </summary>
     public ImmutableArray<NamedGrant> NamedGrants { get; init; } = ImmutableArray<NamedGrant>.Empty;
+
+    /// <summary>
+    /// The options of the memberships in <see cref="MemberOf"/> that the config writes as a mapping
+    /// (<c>{ role, inherit, set, admin }</c>), by group; a group not here is <see cref="MembershipOptions.Plain"/>.
+    /// </summary>
+    public ImmutableDictionary<string, MembershipOptions> MembershipOptions { get; init; } = ImmutableDictionary<string, MembershipOptions>.Empty;
+
+    /// <summary>How this role is to be a member of <paramref name="group"/> (plain unless the config says otherwise).</summary>
+    public MembershipOptions OptionsIn(string group) =>
+        MembershipOptions.TryGetValue(group, out var options) ? options : RoleManager.Model.MembershipOptions.Plain;
 }
 
 /// <summary>

@@ -7,19 +7,25 @@ namespace RoleManager.Model;
 /// </summary>
 public static class PrivilegeModel
 {
-    /// <summary>The declared groups of <paramref name="role"/>, transitively (member_of of member_of ...), without the role.</summary>
+    /// <summary>
+    /// The declared groups whose privileges <paramref name="role"/> uses, transitively (member_of of member_of ...), without
+    /// the role: a membership declared with <c>inherit: false</c> gives nothing through it (the member must SET ROLE).
+    /// </summary>
     public static IReadOnlyList<string> GroupsOf(DesiredState desired, string role)
     {
         var seen = new List<string>();
-        var queue = new Queue<string>(desired.FindRole(role)?.MemberOf ?? []);
+        var queue = new Queue<string>(InheritedGroups(desired.FindRole(role)));
         while (queue.TryDequeue(out var group))
         {
             if (group == role || seen.Contains(group)) continue;
             seen.Add(group);
-            foreach (var next in desired.FindRole(group)?.MemberOf ?? []) queue.Enqueue(next);
+            foreach (var next in InheritedGroups(desired.FindRole(group))) queue.Enqueue(next);
         }
         return seen;
     }
+
+    private static IEnumerable<string> InheritedGroups(RoleSpec? role) =>
+        role is null ? [] : role.MemberOf.Where(g => role.OptionsIn(g).Inherit);
 
     /// <summary>The role and its declared groups: whose grants the role uses.</summary>
     public static IEnumerable<string> SelfAndGroups(DesiredState desired, string role) => GroupsOf(desired, role).Prepend(role);

@@ -173,17 +173,20 @@ internal sealed class PlanContext(DesiredState desired, CurrentState current, Pl
         else if (CannotGrantItself(owner))
             Builder.CannotActAs(owner, changes => SuperuserOwned(owner, changes),
                 $"belongs to \"{owner}\", on which the master user holds no ADMIN OPTION: from PostgreSQL 16 it cannot act as that role " +
-                $"(GRANT \"{owner}\" TO CURRENT_USER is refused, 42501), so it cannot");
+                $"(GRANT \"{owner}\" TO CURRENT_USER is refused, 42501; a superuser gives it back with GRANT \"{owner}\" TO \"{Master}\" WITH ADMIN OPTION), so it cannot");
         else Builder.NeedActAs(owner);
     }
 
     /// <summary>
     /// From 16 the master acts as a role by granting it to itself, which needs ADMIN OPTION on it (finding 8): an
-    /// undeclared owner of a managed schema that a superuser made gives it none. Declared roles the master created.
+    /// undeclared owner of a managed schema that a superuser made gives it none; nor does a declared role whose ADMIN
+    /// OPTION a superuser took from the master (fuzz seed 89: <c>REVOKE migrator FROM master</c>).
     /// </summary>
     private bool CannotGrantItself(string owner) =>
-        Version >= 160000 && !AlreadyActsAs(owner) && Desired.FindRole(owner) is null
-        && Current.Schemas.Values.Any(s => s.Owner == owner && !s.CurrentUserHasAdminOnOwner);
+        Version >= 160000 && !AlreadyActsAs(owner)
+        && (Desired.FindRole(owner) is null
+            ? Current.Schemas.Values.Any(s => s.Owner == owner && !s.CurrentUserHasAdminOnOwner)
+            : Current.Roles.ContainsKey(owner) && Current.MasterFacts.IsKnown && !Current.MasterFacts.AdminOf.Contains(owner));
 
     /// <summary>Names what of <paramref name="superuser"/>'s the blocked changes touch, e.g. <c>schema public</c> or <c>table app.audit</c>.</summary>
     private string SuperuserOwned(string superuser, IReadOnlyList<Change> changes)

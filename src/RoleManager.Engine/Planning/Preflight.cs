@@ -14,13 +14,33 @@ internal static class Preflight
 {
     public static void Check(Plan plan, DesiredState desired, CurrentState current)
     {
-        if (current.Server.CurrentUserIsSuperuser) return;
         var problems = new List<string>();
-        CheckExtensions(desired, current, problems);
-        CheckAdmin(plan, desired, current, problems);
+        CheckMembershipOptions(desired, current, problems);
+        // A superuser may do the rest; what the server version cannot do, no one may.
+        if (!current.Server.CurrentUserIsSuperuser)
+        {
+            CheckExtensions(desired, current, problems);
+            CheckAdmin(plan, desired, current, problems);
+        }
         if (problems.Count > 0)
             throw new PlanException(problems.Count == 1 ? problems[0]
-                : $"The plan needs {problems.Count} things this master user may not do; nothing was changed:\n  - " + string.Join("\n  - ", problems));
+                : $"The plan needs {problems.Count} things this master user (or this server) may not do; nothing was changed:\n  - " + string.Join("\n  - ", problems));
+    }
+
+    /// <summary>
+    /// INHERIT and SET are options of each membership from PostgreSQL 16 only; before that every member may SET ROLE and
+    /// inheritance is the member's attribute (declared roles always INHERIT), so <c>inherit: false</c> or <c>set: false</c>
+    /// cannot be made true on the server: refused at plan time rather than silently granting more.
+    /// </summary>
+    private static void CheckMembershipOptions(DesiredState desired, CurrentState current, List<string> problems)
+    {
+        if (current.Server.VersionNum >= 160000) return;
+        foreach (var role in desired.PresentRoles)
+            foreach (var (group, options) in role.MembershipOptions.Where(o => !o.Value.Inherit || !o.Value.Set).OrderBy(o => o.Key, StringComparer.Ordinal))
+                problems.Add($"Role \"{role.Name}\" declares its membership in \"{group}\" with {(options.Inherit ? "" : "inherit: false")}" +
+                             $"{(!options.Inherit && !options.Set ? " and " : "")}{(options.Set ? "" : "set: false")}, which needs PostgreSQL 16 or later " +
+                             $"(this server is {current.Server.Version}). Remove those options from member_of (the plain form inherits and may SET ROLE), " +
+                             "or run against PostgreSQL 16+.");
     }
 
     private static void CheckExtensions(DesiredState desired, CurrentState current, List<string> problems)

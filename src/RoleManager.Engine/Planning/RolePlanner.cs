@@ -15,13 +15,33 @@ internal static class RolePlanner
         foreach (var role in context.PresentRoles)
         {
             if (context.Current.Roles.TryGetValue(role.Name, out var current))
+            {
+                NoteMissingAdmin(context, role);
                 PlanExistingRole(context, role, current);
+            }
             else
                 PlanNewRole(context, role);
             PasswordPlanner.PlanPassword(context, role, current);
             SettingsPlanner.Plan(context, role, current);
-            PlanMemberships(context, role, current);
+            MembershipPlanner.Plan(context, role, current);
         }
+    }
+
+    /// <summary>
+    /// From 16 the master needs ADMIN OPTION on a role to act as it (what plan and check do as the role) and to change it;
+    /// on a declared role whose ADMIN OPTION a superuser took (fuzz seed 89: <c>REVOKE migrator FROM master</c>), or that
+    /// another role created, that is a finding with the grant that gives it back, not a run that stops with 42501.
+    /// </summary>
+    private static void NoteMissingAdmin(PlanContext context, RoleSpec role)
+    {
+        var facts = context.Current.MasterFacts;
+        if (context.Version < 160000 || !facts.IsKnown || role.Name == context.Master || facts.AdminOf.Contains(role.Name)
+            || context.Current.Server.CurrentUserIsSuperuser || context.AlreadyActsAs(role.Name)) return;
+        context.Builder.AddFinding(new Finding($"role {role.Name}",
+            $"the master user {context.Master} holds no ADMIN OPTION on {role.Name} (a superuser took it, or another role created {role.Name}): " +
+            $"from PostgreSQL 16 it can neither act as {role.Name} nor change it, so what needs that is not planned and check cannot probe as it. " +
+            "Have a superuser run the statement shown; the next apply does the rest",
+            $"GRANT {Ident.Quote(role.Name)} TO {Ident.Quote(context.Master)} WITH ADMIN OPTION"));
     }
 
     private static void PlanNewRole(PlanContext context, RoleSpec role)
@@ -70,61 +90,6 @@ internal static class RolePlanner
             $"set {string.Join(", ", clauses)} on role {role.Name}",
             $"ALTER ROLE {Ident.Quote(role.Name)} WITH {string.Join(" ", clauses)}") { Log = new(Role: role.Name) });
     }
-
-    /// <summary>
-    /// Exactly the declared memberships (and rds_iam for IAM roles): any other direct membership — a predefined
-    /// pg_* role, an rds_* role, an undeclared group — carries privileges the layout does not declare, so it is
-    /// revoked, and so is an ADMIN option. What the master may not revoke becomes a finding.
-    /// </summary>
-    private static void PlanMemberships(PlanContext context, RoleSpec role, CurrentRole? current)
-    {
-        var wanted = role.MemberOf.ToHashSet(StringComparer.Ordinal);
-        if (role.Auth == AuthMode.Iam) wanted.Add(RdsIam);
-        var have = current is null ? ImmutableArray<Membership>.Empty
-            : !current.Memberships.IsEmpty ? current.Memberships
-            : current.MemberOf.Order(StringComparer.Ordinal).Select(g => new Membership(g, false, true)).ToImmutableArray();
-
-        foreach (var group in role.MemberOf.Append(RdsIam).Distinct().Where(g => wanted.Contains(g) && have.All(m => m.Group != g)))
-            context.Builder.Add(Phase.Memberships, new Change(ChangeKind.GrantMembership,
-                $"make {role.Name} a member of {group}", $"GRANT {Ident.Quote(group)} TO {Ident.Quote(role.Name)}{InheritOption(context, group)}") { Log = new(Role: role.Name, Object: $"role {group}") });
-
-        // The connected master's own memberships (rds_superuser, the roles it created, acting-as grants) are what the tool
-        // runs on: even with adopt: true they are never revoked, or the run would saw off the branch it sits on.
-        if (role.Name == context.Master) return;
-        // Another database's group role (its mark, never its name alone) is that database's run's to grant and revoke.
-        have = have.Where(m => current is null || wanted.Contains(m.Group) || !GroupRoleGuard.IsOtherDatabasesGroup(m.Group, current, context.Desired.Database)).ToImmutableArray();
-        foreach (var membership in have.Where(m => !wanted.Contains(m.Group) || m.AdminOption).OrderBy(m => m.Group, StringComparer.Ordinal))
-        {
-            bool whole = !wanted.Contains(membership.Group);
-            // From 16 a membership is one row per grantor, and a REVOKE without GRANTED BY takes only the row of the grantor the
-            // server picks for the current user (warning, not failing, when there is none): name the grantor, so the statement
-            // takes exactly this row, whoever runs it (the master here, a superuser for a finding).
-            string grantedBy = context.Version >= 160000 && membership.Grantor is { } grantor ? $" GRANTED BY {Ident.Quote(grantor)}" : "";
-            string sql = whole
-                ? $"REVOKE {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}{grantedBy}"
-                : $"REVOKE ADMIN OPTION FOR {Ident.Quote(membership.Group)} FROM {Ident.Quote(role.Name)}{grantedBy}";
-            string by = grantedBy.Length > 0 ? $" (granted by {membership.Grantor})" : "";
-            if (!membership.Revocable)
-            {
-                context.Builder.AddFinding(new Finding($"role {role.Name}",
-                    whole ? $"{role.Name} is a member of {membership.Group}{by}, which the configuration does not declare, and the master user may not revoke it"
-                          : $"{role.Name} holds ADMIN OPTION on {membership.Group}{by}, which the configuration does not declare, and the master user may not revoke it",
-                    sql));
-                continue;
-            }
-            context.Builder.Add(Phase.Memberships, new Change(ChangeKind.RevokeMembership,
-                whole ? $"remove {role.Name} from {membership.Group}" : $"remove the ADMIN option of {role.Name} on {membership.Group}", sql)
-                { Log = new(Role: role.Name, Object: $"role {membership.Group}") });
-        }
-    }
-
-    /// <summary>
-    /// A generated group role gives its members their grants only through inheritance. Before 16 a membership
-    /// inherits when the member has INHERIT (declared roles always get it, in an earlier phase); from 16 the option is
-    /// per grant, so it is written out rather than left to the member's attribute at the moment of the grant.
-    /// </summary>
-    private static string InheritOption(PlanContext context, string group) =>
-        context.Version >= 160000 && context.Desired.FindRole(group)?.GeneratedGroup is not null ? " WITH INHERIT TRUE" : "";
 
     /// <summary>Roles per DROP/REASSIGN/DROP OWNED statement: long enough that 5,000 drops are 30 statements, short enough to read.</summary>
     internal const int DropChunk = 500;

@@ -54,8 +54,23 @@ internal static class GrammarRoles
         return new("grant membership", MembershipActor(c), $"GRANT {group} TO {member}{options}");
     }
 
-    private static FuzzStatement RevokeMembership(GrammarContext c) =>
-        new("revoke membership", MembershipActor(c), $"REVOKE {(c.Chance(0.3) ? "ADMIN OPTION FOR " : "")}{c.Role(master: false)} FROM {c.Role()}");
+    /// <summary>
+    /// A whole membership, or one of its options: ADMIN on every major, INHERIT and SET (per membership) from 16. One
+    /// draw decides which, the same draw as before the option kinds existed, so a seed before 16 replays as it did.
+    /// </summary>
+    private static FuzzStatement RevokeMembership(GrammarContext c)
+    {
+        string actor = MembershipActor(c);
+        double draw = c.Random.NextDouble();
+        string option = draw switch
+        {
+            < 0.3 => "ADMIN OPTION FOR ",
+            < 0.45 when c.Version >= 160000 => "INHERIT OPTION FOR ",
+            < 0.6 when c.Version >= 160000 => "SET OPTION FOR ",
+            _ => "",
+        };
+        return new(option.Length == 0 ? "revoke membership" : "revoke membership option", actor, $"REVOKE {option}{c.Role(master: false)} FROM {c.Role()}");
+    }
 
     private static FuzzStatement GrantPredefined(GrammarContext c)
     {

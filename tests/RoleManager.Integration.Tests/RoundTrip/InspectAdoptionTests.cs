@@ -89,13 +89,15 @@ public class InspectAdoptionTests
         await TestDatabase.Exec(su, sql.Replace("owner_placeholder", m));
     }
 
-    private static DesiredState Scope(TestDatabase db) => ConfigLoader.Load($$"""
+    /// <summary>The config inspect reads: migrator's schema app, migrator and app, then <paramref name="moreRoles"/> (YAML list items).</summary>
+    internal static DesiredState Scope(TestDatabase db, string moreRoles = "") => ConfigLoader.Load($$"""
         database: {{db.Name}}
         auth: password
         schemas: [{ name: app, owner: {{db.Migrator}} }]
         roles:
           - { name: {{db.Migrator}}, password_env: M }
           - { name: {{db.App}}, password_env: A }
+        {{moreRoles}}
         """, "scope.yaml", db.Environment, new ConfigDefaults());
 
     /// <summary>

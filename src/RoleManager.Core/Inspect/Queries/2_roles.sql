@@ -53,7 +53,13 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
        ARRAY(SELECT coalesce(gr.rolname::text, '') FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid LEFT JOIN pg_roles gr ON gr.oid = m.grantor
              WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_grantors,
        -- A password expiry (VALID UNTIL), NULL when none: the config declares none, so one is drift.
-       CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity'::timestamptz THEN NULL ELSE r.rolvaliduntil::text END AS valid_until
+       CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity'::timestamptz THEN NULL ELSE r.rolvaliduntil::text END AS valid_until,
+       -- Each membership's INHERIT and SET options: columns of pg_auth_members from 16 only, read through to_jsonb so one text
+       -- serves 13-18 (NULL before 16, where the member's rolinherit decides and every member may SET ROLE).
+       ARRAY(SELECT (to_jsonb(m) ->> 'inherit_option')::boolean FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_inherit,
+       ARRAY(SELECT (to_jsonb(m) ->> 'set_option')::boolean FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_set
 FROM pg_roles r
 CROSS JOIN (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) this
 LEFT JOIN LATERAL (
