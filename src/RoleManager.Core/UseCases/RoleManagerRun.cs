@@ -98,8 +98,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
         var withConnect = new Dictionary<string, Connect.IConnectionFactory>(StringComparer.Ordinal);
         foreach (var role in first.Desired.PresentRoles.Where(r => r.PasswordSource is { Resolved: false }))
         {
-            int i = Enumerable.Range(0, targets.Count).FirstOrDefault(i => targets[i].Desired.PresentRoles.Any(r =>
-                r.Name == role.Name && r.DatabasePrivileges.Contains(Model.DatabasePrivilege.Connect)));
+            int i = Enumerable.Range(0, targets.Count).FirstOrDefault(i => targets[i].Desired.GivesConnect(role.Name));
             withConnect[role.Name] = await ConnectionsAsync(i);
         }
         var secrets = RolePasswordResolver.NeedsSecrets(first.Desired) ? request.RolePasswordSecrets?.Invoke() : null;

@@ -46,6 +46,12 @@ public sealed record DesiredState(
 
     /// <summary>The declared roles that are not to be dropped.</summary>
     public IEnumerable<RoleSpec> PresentRoles => Roles.Where(r => !r.Drop);
+
+    /// <summary>
+    /// Whether this database's part of the config gives <paramref name="role"/> CONNECT: where a cluster run proves the
+    /// role's password and a rotation tests it (a login elsewhere would be refused and prove nothing).
+    /// </summary>
+    public bool GivesConnect(string role) => PresentRoles.Any(r => r.Name == role && r.DatabasePrivileges.Contains(DatabasePrivilege.Connect));
 }
 
 public sealed record SchemaSpec(string Name, string Owner);

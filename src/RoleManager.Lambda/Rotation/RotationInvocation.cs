@@ -39,7 +39,7 @@ public sealed partial class RotationInvocation(HostServices services, Func<strin
         var databases = await new RoleManagerRun(_logger).ConnectAllAsync(request, cancellationToken);
         var (desired, connections) = databases[0];
         IConnectionFactory LoginsFor(string role) =>
-            databases.FirstOrDefault(d => d.Desired.PresentRoles.Any(r => r.Name == role && r.DatabasePrivileges.Contains(DatabasePrivilege.Connect))).Connections
+            databases.FirstOrDefault(d => d.Desired.GivesConnect(role)).Connections
             ?? connections;
 
         var rotationStep = new SecretRotation(client, connections, desired,
