@@ -25,7 +25,8 @@ public sealed record RunResult(
 /// stale plan. Hosts do not call this directly: they call <see cref="UseCases.RoleManagerRun"/>, which
 /// resolves the connection and credentials first.
 /// </summary>
-public sealed class Engine(IConnectionFactory connections, ICatalogInspector? inspector = null, PlanExecutor? executor = null, ILogger? logger = null)
+public sealed class Engine(IConnectionFactory connections, ICatalogInspector? inspector = null, PlanExecutor? executor = null, ILogger? logger = null,
+    RoleReadShare? roleRead = null)
 {
     private readonly ICatalogInspector _inspector = inspector ?? new CatalogInspector();
     private readonly PlanExecutor _executor = executor ?? new PlanExecutor();
@@ -81,8 +82,26 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     private Task<PlanTransaction> ReadTransactionAsync(Npgsql.NpgsqlConnection connection, ExecutionOptions? options, CancellationToken cancellationToken) =>
         PlanTransaction.StartAsync(connection, options ?? ExecutionOptions.Default, TransactionMode.AlwaysRollback, _logger, cancellationToken, serialise: false);
 
-    /// <summary>The inspection as the transaction's first batch (its settings and lock in front: one round trip), its timeouts mapped.</summary>
-    private Task<CurrentState> FirstInspectionAsync(PlanTransaction transaction, InspectionScope scope, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The inspection as the transaction's first batch (its settings and lock in front: one round trip), its timeouts mapped.
+    /// In a cluster run it takes part in the run's one read of the roles (<see cref="RoleReadSharing"/>).
+    /// </summary>
+    private async Task<CurrentState> FirstInspectionAsync(PlanTransaction transaction, InspectionScope scope, CancellationToken cancellationToken)
+    {
+        if (roleRead is null) return await InspectAsync(transaction, scope, cancellationToken);
+        CurrentState? current = null;
+        try
+        {
+            current = await InspectAsync(transaction, await roleRead.ScopeAsync(scope, cancellationToken), cancellationToken);
+            return current;
+        }
+        finally
+        {
+            roleRead.Inspected(current);
+        }
+    }
+
+    private Task<CurrentState> InspectAsync(PlanTransaction transaction, InspectionScope scope, CancellationToken cancellationToken) =>
         CatalogReads.GuardAsync(transaction.Connection, () => transaction.FirstBatchAsync(
             prelude => _inspector.InspectAsync(transaction.Connection, scope, prelude, cancellationToken), cancellationToken), cancellationToken);
 

@@ -15,7 +15,10 @@ public sealed class CatalogInspector : ICatalogInspector
     /// <summary>The name of a group's representative in a summarised inspection (a valid identifier: plans made from it are discarded).</summary>
     public const string GroupPlaceholder = "(group)";
 
-    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName, OwnedQuery];
+    public static readonly IReadOnlyList<string> QueryNames = ["1_server", "2_roles", RoleStateQuery, "3_schemas", "4_objects", "5_default_acls", "6_columns", MasterFactsReader.QueryName, OwnedQuery];
+
+    /// <summary>The digest of the role state (a cluster run's databases share one read of the roles when it is the same).</summary>
+    private const string RoleStateQuery = "2_role_state";
 
     /// <summary>What retiring roles own: sent only when the config drops a role.</summary>
     private const string OwnedQuery = "7_owned";
@@ -29,44 +32,119 @@ public sealed class CatalogInspector : ICatalogInspector
     public async Task<CurrentState> InspectAsync(NpgsqlConnection connection, InspectionScope scope, BatchPrelude prelude, CancellationToken cancellationToken)
     {
         string[] roles = scope.Roles.ToArray(), schemas = scope.Schemas.ToArray();
+        // A cluster run's first database reads the roles and the master's facts for every database of the run, with the
+        // digest of each; the others read only their digest and use that read when it is the same (ClusterRoleRead).
+        bool readsForCluster = !scope.ClusterDatabases.IsEmpty, mayShare = scope.SharedRead is not null;
         await using var batch = new NpgsqlBatch(connection);
         foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries["1_server"]));
-        batch.BatchCommands.Add(Command("2_roles", roles));
+        if (mayShare) batch.BatchCommands.Add(Command(RoleStateQuery, Array.Empty<string>()));
+        else
+        {
+            batch.BatchCommands.Add(Command("2_roles", readsForCluster ? scope.ClusterRoles.ToArray() : roles, scope.ClusterDatabases.ToArray()));
+            if (readsForCluster) batch.BatchCommands.Add(Command(RoleStateQuery, scope.ClusterDatabases.ToArray()));
+        }
         batch.BatchCommands.Add(Command("3_schemas", schemas));
         batch.BatchCommands.Add(ObjectsCommand(scope));
         batch.BatchCommands.Add(Command("5_default_acls", schemas));
         batch.BatchCommands.Add(Command("6_columns", schemas, roles));
-        batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope)));
+        if (!mayShare) batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(readsForCluster ? scope.ClusterRoles : scope.Roles)));
         if (!scope.Retiring.IsEmpty)
             batch.BatchCommands.Add(Command(OwnedQuery, scope.Retiring.ToArray(), DeclaredSchemas(scope)));
 
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await prelude.SkipAsync(reader, cancellationToken);
-        var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var currentRoles = await ReadRolesAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var currentSchemas = await ReadSchemasAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var objects = await ReadObjectsAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var defaultAcls = await ReadDefaultAclsAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var columnGrants = await ReadColumnGrantsAsync(reader, cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        var masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
-        var owned = ImmutableArray<OwnedObject>.Empty;
-        if (!scope.Retiring.IsEmpty)
+        ImmutableDictionary<string, ImmutableDictionary<string, CurrentRole>> rolesByDatabase = ImmutableDictionary<string, ImmutableDictionary<string, CurrentRole>>.Empty;
+        ImmutableDictionary<string, (string Digest, bool SharesSession)> digests = ImmutableDictionary<string, (string, bool)>.Empty;
+        CurrentState pending;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
+            await prelude.SkipAsync(reader, cancellationToken);
+            var (server, databaseAcl, extensions) = await ReadServerAsync(reader, cancellationToken);
             await reader.NextResultAsync(cancellationToken);
-            owned = await ReadOwnedAsync(reader, cancellationToken);
+            if (mayShare) digests = await ReadRoleStateAsync(reader, cancellationToken);
+            else
+            {
+                rolesByDatabase = await ReadRolesAsync(reader, cancellationToken);
+                if (readsForCluster)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                    digests = await ReadRoleStateAsync(reader, cancellationToken);
+                }
+            }
+            await reader.NextResultAsync(cancellationToken);
+            var currentSchemas = await ReadSchemasAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            var objects = await ReadObjectsAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            var defaultAcls = await ReadDefaultAclsAsync(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            var columnGrants = await ReadColumnGrantsAsync(reader, cancellationToken);
+            var masterFacts = MasterFacts.Unknown;
+            if (!mayShare)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                masterFacts = await MasterFactsReader.ReadAsync(reader, cancellationToken);
+            }
+            var owned = ImmutableArray<OwnedObject>.Empty;
+            if (!scope.Retiring.IsEmpty)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                owned = await ReadOwnedAsync(reader, cancellationToken);
+            }
+            var current = new CurrentState(server, databaseAcl, extensions, ImmutableDictionary<string, CurrentRole>.Empty, currentSchemas, objects, defaultAcls)
+            {
+                ColumnGrants = columnGrants, MasterFacts = masterFacts, ObjectsSummarised = !scope.ObjectNames, OwnedByRetiring = owned,
+            };
+            if (!mayShare)
+            {
+                var mine = rolesByDatabase.GetValueOrDefault(server.Database, ImmutableDictionary<string, CurrentRole>.Empty);
+                return current with
+                {
+                    Roles = readsForCluster ? mine.Where(r => scope.Roles.Contains(r.Key)).ToImmutableDictionary() : mine,
+                    MasterFacts = readsForCluster ? ClusterRoleRead.Scoped(masterFacts, scope.Roles) : masterFacts,
+                    ClusterRead = readsForCluster ? ClusterReadOf(rolesByDatabase, masterFacts, digests, server.Database) : null,
+                };
+            }
+            if (digests.TryGetValue(server.Database, out var state) && scope.SharedRead!.For(server.Database, state.Digest, scope.Roles) is { } shared)
+                return current with { Roles = shared.Roles, MasterFacts = shared.Master };
+            pending = current;
         }
+        // The role state changed since the first database read it: read it here, in this transaction.
+        return await ReadRolesHereAsync(connection, scope, pending, cancellationToken);
+    }
 
-        return new CurrentState(server, databaseAcl, extensions, currentRoles, currentSchemas, objects, defaultAcls)
-        {
-            ColumnGrants = columnGrants, MasterFacts = masterFacts, ObjectsSummarised = !scope.ObjectNames, OwnedByRetiring = owned,
-        };
+    /// <summary>
+    /// What the first database read for the others: the digests of the databases whose master session is its own (none when
+    /// the first database's is not generic either: facts read in it would not be theirs).
+    /// </summary>
+    private static ClusterRoleRead ClusterReadOf(ImmutableDictionary<string, ImmutableDictionary<string, CurrentRole>> rolesByDatabase, MasterFacts master,
+        ImmutableDictionary<string, (string Digest, bool SharesSession)> digests, string firstDatabase)
+    {
+        bool firstShares = digests.TryGetValue(firstDatabase, out var first) && first.SharesSession;
+        var usable = firstShares
+            ? digests.Where(d => d.Value.SharesSession).ToImmutableDictionary(d => d.Key, d => d.Value.Digest, StringComparer.Ordinal)
+            : ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        return new ClusterRoleRead(rolesByDatabase, master, usable);
+    }
+
+    /// <summary>A database whose role state changed since the first database's read: the roles and master's facts read in its own transaction.</summary>
+    private static async Task<CurrentState> ReadRolesHereAsync(NpgsqlConnection connection, InspectionScope scope, CurrentState current, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command("2_roles", scope.Roles.ToArray(), Array.Empty<string>()));
+        batch.BatchCommands.Add(Command(MasterFactsReader.QueryName, MasterFactsReader.ScopeRoles(scope.Roles)));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var roles = await ReadRolesAsync(reader, cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
+        var master = await MasterFactsReader.ReadAsync(reader, cancellationToken);
+        return current with { Roles = roles.GetValueOrDefault(current.Server.Database, ImmutableDictionary<string, CurrentRole>.Empty), MasterFacts = master };
+    }
+
+    /// <summary>The rows of <c>2_role_state.sql</c>: database → its digest, and whether its master session is the generic one.</summary>
+    private static async Task<ImmutableDictionary<string, (string Digest, bool SharesSession)>> ReadRoleStateAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = ImmutableDictionary.CreateBuilder<string, (string, bool)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken)) rows[reader.GetString(0)] = (reader.GetString(1), reader.GetBoolean(2));
+        return rows.ToImmutable();
     }
 
     public async Task<ImmutableArray<DbObject>> ReadObjectsAsync(NpgsqlConnection connection, InspectionScope scope, CancellationToken cancellationToken)
@@ -105,9 +183,10 @@ public sealed class CatalogInspector : ICatalogInspector
         return (server, ReadAcl(reader, 8), extensions);
     }
 
-    private static async Task<ImmutableDictionary<string, CurrentRole>> ReadRolesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    /// <summary>The rows of <c>2_roles.sql</c>, by the database they were read for (its last column).</summary>
+    private static async Task<ImmutableDictionary<string, ImmutableDictionary<string, CurrentRole>>> ReadRolesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var roles = ImmutableDictionary.CreateBuilder<string, CurrentRole>();
+        var byDatabase = new Dictionary<string, ImmutableDictionary<string, CurrentRole>.Builder>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
             var role = new CurrentRole(
@@ -137,9 +216,11 @@ public sealed class CatalogInspector : ICatalogInspector
                 MarkedGroups = reader.GetFieldValue<string[]>(20).Zip(reader.GetFieldValue<string[]>(21))
                     .ToImmutableDictionary(p => p.First, p => p.Second, StringComparer.Ordinal),
             };
+            string database = reader.GetString(26);
+            if (!byDatabase.TryGetValue(database, out var roles)) byDatabase[database] = roles = ImmutableDictionary.CreateBuilder<string, CurrentRole>();
             roles[role.Name] = role;
         }
-        return roles.ToImmutable();
+        return byDatabase.ToImmutableDictionary(d => d.Key, d => d.Value.ToImmutable(), StringComparer.Ordinal);
     }
 
     /// <summary>The <c>name|type|unit|master may set</c> rows of 2_roles.sql's setting_kinds, by name (type empty: a custom setting).</summary>

@@ -25,6 +25,21 @@ public sealed record InspectionScope(ImmutableArray<string> Roles, ImmutableArra
     /// <summary>The declared roles marked <c>drop: true</c>: what they own is read (<c>7_owned.sql</c>) only when there are any.</summary>
     public ImmutableArray<string> Retiring { get; init; } = ImmutableArray<string>.Empty;
 
+    /// <summary>
+    /// A cluster run's first database: the databases of the run and every role any of them declares, whose roles and
+    /// master's facts this inspection reads for all of them (<see cref="CurrentState.ClusterRead"/>). Empty otherwise.
+    /// </summary>
+    public ImmutableArray<string> ClusterDatabases { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <inheritdoc cref="ClusterDatabases"/>
+    public ImmutableArray<string> ClusterRoles { get; init; } = ImmutableArray<string>.Empty;
+
+    /// <summary>
+    /// The other databases of a cluster run: the first one's read, used when this database's digest of the role state is
+    /// the same (<see cref="ClusterRoleRead.For"/>); the roles and master's facts are read here when it is not.
+    /// </summary>
+    public ClusterRoleRead? SharedRead { get; init; }
+
     public static InspectionScope For(DesiredState desired)
     {
         var owners = desired.Schemas.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Owner, StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using RoleManager.Errors;
+using RoleManager.Inspect;
 using RoleManager.Planning;
 
 namespace RoleManager.UseCases;
@@ -53,12 +54,14 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
         {
             if (!plan.Changes.Any(ClusterRunReport.IsClusterWide)) firstSettled.TrySetResult();
         }
+        // The roles are read once, in the first database, for all of them (Inspect/RoleReadSharing.cs).
+        var roleRead = new RoleReadSharing(targets.Select(t => (t.Desired.Database, InspectionScope.For(t.Desired))).ToList());
         using var slots = new SemaphoreSlim(Math.Max(1, request.DatabasesAtOnce));
         await Task.WhenAll(Enumerable.Range(0, targets.Count).Select(async i =>
         {
             if (i > 0) await firstSettled.Task.WaitAsync(cancellationToken);
             await slots.WaitAsync(cancellationToken);
-            try { results[i] = await RunOneAsync(targets[i], i == 0 && ordered ? Planned : null, cancellationToken); }
+            try { results[i] = await RunOneAsync(targets[i], i == 0 && ordered ? Planned : null, roleRead.For(i), cancellationToken); }
             finally
             {
                 slots.Release();
@@ -68,16 +71,21 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
         return new ClusterRunReport(request.Action, results, true, clock.Elapsed);
     }
 
-    private async Task<DatabaseRun> RunOneAsync(ResolvedTarget target, Action<Plan>? planned, CancellationToken cancellationToken)
+    private async Task<DatabaseRun> RunOneAsync(ResolvedTarget target, Action<Plan>? planned, RoleReadShare roleRead, CancellationToken cancellationToken)
     {
         try
         {
-            return new DatabaseRun(target.Desired.Database, await run.RunAsync(request, target, cancellationToken, planned), null);
+            return new DatabaseRun(target.Desired.Database, await run.RunAsync(request, target, cancellationToken, planned, roleRead), null);
         }
         catch (RoleManagerException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Rolled back (or never started); the other databases go on.
             return new DatabaseRun(target.Desired.Database, null, ex);
+        }
+        finally
+        {
+            // The first database failed before its inspection (or was never inspected): the others read the roles themselves.
+            if (roleRead.First) roleRead.Inspected(null);
         }
     }
 }

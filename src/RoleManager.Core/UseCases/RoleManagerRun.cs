@@ -37,7 +37,8 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
         return new ClusterRun(this, request).RunAsync(TargetResolver.ResolveAll(request), cancellationToken);
     }
 
-    internal async Task<RunReport> RunAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken, Action<Plan>? onPlanned = null)
+    internal async Task<RunReport> RunAsync(RunRequest request, ResolvedTarget target, CancellationToken cancellationToken, Action<Plan>? onPlanned = null,
+        RoleReadShare? roleRead = null)
     {
         var clock = Stopwatch.StartNew();
         if (target.Connection.TlsWarning is { } tlsWarning) ExecutionLog.TlsBelowVerifyFull(_logger, tlsWarning);
@@ -45,7 +46,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
             if (role.Password is { } password) request.SecretRead?.Invoke(password);
 
         var connections = await MasterSecretConnections.CreateAsync(target, request, _logger, cancellationToken);
-        var engine = new Engine(connections, executor: executor, logger: _logger);
+        var engine = new Engine(connections, executor: executor, logger: _logger, roleRead: roleRead);
         if (request.Action != RunAction.Inspect)
         {
             // Password roles: decide (by secret version, or a login for password_env) whether each password must be set.

@@ -37,6 +37,12 @@ public sealed record CurrentState(
     /// plan has changes or findings.
     /// </summary>
     public bool ObjectsSummarised { get; init; }
+
+    /// <summary>
+    /// In a cluster run's first database, the roles and master's facts read for every database of the run (null
+    /// elsewhere): what the other databases use instead of reading them again (docs/architecture.md, "One run for a cluster").
+    /// </summary>
+    public ClusterRoleRead? ClusterRead { get; init; }
 }
 
 public sealed record ServerInfo(

@@ -245,6 +245,82 @@ public sealed class ClusterConfigRunTests
         await AssertAllConvergedAsync(yaml, dbs, "after the run");
     }
 
+    /// <summary>
+    /// Issue 28, "roles read once": roles, memberships and the master's facts are the cluster's, so one run reads them in its
+    /// first database for every database (counted by pg_stat_statements in each database of the run). Before, each database
+    /// read them on its own fresh backend. What differs by database is still read for each: a membership of the third
+    /// database's group role revoked by hand is drift there and only there.
+    /// </summary>
+    [Fact]
+    public async Task One_run_reads_the_roles_and_the_masters_facts_once_for_every_database_and_still_sees_each_databases_drift()
+    {
+        var dbs = await ClusterAsync(3);
+        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        await using var stats = await dbs[0].Server.OpenSuperuserAsync("postgres");
+        string dbids = $"(SELECT oid FROM pg_database WHERE datname IN ({string.Join(", ", dbs.Select(d => $"'{d.Name}'"))}))";
+        async Task<long> CallsAsync(string queryStart) => await TestDatabase.Scalar<long>(stats,
+            $"SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE dbid IN {dbids} AND query LIKE '{queryStart}%'");
+
+        foreach (var action in new[] { RunAction.Plan, RunAction.Apply, RunAction.Check })
+        {
+            foreach (var db in dbs)
+                await TestDatabase.Exec(stats, $"SELECT pg_stat_statements_reset(0::oid, (SELECT oid FROM pg_database WHERE datname = '{db.Name}'), 0::bigint)");
+            var run = await RunAsync(Request(dbs[0], action, yaml));
+            Assert.Empty(run.Failed);
+            Assert.False(run.AnyChanges, $"{action}: a converged cluster has changes");
+            Assert.Equal((1L, 1L), (await CallsAsync("-- The declared roles"), await CallsAsync("-- What the connected (master) user is")));
+        }
+
+        string group = RoleManager.Config.GroupRoles.Name(dbs[2].Name, "app", Profile.ReadOnly, false);
+        await using (var master = await dbs[2].MasterAsync())
+            await TestDatabase.Exec(master, $"REVOKE \"{group}\" FROM \"{dbs[2].Prefix}_alice\"");
+        var plan = await RunAsync(Request(dbs[0], RunAction.Plan, yaml));
+
+        Assert.Equal([false, false, true], plan.Databases.Select(d => !d.Report!.Plan.IsEmpty));
+        Assert.Contains(plan.Databases[2].Report!.Plan.Changes, c => c.Kind == Planning.ChangeKind.GrantMembership && c.Sql.Contains(group, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The other databases use the first one's read of the roles only when nothing changed since: each proves it inside its
+    /// own transaction, under its own lock, with a digest of the role state (2_role_state.sql). Here the third database waits
+    /// for its lock (another run holds it) while a membership of its group role is revoked; when it gets the lock it sees
+    /// the revoke and puts the membership back. Using the first database's read, it would have planned nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_role_change_made_while_a_database_waits_for_its_lock_is_seen_there_though_the_first_database_read_the_roles_before()
+    {
+        var dbs = await ClusterAsync(3);
+        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        string group = RoleManager.Config.GroupRoles.Name(dbs[2].Name, "app", Profile.ReadOnly, false);
+        var execution = ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(30) };
+
+        Task<ClusterRunReport> run;
+        await using (var holder = await dbs[2].MasterAsync())
+        {
+            await TestDatabase.Exec(holder, $"SELECT pg_advisory_lock({PlanTransaction.AdvisoryLockKey})");
+            run = RunAsync(Request(dbs[0], RunAction.Apply, yaml, execution: execution));
+            // The third database's apply waits for the lock: the first database has read the roles for all of them by then.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!await TestDatabase.Scalar<bool>(holder, "SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND NOT l.granted " +
+                                                            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()))"))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20) && !run.IsCompleted, "the third database's apply never waited for the lock");
+                await Task.Delay(50);
+            }
+            await TestDatabase.Exec(holder, $"REVOKE \"{group}\" FROM \"{dbs[2].Prefix}_alice\"");
+            await TestDatabase.Exec(holder, $"SELECT pg_advisory_unlock({PlanTransaction.AdvisoryLockKey})");
+        }
+        var applied = await run;
+
+        Assert.Empty(applied.Failed);
+        var third = applied.Databases[2].Report!;
+        Assert.Contains(third.Plan.Changes, c => c.Kind == Planning.ChangeKind.GrantMembership && c.Sql.Contains(group, StringComparison.Ordinal));
+        Assert.True(third.Committed);
+        await AssertAllConvergedAsync(yaml, dbs, "after the run");
+    }
+
     [Fact]
     public async Task Case_4_four_separate_configs_applied_at_once_all_converge()
     {

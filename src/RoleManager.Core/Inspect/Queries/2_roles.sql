@@ -1,4 +1,6 @@
--- The declared roles ($1) that exist: attributes, the database-independent search_path setting,
+-- The declared roles ($1) that exist, once for each database in $2 (empty: the current one; a cluster run reads every
+-- database's in its first, docs/architecture.md "One run for a cluster"), the database named in the last column:
+-- attributes, the database-independent search_path setting,
 -- the roles each is a member of, and what the current (master) user may do with it.
 -- pg_has_role's 'SET' option exists from PostgreSQL 16; before that 'MEMBER' means the same (SET ROLE allowed).
 -- Memberships come with their ADMIN option and whether the master may revoke them: before 16 CREATEROLE
@@ -32,8 +34,7 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
                     OR (current_setting('server_version_num')::int >= 160000
                         AND pg_has_role(current_user, m.grantor, 'USAGE') AND pg_has_role(current_user, g.oid, 'MEMBER WITH ADMIN OPTION'))
              FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_revocable,
-       ARRAY(SELECT unnest(s.setconfig) FROM pg_db_role_setting s
-             WHERE s.setrole = r.oid AND s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())) AS database_settings,
+       ARRAY(SELECT unnest(s.setconfig) FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = this.oid) AS database_settings,
        coalesce(r.rolconfig, ARRAY[]::text[]) AS settings,
        (SELECT d.description FROM pg_catalog.pg_shdescription d
         WHERE d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass) AS comment,
@@ -59,9 +60,11 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolsuper, r.rolcreatedb, r.rolcreaterol
        ARRAY(SELECT (to_jsonb(m) ->> 'inherit_option')::boolean FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
              WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_inherit,
        ARRAY(SELECT (to_jsonb(m) ->> 'set_option')::boolean FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_set
+             WHERE m.member = r.oid ORDER BY g.rolname::text, m.grantor) AS membership_set,
+       this.datname::text AS database_name
 FROM pg_roles r
-CROSS JOIN (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) this
+CROSS JOIN (SELECT d.oid, d.datname FROM pg_database d
+            WHERE CASE WHEN cardinality($2) = 0 THEN d.datname = current_database() ELSE d.datname = ANY($2) END) this
 LEFT JOIN LATERAL (
     SELECT array_agg(g.rolname::text ORDER BY g.rolname) AS groups, array_agg(d.description ORDER BY g.rolname) AS comments
     FROM pg_auth_members m
