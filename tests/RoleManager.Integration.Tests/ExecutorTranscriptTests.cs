@@ -1,73 +1,64 @@
-using RoleManager.Config;
 using RoleManager.Connect;
+using RoleManager.Core.Tests.Transcripts;
 using RoleManager.Execute;
-using RoleManager.Model;
 using RoleManager.Planning;
-using RoleManager.Testing;
 using RoleManager.UseCases;
 
 namespace RoleManager.Integration.Tests;
 
 /// <summary>
-/// The executor's transcript (open, begin with its timeouts, the advisory lock, each statement, commit or
-/// rollback), as the engine logs it, compared with approved files in <c>Approved/</c>: a change in the SQL
-/// the tool sends shows up in review. A difference writes <c>*.received.txt</c> beside the approved file;
-/// review it and rename it to accept. The files are per PostgreSQL major (16+ plans memberships differently).
+/// One real-server run per transcript scenario: the executor's live transcript (open, begin with its timeouts, the
+/// advisory lock, each statement, commit or rollback), as the engine logs it, must equal the one made without a server
+/// from the in-memory catalog of this server's major and shape (tests/RoleManager.Core.Tests/Transcripts, whose tests
+/// compare it with the approved files on every major and shape). A difference means the in-memory fixture no longer
+/// reads like this server's catalog, or the engine's steps around the executor changed: fix the fixture or the
+/// in-memory run, not this test.
 /// </summary>
 public sealed class ExecutorTranscriptTests
 {
-    private static async Task<string> RunAsync(TestDatabase db, RunAction action, bool dryRun, DesiredState? config = null)
+    private static async Task<string> LiveAsync(TestDatabase db, bool dryRun)
     {
         var log = new RecordingLogger();
-        await new RoleManagerRun(log).RunAsync(db.Request(action, dryRun), CancellationToken.None);
-        return log.Transcript((db.Name, "{database}"), (db.Prefix, "{prefix}"), ($":{db.Server.Port}/", ":{port}/"));
+        await new RoleManagerRun(log).RunAsync(db.Request(RunAction.Apply, dryRun), CancellationToken.None);
+        return log.Transcript((db.Name, Fixtures.Database), (db.Prefix + "_", "{prefix}_"), ($":{db.Server.Port}/", ":{port}/"));
     }
 
-    private static void Verify(string name, PostgresServer server, string transcript)
-    {
-        string folder = Path.Combine(RepositoryRoot.Path, "tests", "RoleManager.Integration.Tests", "Approved");
-        string approved = Path.Combine(folder, $"{name}.pg{server.VersionNum / 10000}{ShapeVariant(server)}.txt");
-        string received = Path.ChangeExtension(approved, ".received.txt");
-        if (File.Exists(approved) && File.ReadAllText(approved) == transcript)
-        {
-            File.Delete(received);
-            return;
-        }
-        File.WriteAllText(received, transcript);
-        Assert.Fail($"The executor's transcript differs from {approved} (or it does not exist). Review {received}; rename it to accept.");
-    }
+    /// <summary>This server's major and the shape the suite runs (RM_PG_SHAPE), as the in-memory fixtures know them.</summary>
+    private static ClusterShape ShapeOf(PostgresServer server) => new(server.VersionNum / 10000, server.PublicOwnedBySuperuser,
+        SelfGrant: server.VersionNum >= 160000 && PostgresServer.Shape is "rds" or "selfgrant");
 
-    /// <summary>
-    /// The cluster shapes that change the plan get their own approved files: a superuser-owned public (nothing to revoke
-    /// there: the master may not) and <c>createrole_self_grant</c> on 16+ (no temporary membership is needed).
-    /// </summary>
-    private static string ShapeVariant(PostgresServer server)
+    private static async Task AssertSameAsInMemoryAsync(TranscriptScenario scenario, PostgresServer server, string live)
     {
-        bool selfGrant = server.VersionNum >= 160000 && PostgresServer.Shape is "rds" or "selfgrant";
-        return (server.PublicOwnedBySuperuser ? "-superuser-public" : "") + (selfGrant ? "-selfgrant" : "");
+        var shape = ShapeOf(server);
+        var (inMemory, _) = await scenario.InMemoryAsync(shape);
+        if (live != inMemory)
+            Assert.Fail($"The live transcript of '{scenario}' on {shape} differs from the in-memory one " +
+                        $"(tests/RoleManager.Core.Tests/Transcripts/Fixtures.cs no longer reads like this server, or the engine's steps changed).\n" +
+                        $"--- in memory\n{inMemory}--- live\n{live}");
     }
 
     [Fact]
-    public async Task The_first_apply_of_the_default_layout_sends_exactly_the_approved_statements_in_one_locked_transaction()
+    public async Task The_first_apply_of_the_default_layout_sends_what_the_in_memory_catalog_of_this_major_and_shape_predicts()
     {
         var db = await TestDatabase.CreateAsync();
-        Verify("apply-default-layout", db.Server, await RunAsync(db, RunAction.Apply, dryRun: false));
+        await AssertSameAsInMemoryAsync(TranscriptScenario.FirstApply, db.Server, await LiveAsync(db, dryRun: false));
     }
 
     [Fact]
-    public async Task A_dry_run_sends_the_same_statements_and_rolls_back()
+    public async Task A_dry_run_sends_what_the_in_memory_catalog_predicts_and_rolls_back()
     {
         var db = await TestDatabase.CreateAsync();
-        Verify("dry-run-default-layout", db.Server, await RunAsync(db, RunAction.Apply, dryRun: true));
+        await AssertSameAsInMemoryAsync(TranscriptScenario.DryRunOfFirstApply, db.Server, await LiveAsync(db, dryRun: true));
     }
 
     [Fact]
     public async Task An_apply_on_a_converged_database_takes_the_lock_inspects_and_sends_no_statement()
     {
         var db = await TestDatabase.CreateAsync();
-        await RunAsync(db, RunAction.Apply, dryRun: false);
-        Verify("apply-converged", db.Server, await RunAsync(db, RunAction.Apply, dryRun: false));
+        await LiveAsync(db, dryRun: false);
+        await AssertSameAsInMemoryAsync(TranscriptScenario.ConvergedApply, db.Server, await LiveAsync(db, dryRun: false));
     }
+
     [Fact]
     public async Task Each_statement_is_logged_with_the_role_schema_and_object_its_change_carries()
     {

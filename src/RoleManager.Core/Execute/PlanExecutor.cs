@@ -6,7 +6,7 @@ using RoleManager.Planning;
 namespace RoleManager.Execute;
 
 /// <summary>
-/// Runs a plan's statements in order inside a <see cref="PlanTransaction"/>; the first failure stops it.
+/// Runs a plan's statements in order inside a <see cref="PlanTransaction"/> (any <see cref="IStatementChannel"/>); the first failure stops it.
 /// Each statement is logged through <see cref="ExecutionLog"/> (the transaction's logger) before it runs, with the
 /// fields its change carries (<see cref="Change.Log"/>).
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class PlanExecutor
     /// <summary>Called before each statement (index, change); for fault-injection tests.</summary>
     public Func<int, Change, CancellationToken, Task>? BeforeStatement { get; init; }
 
-    public async Task<int> ExecuteAsync(PlanTransaction transaction, Plan plan, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(IStatementChannel transaction, Plan plan, CancellationToken cancellationToken)
     {
         int executed = 0;
         for (int i = 0; i < plan.Changes.Length; i++)
@@ -29,10 +29,9 @@ public sealed class PlanExecutor
             var fields = change.Log;
             ExecutionLog.Executing(logger, i + 1, plan.Changes.Length, change.Kind, fields.Role, fields.Schema, fields.Object, change.Sql);
             if (i % ProgressEvery == ProgressEvery - 1) ExecutionLog.Progress(logger, i + 1, plan.Changes.Length, change.Description);
-            await using var command = new NpgsqlCommand(change.ExecutableSql(), transaction.Connection);
             try
             {
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.SendAsync(change.ExecutableSql(), cancellationToken);
             }
             catch (PostgresException ex)
             {

@@ -20,7 +20,7 @@ namespace RoleManager.Execute;
 /// plan and inspect reads, the check's role sessions and probes, the audit report's snapshot
 /// (<see cref="TransactionMode.Snapshot"/>) and a rotation's password change.
 /// </remarks>
-public sealed class PlanTransaction : IAsyncDisposable
+public sealed class PlanTransaction : IStatementChannel, IAsyncDisposable
 {
     /// <summary>"RoleMgr" in ASCII: the advisory lock key every run on a database takes.</summary>
     public const long AdvisoryLockKey = 0x526F6C654D6772;
@@ -49,6 +49,13 @@ public sealed class PlanTransaction : IAsyncDisposable
     public TransactionMode Mode { get; }
 
     public ILogger Logger => _logger;
+
+    /// <summary>Sends one statement of the plan in this transaction (the executor's; it maps the errors).</summary>
+    public async Task SendAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, Connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Begins without a round trip of its own, for a caller whose first statements are a batch (the apply's inspection):
