@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+
+namespace RoleManager.Core.Tests.Docs;
+
+/// <summary>
+/// docs/claims.md maps each behaviour sentence of README.md and docs/*.md to what proves it: a test, or for a fact
+/// about AWS that no test here can make, the AWS documentation page that states it. These tests keep the list honest:
+/// a quoted sentence that a page no longer says, or a named test that no longer exists, fails here, so the list
+/// cannot rot into a list of claims nobody checks.
+/// </summary>
+public partial class ClaimsInventoryTests
+{
+    private const string Inventory = "docs/claims.md";
+
+    private sealed record Claim(string Doc, string Sentence, string[] Tests, string[] Pages, int Line)
+    {
+        public override string ToString() => $"{Inventory}:{Line}";
+    }
+
+    private static readonly Lazy<IReadOnlyList<Claim>> Claims = new(Read);
+
+    /// <summary>Each `## page` section's table rows: | claim | proof |, with \| for a pipe inside a cell.</summary>
+    private static IReadOnlyList<Claim> Read()
+    {
+        var claims = new List<Claim>();
+        string? doc = null;
+        var lines = DocText.Read(Inventory).Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r');
+            var heading = PageHeading().Match(line);
+            if (heading.Success) { doc = heading.Groups[1].Value; continue; }
+            if (doc is null || !line.StartsWith('|') || line.StartsWith("| Claim", StringComparison.Ordinal) || line.StartsWith("| ---", StringComparison.Ordinal)) continue;
+            var cells = UnescapedPipe().Split(line.Trim().Trim('|')).Select(c => c.Replace(@"\|", "|", StringComparison.Ordinal).Trim()).ToArray();
+            Assert.True(cells.Length == 2, $"{Inventory}:{i + 1}: a row is | claim | proof |, not {cells.Length} cells");
+            var tests = ProofSpan().Matches(cells[1]).Select(m => m.Groups[1].Value).ToArray();
+            var pages = AwsPage().Matches(cells[1]).Select(m => m.Value).ToArray();
+            claims.Add(new Claim(doc, cells[0], tests, pages, i + 1));
+        }
+        return claims;
+    }
+
+    /// <summary>A page's text as a reader sees it: no backticks or bold marks, every run of white space one space.</summary>
+    private static string Prose(string text) => Regex.Replace(text.Replace("`", "", StringComparison.Ordinal).Replace("**", "", StringComparison.Ordinal), @"\s+", " ").Trim();
+
+    [Fact]
+    public void The_inventory_covers_the_readme_first_and_every_user_page()
+    {
+        var pages = Claims.Value.GroupBy(c => c.Doc).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(pages.GetValueOrDefault("README.md") >= 40, $"{Inventory}: fewer README claims than expected: {pages.GetValueOrDefault("README.md")}");
+        Assert.True(Claims.Value.Count >= 70, $"{Inventory}: fewer claims than expected: {Claims.Value.Count}");
+        foreach (string page in pages.Keys)
+            Assert.True(DocText.Files.Contains(page), $"{Inventory}: \"## {page}\" is not README.md or a docs/*.md page");
+    }
+
+    [Fact]
+    public void Every_claim_is_still_said_by_the_page_it_quotes()
+    {
+        var gone = Claims.Value.Where(c => !Prose(DocText.Read(c.Doc)).Contains(Prose(c.Sentence), StringComparison.Ordinal))
+            .Select(c => $"{c}: {c.Doc} no longer says \"{c.Sentence}\"").ToList();
+        Assert.True(gone.Count == 0, "reword the row or the page, and check its proof still proves it:\n" + string.Join("\n", gone));
+    }
+
+    [Fact]
+    public void Every_claim_names_a_proof_and_every_test_it_names_exists()
+    {
+        string tests = string.Concat(Directory.GetFiles(Path.Combine(DocText.Root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)).Select(File.ReadAllText));
+        var problems = new List<string>();
+        foreach (var claim in Claims.Value)
+        {
+            if (claim.Tests.Length + claim.Pages.Length == 0) problems.Add($"{claim}: no test and no AWS page for \"{claim.Sentence}\"");
+            foreach (string test in claim.Tests)
+            {
+                string[] parts = test.Split('.');
+                if (!Regex.IsMatch(tests, $@"\bclass {parts[0]}\b")) problems.Add($"{claim}: no test class {parts[0]}");
+                // A test method: a [Fact]/[Theory] (or an attribute deriving from them) right before its declaration.
+                else if (!Regex.IsMatch(tests, $@"(?:Fact|Theory)\w*(?:\([^)]*\))?\]\s*(?:\[[^\n]*\]\s*)*public (?:async )?(?:Task|void) {Regex.Escape(parts[1])}\("))
+                    problems.Add($"{claim}: no test method {test}");
+            }
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [GeneratedRegex(@"^## (\S+\.md)\s*$")]
+    private static partial Regex PageHeading();
+
+    [GeneratedRegex(@"(?<!\\)\|")]
+    private static partial Regex UnescapedPipe();
+
+    /// <summary>`Class.Method`: a test that proves the claim.</summary>
+    [GeneratedRegex(@"`([A-Z]\w+\.[A-Za-z]\w*_\w*)`")]
+    private static partial Regex ProofSpan();
+
+    [GeneratedRegex(@"https://docs\.aws\.amazon\.com/[^\s)>\]]+")]
+    private static partial Regex AwsPage();
+}
