@@ -79,7 +79,8 @@ internal static class DefaultPrivilegePlanner
                 $"{(grant ? "grant" : "revoke")} {Privileges.ToSql(privileges)} on {plural.ToLowerInvariant()} {owner} creates {where} {(grant ? "to" : "from")} {string.Join(", ", grantees)}",
                 $"ALTER DEFAULT PRIVILEGES FOR ROLE {Ident.Quote(owner)}{inSchema} " +
                 $"{(grant ? "GRANT" : "REVOKE")} {Privileges.ToSql(privileges)} ON {plural} {(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees(grantees)}")
-            { Log = new(Role: string.Join(", ", grantees), Schema: schema ?? ChangeLog.NotApplicable, Object: $"default privileges of {owner}") });
+            { Log = new(Role: string.Join(", ", grantees), Schema: schema ?? ChangeLog.NotApplicable, Object: $"default privileges of {owner}"),
+              Target = schema is null ? ChangeTarget.None : ChangeTarget.AllIn(schema) });
         }
     }
 }

@@ -122,7 +122,8 @@ internal static class PrivilegePlanner
                 string plural = Privileges.KindPlural(kind).ToLowerInvariant();
                 context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.GrantObjects,
                     $"grant {Privileges.ToSql(privileges)} on all {plural} in schema {schema.Name} to {RolePlanner.Who(chunk)}",
-                    $"GRANT {Privileges.ToSql(privileges)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema.Name)} TO {SchemaPlanner.Grantees(chunk)}"));
+                    $"GRANT {Privileges.ToSql(privileges)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema.Name)} TO {SchemaPlanner.Grantees(chunk)}")
+                { Target = ChangeTarget.AllIn(schema.Name) });
             }
         }
     }
@@ -240,7 +241,7 @@ internal static class PrivilegePlanner
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(union)} on all {plural} in schema {schema} {word.ToLowerInvariant()} {role}",
                 $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {SchemaPlanner.Grantees([role])}")
-            { Log = new(Role: role, Schema: schema, Object: $"all {plural}") });
+            { Log = new(Role: role, Schema: schema, Object: $"all {plural}"), Target = ChangeTarget.AllIn(schema) });
             return;
         }
         foreach (var owner in items.Select(i => i.Object.Owner).Distinct()) context.ActAs(owner);
@@ -252,7 +253,8 @@ internal static class PrivilegePlanner
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(group.Key)} on {what} {word.ToLowerInvariant()} {role}",
                 $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {SchemaPlanner.Grantees([role])}")
-            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Object.Name : $"{chunk.Length} {plural}") });
+            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Object.Name : $"{chunk.Length} {plural}"),
+              Target = ChangeTarget.On(schema, chunk.Select(i => i.Object.Name)) });
         }
     }
 
@@ -271,7 +273,8 @@ internal static class PrivilegePlanner
                 $"revoke the grant option of {role} on {chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()} in schema {schema}",
                 $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON {Privileges.KindSingular(kind)} {string.Join(", ", chunk.Select(ObjectName))} " +
                 $"FROM {SchemaPlanner.Grantees([role])} CASCADE")
-            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Name : $"{chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()}") });
+            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Name : $"{chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()}"),
+              Target = ChangeTarget.On(schema, chunk.Select(o => o.Name)) });
     }
 
     internal static string ObjectName(DbObject obj) =>
