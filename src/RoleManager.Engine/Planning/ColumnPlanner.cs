@@ -100,6 +100,7 @@ internal static class ColumnPlanner
                 sql));
             return;
         }
+        using var unit = context.Builder.BeginUnit();
         if (table is not null) context.ActAs(table.Owner);
         context.ActAs(schema.Owner);
         context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,

@@ -71,6 +71,7 @@ internal static class DefaultPrivilegePlanner
     {
         foreach (var (privileges, grantees) in groups)
         {
+            using var unit = context.Builder.BeginUnit();
             context.ActAs(owner);
             string plural = Privileges.DefaultKindPlural(kind);
             string where = schema is null ? "in every schema" : $"in schema {schema}";

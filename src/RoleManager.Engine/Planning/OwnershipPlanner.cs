@@ -56,6 +56,7 @@ internal static class OwnershipPlanner
             // A serial or identity sequence follows its table (ALTER SEQUENCE on it is refused).
             if (!obj.LinkedToTable)
             {
+                using var unit = context.Builder.BeginUnit();
                 context.ActAs(obj.Owner);
                 context.ActAs(owner);
                 context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterObjectOwner,

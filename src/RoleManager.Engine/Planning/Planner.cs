@@ -73,8 +73,8 @@ public static class Planner
             string? schema = context.Desired.ExtensionSchema(extension);
             string? owner = context.Desired.Schemas.FirstOrDefault(s => s.Name == schema)?.Owner
                             ?? (schema is not null && context.Current.Schemas.TryGetValue(schema, out var live) ? live.Owner : null);
+            using var unit = context.Builder.BeginUnit();
             if (owner is not null) context.ActAs(owner);
-            else context.Builder.NeedNoActAs();
             string create = $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}";
             context.Builder.Add(Phase.Extensions, new Change(ChangeKind.CreateExtension,
                 schema is null ? $"create extension {extension}" : $"create extension {extension} in schema {schema}",

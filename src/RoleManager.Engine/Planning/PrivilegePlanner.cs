@@ -117,6 +117,7 @@ internal static class PrivilegePlanner
             foreach (var (privileges, roles) in grantAll)
             foreach (var chunk in roles.Chunk(MaxRolesPerStatement))
             {
+                using var unit = context.Builder.BeginUnit();
                 ActAsForSchema(context, schema.Name);
                 foreach (var owner in objects.Select(o => o.Owner).Distinct()) context.ActAs(owner);
                 string plural = Privileges.KindPlural(kind).ToLowerInvariant();
@@ -231,6 +232,7 @@ internal static class PrivilegePlanner
             roles.Add(role);
             return;
         }
+        using var unit = context.Builder.BeginUnit();
         ActAsForSchema(context, schema);
         string verb = grant ? "GRANT" : "REVOKE", word = grant ? "TO" : "FROM", lower = grant ? "grant" : "revoke";
         string plural = Privileges.KindPlural(kind).ToLowerInvariant();
@@ -266,6 +268,7 @@ internal static class PrivilegePlanner
     {
         var holding = objects.Where(o => o.Owner != role && AclDiff.Of(o.Acl, role).HasFlag(Privilege.GrantOption)).ToList();
         if (holding.Count == 0) return;
+        using var unit = context.Builder.BeginUnit();
         foreach (var owner in holding.Select(o => o.Owner).Distinct()) context.ActAs(owner);
         if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared) context.ActAs(declared.Owner);
         foreach (var chunk in holding.Chunk(MaxObjectsPerStatement))

@@ -135,6 +135,7 @@ internal static class RolePlanner
         var batched = dropped.Except(alone, StringComparer.Ordinal).ToList();
         foreach (var chunk in batched.Chunk(DropChunk).Concat(alone.Select(r => new[] { r })))
         {
+            using var unit = context.Builder.BeginUnit();
             foreach (var role in chunk) context.ActAs(role);
             foreach (var owner in chunk.SelectMany(OwnersOf).Distinct().Order(StringComparer.Ordinal)) context.ActAs(owner);
             var byHeir = chunk.Where(heirs.ContainsKey).GroupBy(r => heirs[r], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();

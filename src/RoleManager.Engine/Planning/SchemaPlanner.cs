@@ -49,6 +49,7 @@ internal static class SchemaPlanner
         string name = Ident.Quote(schema.Name), owner = Ident.Quote(schema.Owner);
         if (current is null)
         {
+            using var creating = context.Builder.BeginUnit();
             context.ActAs(schema.Owner);
             context.Builder.Add(Phase.Schemas, new Change(ChangeKind.CreateSchema,
                 $"create schema {schema.Name} owned by {schema.Owner}", $"CREATE SCHEMA {name} AUTHORIZATION {owner}")
@@ -57,6 +58,7 @@ internal static class SchemaPlanner
         }
         if (current.Owner == schema.Owner) return current.Acl;
 
+        using var unit = context.Builder.BeginUnit();
         context.ActAs(current.Owner);
         context.ActAs(schema.Owner);
         // ALTER SCHEMA ... OWNER TO requires the new owner to hold CREATE on the database (CREATE SCHEMA does not).
@@ -110,6 +112,7 @@ internal static class SchemaPlanner
                 $"{pub.Owner} owns schema public, so it may create there and let others; its database's owner {to} should own it", sql));
             return (pub.Owner, pub.Acl);
         }
+        using var unit = context.Builder.BeginUnit();
         context.ActAs(pub.Owner);
         context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
             $"make {to}, the database's owner, the owner of schema public again (was {pub.Owner}, a declared role, which could create there)", sql)
@@ -126,6 +129,7 @@ internal static class SchemaPlanner
         if (current is null || current.GrantOptionHolders.IsEmpty) return;
         var passing = context.PresentRoles.Where(r => r.Name != owner && current.GrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
         if (passing.Count == 0) return;
+        using var unit = context.Builder.BeginUnit();
         context.ActAs(owner);
         context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
             $"revoke the grant option on schema {schema} from {string.Join(", ", passing)}",
@@ -138,6 +142,7 @@ internal static class SchemaPlanner
     {
         var missing = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Missing(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
         var extra = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Extra(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
+        using var unit = context.Builder.BeginUnit();
         if (missing.Count + extra.Count > 0) context.ActAs(owner);
         foreach (var (privileges, grantees) in extra)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
