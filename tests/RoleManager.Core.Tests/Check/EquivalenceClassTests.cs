@@ -7,10 +7,9 @@ namespace RoleManager.Core.Tests;
 /// <summary>The check probes one role per class (issue 19): roles that differ in anything a probe sees must not share one.</summary>
 public class EquivalenceClassTests
 {
-    private static readonly SchemaSpec App = new("app", "migrator");
+    private static readonly SchemaSpec App = PrivilegeModelTests.App;
 
-    private static RoleSpec Role(string name, string[]? memberOf = null, params GrantSpec[] grants) =>
-        new(name, true, AuthMode.None, null, grants.ToImmutableArray(), (memberOf ?? []).ToImmutableArray(), [DatabasePrivilege.Connect]);
+    private static RoleSpec Role(string name, string[]? memberOf = null, params GrantSpec[] grants) => PrivilegeModelTests.Role(name, memberOf, grants);
 
     private static IReadOnlyList<EquivalenceClass> Classes(params RoleSpec[] roles)
     {
