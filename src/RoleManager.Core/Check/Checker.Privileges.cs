@@ -27,34 +27,32 @@ public sealed partial class Checker
         // PlanTransaction turns JIT off: the server's view of 1,000 roles is a query the planner costs high enough to
         // JIT-compile (~0.5 s of compiling for a query that then runs in ~0.3 s).
 
-        bool publicConnect = await ScalarAsync(connection, $"SELECT has_database_privilege('public', {Ident.Literal(desired.Database)}, 'CONNECT')::text", cancellationToken) == "true";
+        bool publicConnect = await ScalarAsync(connection, CheckSql.PublicConnect, [desired.Database], cancellationToken) == "true";
         assertions.Add(new("PUBLIC", $"cannot connect to database {desired.Database}", !publicConnect,
             publicConnect ? "PUBLIC holds CONNECT on the database" : "PUBLIC has no CONNECT"));
         foreach (var role in desired.PresentRoles.Where(r => r.Login && !r.DatabasePrivileges.Contains(DatabasePrivilege.Connect)))
         {
-            bool connects = await ScalarAsync(connection, $"SELECT coalesce(has_database_privilege(r.oid, {Ident.Literal(desired.Database)}, 'CONNECT'), false)::text FROM pg_roles r WHERE r.rolname = {Ident.Literal(role.Name)}", cancellationToken) == "true";
+            bool connects = await ScalarAsync(connection, CheckSql.RoleConnect, [desired.Database, role.Name], cancellationToken) == "true";
             assertions.Add(new(role.Name, $"cannot connect to database {desired.Database}", !connects,
                 connects ? "it holds CONNECT (directly, through a membership or PUBLIC), which this database does not declare" : "no CONNECT, as declared"));
         }
 
         // Before the first apply the roles or schemas do not exist yet: each is a failed assertion, not an error.
-        var existing = await ExistingAsync(connection, "SELECT rolname::text FROM pg_roles WHERE rolname = ANY($1)",
-            desired.PresentRoles.Select(r => r.Name).ToArray(), cancellationToken);
-        var schemas = await ExistingAsync(connection, "SELECT nspname::text FROM pg_namespace WHERE nspname = ANY($1)",
-            desired.Schemas.Select(s => s.Name).ToArray(), cancellationToken);
+        var existing = await ExistingAsync(connection, CheckSql.ExistingRoles, [desired.PresentRoles.Select(r => r.Name).ToArray()], cancellationToken);
+        var schemas = await ExistingAsync(connection, CheckSql.ExistingSchemas, [desired.Schemas.Select(s => s.Name).ToArray()], cancellationToken);
         foreach (var role in desired.PresentRoles.Where(r => !existing.Contains(r.Name)))
             assertions.Add(new(role.Name, "exists", false, $"role {role.Name} does not exist: run apply"));
         foreach (var schema in desired.Schemas.Where(s => !schemas.Contains(s.Name)))
             assertions.Add(new("*", $"schema {schema.Name} exists", false, $"schema {schema.Name} does not exist: run apply"));
 
-        int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        int version = int.Parse(await ScalarAsync(connection, "SHOW server_version_num", [], cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         var present = desired.PresentRoles.Where(r => existing.Contains(r.Name)).ToList();
         await MembershipProbe.CheckAsync(connection, present, version, assertions, cancellationToken);
         var probed = desired.Schemas.Where(s => schemas.Contains(s.Name) && existing.Contains(s.Owner))
-            .Select(schema => (Schema: schema, Classes: EquivalenceClasses(desired, present.Where(r => !PrivilegeModel.OwnsSchema(desired, r.Name, schema)), schema, version)))
+            .Select(schema => (Schema: schema, Classes: EquivalenceClass.Of(desired, present.Where(r => !PrivilegeModel.OwnsSchema(desired, r.Name, schema)), schema, version)))
             .ToList();
         // Only the roles the master will SET ROLE to: the schema owners and one representative per class.
-        var actors = probed.SelectMany(p => p.Classes.Select(c => c[0].Name).Prepend(p.Schema.Owner)).Distinct(StringComparer.Ordinal).ToArray();
+        var actors = probed.SelectMany(p => p.Classes.Select(c => c.Representative.Name).Prepend(p.Schema.Owner)).Distinct(StringComparer.Ordinal).ToArray();
         var unable = await BecomeAbleToActAsync(connection, actors, version, cancellationToken);
         foreach (var role in unable)
             assertions.Add(new(role, "can be acted as by the master user for the probes", false,
@@ -65,7 +63,7 @@ public sealed partial class Checker
             // The server's own view below still covers every role; only the SET ROLE probes need the master to act as one.
             var probes = unable.Contains(schema.Owner) ? new Probes("", "", "", Ready: false)
                 : await CheckOwnerAsync(connection, schema, assertions, cancellationToken);
-            foreach (var members in classes.Where(c => !unable.Contains(c[0].Name) && probes.Ready))
+            foreach (var members in classes.Where(c => !unable.Contains(c.Representative.Name) && probes.Ready))
                 await CheckGranteeAsync(connection, desired, members, schema, probes, version, assertions, cancellationToken);
             // Every object already there, the probes included, through every source the server counts: every role, one query per class.
             var truth = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -84,21 +82,6 @@ public sealed partial class Checker
         await tx.FinishAsync(cancellationToken);
         CheckLog.MasterProbes(_logger, clock.Elapsed.TotalSeconds, serverView.TotalSeconds);
     }
-
-    /// <summary>
-    /// The roles grouped so that one SET ROLE probe speaks for all in a group: the same effective privileges on the
-    /// schema's tables, sequences, routines and the schema itself, the same declared groups and attributes. Groups in
-    /// order of their first role, roles in declared order, so the assertions are deterministic.
-    /// </summary>
-    internal static List<RoleSpec[]> EquivalenceClasses(DesiredState desired, IEnumerable<RoleSpec> roles, SchemaSpec schema, int version) =>
-        roles.GroupBy(r => string.Join("|",
-                (int)PrivilegeModel.Effective(desired, r.Name, schema, ObjectKind.Table, version),
-                (int)PrivilegeModel.Effective(desired, r.Name, schema, ObjectKind.Sequence, version),
-                (int)PrivilegeModel.Effective(desired, r.Name, schema, ObjectKind.Routine, version),
-                (int)PrivilegeModel.EffectiveOnSchema(desired, r.Name, schema),
-                r.Login, r.CreateDb, r.CreateRole,
-                string.Join(",", PrivilegeModel.GroupsOf(desired, r.Name).Order(StringComparer.Ordinal))), StringComparer.Ordinal)
-            .Select(g => g.ToArray()).ToList();
 
     private sealed record Probes(string Table, string Sequence, string Function, bool Ready);
 
@@ -131,13 +114,13 @@ public sealed partial class Checker
         }
     }
 
-    /// <summary>Probes as the first of <paramref name="members"/>; the assertions name it and say whom else it stands for.</summary>
-    private static async Task CheckGranteeAsync(NpgsqlConnection connection, DesiredState desired, RoleSpec[] members, SchemaSpec schema, Probes probes,
+    /// <summary>Probes as the class's representative; the assertions name it and say whom else it stands for.</summary>
+    private static async Task CheckGranteeAsync(NpgsqlConnection connection, DesiredState desired, EquivalenceClass members, SchemaSpec schema, Probes probes,
         int version, List<Assertion> assertions, CancellationToken cancellationToken)
     {
-        var role = members[0];
-        string standsFor = members.Length == 1 ? ""
-            : $" (also for {RolePlanner.Who(members.Skip(1).Select(m => m.Name).ToList())}: the same declared privileges)";
+        var role = members.Representative;
+        string standsFor = members.Members.Length == 1 ? ""
+            : $" (also for {RolePlanner.Who(members.Others.Select(m => m.Name).ToList())}: the same declared privileges)";
         // What the role may do through itself and its declared groups (alice with member_of: [readers] reads).
         var tables = PrivilegeModel.Effective(desired, role.Name, schema, ObjectKind.Table, version);
         bool execute = PrivilegeModel.Effective(desired, role.Name, schema, ObjectKind.Routine, version).HasFlag(Privilege.Execute);
@@ -213,11 +196,8 @@ public sealed partial class Checker
     {
         if (roles.Length == 0) return [];
         string option = version >= 160000 ? "SET" : "MEMBER";
-        var missing = await ExistingAsync(connection,
-            $"SELECT r FROM unnest($1::text[]) WITH ORDINALITY AS u(r, i) WHERE NOT pg_has_role(current_user, r::name, '{option}') ORDER BY i", roles, cancellationToken);
-        var unable = version < 160000 || missing.Count == 0 ? [] : await ExistingAsync(connection,
-            "SELECT r FROM unnest($1::text[]) AS u(r) WHERE NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) " +
-            "AND NOT pg_has_role(current_user, r::name, 'USAGE WITH ADMIN OPTION')", [.. missing], cancellationToken);
+        var missing = await ExistingAsync(connection, CheckSql.NotActingAs, [roles, option], cancellationToken);
+        var unable = version < 160000 || missing.Count == 0 ? [] : await ExistingAsync(connection, CheckSql.CannotActAs, [missing.ToArray()], cancellationToken);
         var grant = roles.Where(r => missing.Contains(r) && !unable.Contains(r)).ToList();
         if (grant.Count > 0)
             await ExecAsync(connection, PlanBuilder.ActAsSql(grant, version), cancellationToken);

@@ -92,10 +92,10 @@ public sealed partial class Checker(IConnectionFactory connections, ILoginCreden
         _ => (false, $"{(expectRefusal ? "failed with" : "refused:")} {error.SqlState}: {error.MessageText}"),
     };
 
-    private static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, string[] names, CancellationToken cancellationToken)
+    /// <summary>The first column of every row of <paramref name="sql"/> (a <c>Check/Queries</c> file), run with <paramref name="values"/> as $1, $2, ….</summary>
+    private static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, object[] values, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = names });
+        await using var command = Command(connection, sql, values);
         var found = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetString(0));
@@ -120,9 +120,17 @@ public sealed partial class Checker(IConnectionFactory connections, ILoginCreden
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql, object[] values, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = Command(connection, sql, values);
         return (await command.ExecuteScalarAsync(cancellationToken))?.ToString() ?? "";
+    }
+
+    /// <summary>Not <c>params</c>: a <c>string[]</c> passed as one would become the list of parameters itself (array covariance).</summary>
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object[] values)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 }

@@ -10,25 +10,12 @@ namespace RoleManager.Check;
 /// </summary>
 internal static class MembershipProbe
 {
-    // inherit_option and set_option exist from 16 only: read through to_jsonb (NULL before), so one text serves 13-18.
-    private const string Sql = """
-        SELECT w.member, w.grp, count(m.roleid)::int,
-               coalesce(bool_or(m.admin_option), false),
-               coalesce(bool_or((to_jsonb(m) ->> 'inherit_option')::boolean), true),
-               coalesce(bool_or((to_jsonb(m) ->> 'set_option')::boolean), true)
-        FROM unnest($1::text[], $2::text[]) AS w(member, grp)
-        LEFT JOIN pg_roles r ON r.rolname = w.member
-        LEFT JOIN pg_roles g ON g.rolname = w.grp
-        LEFT JOIN pg_auth_members m ON m.member = r.oid AND m.roleid = g.oid
-        WHERE w.member <> current_user
-        GROUP BY w.member, w.grp ORDER BY w.member, w.grp
-        """;
 
     public static async Task CheckAsync(NpgsqlConnection connection, IReadOnlyList<RoleSpec> present, int version, List<Assertion> assertions, CancellationToken cancellationToken)
     {
         var pairs = present.SelectMany(r => r.MemberOf.Select(g => (Member: r, Group: g))).ToList();
         if (pairs.Count == 0) return;
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var command = new NpgsqlCommand(CheckSql.Memberships, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Member.Name).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Group).ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -46,6 +46,41 @@ public sealed record ChangeLog(string Role = ChangeLog.NotApplicable, string Sch
     public static readonly ChangeLog None = new();
 }
 
+/// <summary>How far into its schema a change's statement reaches (<see cref="ChangeTarget"/>).</summary>
+public enum SchemaReach
+{
+    /// <summary>Only the objects it names (or no schema at all).</summary>
+    Objects,
+    /// <summary>The schema itself: its existence, owner or ACL (CREATE SCHEMA, ALTER SCHEMA, GRANT … ON SCHEMA, an extension created in it).</summary>
+    Schema,
+    /// <summary>The schema and everything in it (ALL … IN SCHEMA, the default privileges in it).</summary>
+    Everything,
+}
+
+/// <summary>
+/// What a change's statement names, as data: the schema, how far into it it reaches, and each object by name, where the
+/// log fields may only count them ("12 tables"). Whatever reads a plan for names (the finding that says what of a
+/// superuser's a blocked change touches) reads this, never <see cref="Change.Sql"/>.
+/// </summary>
+public sealed record ChangeTarget(string Schema, SchemaReach Reach, ImmutableArray<string> Objects)
+{
+    /// <summary>No schema and no object of one (a role, a membership, the database).</summary>
+    public static readonly ChangeTarget None = new("", SchemaReach.Objects, ImmutableArray<string>.Empty);
+
+    public static ChangeTarget OnSchema(string schema) => new(schema, SchemaReach.Schema, ImmutableArray<string>.Empty);
+
+    public static ChangeTarget AllIn(string schema) => new(schema, SchemaReach.Everything, ImmutableArray<string>.Empty);
+
+    public static ChangeTarget On(string schema, IEnumerable<string> objects) => new(schema, SchemaReach.Objects, [.. objects]);
+
+    /// <summary>Whether the statement is about <paramref name="schema"/> itself or all that is in it.</summary>
+    public bool Touches(string schema) => Reach != SchemaReach.Objects && Schema == schema;
+
+    /// <summary>Whether the statement names the object <paramref name="name"/> of <paramref name="schema"/>, or all of that schema.</summary>
+    public bool Touches(string schema, string name) =>
+        Schema == schema && (Reach == SchemaReach.Everything || Objects.Contains(name, StringComparer.Ordinal));
+}
+
 /// <summary>
 /// One step of a plan: a one-line description and the exact SQL that will run. <see cref="Sql"/> is
 /// always safe to print; when the real statement carries a secret (a password verifier) it is held
@@ -58,6 +93,9 @@ public sealed record Change(ChangeKind Kind, string Description, string Sql)
 
     /// <summary>The role, schema and object the change is about, logged with each statement.</summary>
     public ChangeLog Log { get; init; } = ChangeLog.None;
+
+    /// <summary>The schema and objects the statement names, as data (the SQL is for the server and the reader, not to be parsed).</summary>
+    public ChangeTarget Target { get; init; } = ChangeTarget.None;
 
     public string ExecutableSql() => SecretSql?.Reveal() ?? Sql;
 }

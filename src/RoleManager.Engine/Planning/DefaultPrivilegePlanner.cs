@@ -71,6 +71,7 @@ internal static class DefaultPrivilegePlanner
     {
         foreach (var (privileges, grantees) in groups)
         {
+            using var unit = context.Builder.BeginUnit();
             context.ActAs(owner);
             string plural = Privileges.DefaultKindPlural(kind);
             string where = schema is null ? "in every schema" : $"in schema {schema}";
@@ -79,7 +80,8 @@ internal static class DefaultPrivilegePlanner
                 $"{(grant ? "grant" : "revoke")} {Privileges.ToSql(privileges)} on {plural.ToLowerInvariant()} {owner} creates {where} {(grant ? "to" : "from")} {string.Join(", ", grantees)}",
                 $"ALTER DEFAULT PRIVILEGES FOR ROLE {Ident.Quote(owner)}{inSchema} " +
                 $"{(grant ? "GRANT" : "REVOKE")} {Privileges.ToSql(privileges)} ON {plural} {(grant ? "TO" : "FROM")} {SchemaPlanner.Grantees(grantees)}")
-            { Log = new(Role: string.Join(", ", grantees), Schema: schema ?? ChangeLog.NotApplicable, Object: $"default privileges of {owner}") });
+            { Log = new(Role: string.Join(", ", grantees), Schema: schema ?? ChangeLog.NotApplicable, Object: $"default privileges of {owner}"),
+              Target = schema is null ? ChangeTarget.None : ChangeTarget.AllIn(schema) });
         }
     }
 }

@@ -56,11 +56,12 @@ internal static class OwnershipPlanner
             // A serial or identity sequence follows its table (ALTER SEQUENCE on it is refused).
             if (!obj.LinkedToTable)
             {
+                using var unit = context.Builder.BeginUnit();
                 context.ActAs(obj.Owner);
                 context.ActAs(owner);
                 context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterObjectOwner,
                     $"make {owner} the owner of {Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name} (was {obj.Owner})", sql)
-                    { Log = new(Role: owner, Schema: obj.Schema, Object: obj.Name) });
+                    { Log = new(Role: owner, Schema: obj.Schema, Object: obj.Name), Target = ChangeTarget.On(obj.Schema, [obj.Name]) });
             }
             if (!moved.TryGetValue((obj.Acl, obj.Owner), out var acl))
                 // The server moves the old owner's entry to the new one; an undeclared old owner's is not read: its default, all.

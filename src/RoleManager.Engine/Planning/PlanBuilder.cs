@@ -9,10 +9,11 @@ namespace RoleManager.Planning;
 /// what it depends on (roles before grants, memberships before acting, schemas before extensions, drops last).
 /// </summary>
 /// <remarks>
-/// The planners call <c>ActAs(owner)</c> for the owners a change needs, then add the change(s). Such a run of
-/// acting-as calls followed by a run of additions is a unit: when one of its owners is a superuser
-/// (<see cref="CannotActAs"/>), the master never acts as it, so the unit's changes are not planned but turned into
-/// a <see cref="Finding"/> with their exact SQL, and the rest of the plan still applies.
+/// What an acting-as covers is explicit: a planner opens a unit (<c>using var unit = context.Builder.BeginUnit();</c>),
+/// says which owners its changes need (<c>context.ActAs(owner)</c>) and adds them, in any order; the unit is decided when
+/// it is disposed. When one of its owners is a superuser (<see cref="CannotActAs"/>), the master never acts as it, so the
+/// unit's changes are not planned but turned into a <see cref="Finding"/> with their exact SQL, and the rest of the plan
+/// still applies. A change added outside a unit needs no acting-as.
 /// </remarks>
 internal sealed class PlanBuilder(int serverVersion)
 {
@@ -23,54 +24,64 @@ internal sealed class PlanBuilder(int serverVersion)
     private readonly HashSet<string> _actAsSet = new(StringComparer.Ordinal); // _actAs, for lookups (thousands of dropped roles)
     private readonly List<(Change Begin, Change End)> _temporary = new();
     private readonly List<Finding> _findings = new();
+    private Unit? _open;
 
-    // The current unit: the acting-as it asked for, the superuser that blocks it (if any), and what it diverted.
-    private readonly List<string> _unitActAs = new();
-    private bool _unitHasChanges;
-    private string? _unitBlockedBy;
-    private Func<IReadOnlyList<Change>, string>? _unitSubject;
-    private string? _unitWhy;
-    private readonly List<Change> _unitDiverted = new();
-    private Phase? _unitPhase;
+    /// <summary>
+    /// Changes that need the same acting-as: planned together, or (when an owner is a superuser or cannot be acted as)
+    /// together turned into one finding. Decided when disposed, so the order of the calls inside does not matter.
+    /// </summary>
+    internal sealed class Unit(PlanBuilder builder) : IDisposable
+    {
+        internal readonly List<string> ActAs = new();
+        internal readonly List<(Phase Phase, Change Change)> Changes = new();
+        internal readonly List<(Change Begin, Change End)> Temporary = new();
+        internal string? BlockedBy, Why;
+        internal Func<IReadOnlyList<Change>, string>? Subject;
+
+        public void Dispose() => builder.Close(this);
+    }
+
+    /// <summary>Opens the unit the next acting-as and changes belong to (units do not nest).</summary>
+    public Unit BeginUnit()
+    {
+        if (_open is not null) throw new InvalidOperationException("A plan unit is already open: units do not nest.");
+        return _open = new Unit(this);
+    }
 
     public void Add(Phase phase, Change change)
     {
-        // A unit's changes share a phase: a change of another phase starts a new unit (nothing of a blocked one leaks).
-        if (_unitPhase is { } unitPhase && unitPhase != phase) CloseUnit();
-        _unitPhase = phase;
-        if (!Admit(change)) return;
-        if (!_phases.TryGetValue(phase, out var list))
-            _phases[phase] = list = new List<Change>();
-        list.Add(change);
+        if (_open is { } unit) unit.Changes.Add((phase, change));
+        else Planned(phase).Add(change);
     }
 
-    /// <summary>The master user needs the privileges of (and SET ROLE to) this role for a change in the plan.</summary>
+    /// <summary>The master user needs the privileges of (and SET ROLE to) this role for the open unit's changes.</summary>
     public void NeedActAs(string role)
     {
-        StartUnitIfDone();
-        if (!_unitActAs.Contains(role)) _unitActAs.Add(role);
+        var unit = Open(nameof(NeedActAs));
+        if (!unit.ActAs.Contains(role)) unit.ActAs.Add(role);
     }
 
-    /// <summary>The next change(s) need the privileges of a role the master already has (itself): a new unit all the same.</summary>
-    public void NeedNoActAs() => StartUnitIfDone();
+    /// <summary>The open unit's changes need the privileges of a role the master already has (itself): nothing to grant.</summary>
+    public void NeedNoActAs() => Open(nameof(NeedNoActAs));
 
     /// <summary>
-    /// The next change(s) need the privileges of <paramref name="superuser"/>, which the master never takes:
+    /// The open unit's changes need the privileges of <paramref name="superuser"/>, which the master never takes:
     /// they become a finding about <paramref name="subject"/> instead.
     /// </summary>
     /// <param name="why">What stops the master, ending in a verb's place ("…, so it cannot"); by default, a superuser owns it.</param>
     public void CannotActAs(string superuser, Func<IReadOnlyList<Change>, string> subject, string? why = null)
     {
-        StartUnitIfDone();
-        _unitBlockedBy ??= superuser;
-        _unitSubject ??= subject;
-        _unitWhy ??= why;
+        var unit = Open(nameof(CannotActAs));
+        unit.BlockedBy ??= superuser;
+        unit.Subject ??= subject;
+        unit.Why ??= why;
     }
 
     /// <summary>A grant that exists only for the length of the transaction (begin after memberships, end last).</summary>
     public void AddTemporary(Change begin, Change end)
     {
-        if (Admit(begin)) _temporary.Add((begin, end));
+        if (_open is { } unit) unit.Temporary.Add((begin, end));
+        else _temporary.Add((begin, end));
     }
 
     /// <summary>Something the master cannot change: reported with the SQL a superuser must run, never planned.</summary>
@@ -81,47 +92,40 @@ internal sealed class PlanBuilder(int serverVersion)
 
     public bool HasChanges => _phases.Values.Any(l => l.Count > 0);
 
-    /// <summary>True when the change is planned; false when its unit needs a superuser (then it is kept for the finding).</summary>
-    private bool Admit(Change change)
+    private Unit Open(string call) =>
+        _open ?? throw new InvalidOperationException($"{call} outside a plan unit: open one with BeginUnit() around the changes it covers.");
+
+    private List<Change> Planned(Phase phase)
     {
-        _unitHasChanges = true;
-        if (_unitBlockedBy is not null)
-        {
-            _unitDiverted.Add(change);
-            return false;
-        }
-        foreach (var role in _unitActAs.Where(_actAsSet.Add)) _actAs.Add(role);
-        return true;
+        if (!_phases.TryGetValue(phase, out var list)) _phases[phase] = list = new List<Change>();
+        return list;
     }
 
-    private void StartUnitIfDone()
+    private void Close(Unit unit)
     {
-        if (!_unitHasChanges) return;
-        CloseUnit();
-    }
-
-    private void CloseUnit()
-    {
-        if (_unitBlockedBy is { } superuser && _unitDiverted.Count > 0)
+        if (!ReferenceEquals(_open, unit)) throw new InvalidOperationException("A plan unit was closed twice or out of order.");
+        _open = null;
+        if (unit.BlockedBy is { } superuser)
         {
-            string subject = _unitSubject?.Invoke(_unitDiverted) ?? $"objects of {superuser}";
+            // The temporary grants' begins are what the superuser would run; their ends undo them.
+            var diverted = unit.Temporary.Select(t => t.Begin).Concat(unit.Changes.Select(c => c.Change)).ToList();
+            if (diverted.Count == 0) return;
+            string subject = unit.Subject?.Invoke(diverted) ?? $"objects of {superuser}";
             AddFinding(new Finding(subject,
-                $"{subject} {_unitWhy ?? $"belongs to the superuser \"{superuser}\", and the master user never acts as a superuser, so it cannot"} " +
-                $"{string.Join("; ", _unitDiverted.Select(c => c.Description))}. A superuser must run the statement(s) shown.",
-                string.Join("\n", _unitDiverted.Select(c => c.Sql + ";"))));
+                $"{subject} {unit.Why ?? $"belongs to the superuser \"{superuser}\", and the master user never acts as a superuser, so it cannot"} " +
+                $"{string.Join("; ", diverted.Select(c => c.Description))}. A superuser must run the statement(s) shown.",
+                string.Join("\n", diverted.Select(c => c.Sql + ";"))));
+            return;
         }
-        _unitActAs.Clear();
-        _unitDiverted.Clear();
-        _unitHasChanges = false;
-        _unitBlockedBy = null;
-        _unitSubject = null;
-        _unitWhy = null;
-        _unitPhase = null;
+        if (unit.Changes.Count + unit.Temporary.Count == 0) return;
+        foreach (var role in unit.ActAs.Where(_actAsSet.Add)) _actAs.Add(role);
+        _temporary.AddRange(unit.Temporary);
+        foreach (var (phase, change) in unit.Changes) Planned(phase).Add(change);
     }
 
     public Plan Build(Func<string, ActingAs> actingAs, ISet<string> droppedRoles)
     {
-        CloseUnit();
+        if (_open is not null) throw new InvalidOperationException("A plan unit was left open: dispose it before the plan is built.");
         var findings = _findings.ToImmutableArray();
         if (!HasChanges) return findings.IsEmpty ? Plan.Empty : new Plan(ImmutableArray<Change>.Empty, findings);
         // The memberships phase anchors the acting-as grants: after the roles exist, before anything needs them.

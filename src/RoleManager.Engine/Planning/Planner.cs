@@ -73,13 +73,13 @@ public static class Planner
             string? schema = context.Desired.ExtensionSchema(extension);
             string? owner = context.Desired.Schemas.FirstOrDefault(s => s.Name == schema)?.Owner
                             ?? (schema is not null && context.Current.Schemas.TryGetValue(schema, out var live) ? live.Owner : null);
+            using var unit = context.Builder.BeginUnit();
             if (owner is not null) context.ActAs(owner);
-            else context.Builder.NeedNoActAs();
             string create = $"CREATE EXTENSION IF NOT EXISTS {Ident.Quote(extension)}{(schema is null ? "" : " SCHEMA " + Ident.Quote(schema))}";
             context.Builder.Add(Phase.Extensions, new Change(ChangeKind.CreateExtension,
                 schema is null ? $"create extension {extension}" : $"create extension {extension} in schema {schema}",
                 schema is null ? create : ExtensionSchemaGuard(schema, extension) + "; " + create)
-            { Log = new(Schema: schema ?? ChangeLog.NotApplicable, Object: $"extension {extension}") });
+            { Log = new(Schema: schema ?? ChangeLog.NotApplicable, Object: $"extension {extension}"), Target = schema is null ? ChangeTarget.None : ChangeTarget.OnSchema(schema) });
         }
     }
 
@@ -169,9 +169,9 @@ internal sealed class PlanContext(DesiredState desired, CurrentState current, Pl
     public void ActAs(string owner)
     {
         if (owner == Master || Current.Server.CurrentUserIsSuperuser) Builder.NeedNoActAs();
-        else if (Current.MasterFacts.Superusers.Contains(owner)) Builder.CannotActAs(owner, changes => SuperuserOwned(owner, changes));
+        else if (Current.MasterFacts.Superusers.Contains(owner)) Builder.CannotActAs(owner, changes => SuperuserOwned(Current, owner, changes));
         else if (CannotGrantItself(owner))
-            Builder.CannotActAs(owner, changes => SuperuserOwned(owner, changes),
+            Builder.CannotActAs(owner, changes => SuperuserOwned(Current, owner, changes),
                 $"belongs to \"{owner}\", on which the master user holds no ADMIN OPTION: from PostgreSQL 16 it cannot act as that role " +
                 $"(GRANT \"{owner}\" TO CURRENT_USER is refused, 42501; a superuser gives it back with GRANT \"{owner}\" TO \"{Master}\" WITH ADMIN OPTION), so it cannot");
         else Builder.NeedActAs(owner);
@@ -188,13 +188,15 @@ internal sealed class PlanContext(DesiredState desired, CurrentState current, Pl
             ? Current.Schemas.Values.Any(s => s.Owner == owner && !s.CurrentUserHasAdminOnOwner)
             : Current.Roles.ContainsKey(owner) && Current.MasterFacts.IsKnown && !Current.MasterFacts.AdminOf.Contains(owner));
 
-    /// <summary>Names what of <paramref name="superuser"/>'s the blocked changes touch, e.g. <c>schema public</c> or <c>table app.audit</c>.</summary>
-    private string SuperuserOwned(string superuser, IReadOnlyList<Change> changes)
+    /// <summary>
+    /// Names what of <paramref name="superuser"/>'s the blocked changes touch, e.g. <c>schema public</c> or <c>table app.audit</c>:
+    /// from each change's <see cref="Change.Target"/>, never its SQL (a chunked GRANT's log says only "12 tables").
+    /// </summary>
+    internal static string SuperuserOwned(CurrentState current, string superuser, IReadOnlyList<Change> changes)
     {
-        bool Mentions(string text) => changes.Any(c => c.Sql.Contains(text, StringComparison.Ordinal));
-        var names = Current.Schemas.Values.Where(s => s.Owner == superuser && Mentions("SCHEMA " + Ident.Quote(s.Name) + " "))
+        var names = current.Schemas.Values.Where(s => s.Owner == superuser && changes.Any(c => c.Target.Touches(s.Name)))
             .Select(s => $"schema {s.Name}")
-            .Concat(Current.Objects.Where(o => o.Owner == superuser && (Mentions(Ident.Qualified(o.Schema, o.Name)) || Mentions("IN SCHEMA " + Ident.Quote(o.Schema) + " ")))
+            .Concat(current.Objects.Where(o => o.Owner == superuser && changes.Any(c => c.Target.Touches(o.Schema, o.Name)))
                 .Select(o => $"{o.Kind.ToString().ToLowerInvariant()} {o.Schema}.{o.Name}"))
             .Distinct().ToList();
         return names.Count switch

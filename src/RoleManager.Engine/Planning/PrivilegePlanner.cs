@@ -117,12 +117,14 @@ internal static class PrivilegePlanner
             foreach (var (privileges, roles) in grantAll)
             foreach (var chunk in roles.Chunk(MaxRolesPerStatement))
             {
+                using var unit = context.Builder.BeginUnit();
                 ActAsForSchema(context, schema.Name);
                 foreach (var owner in objects.Select(o => o.Owner).Distinct()) context.ActAs(owner);
                 string plural = Privileges.KindPlural(kind).ToLowerInvariant();
                 context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.GrantObjects,
                     $"grant {Privileges.ToSql(privileges)} on all {plural} in schema {schema.Name} to {RolePlanner.Who(chunk)}",
-                    $"GRANT {Privileges.ToSql(privileges)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema.Name)} TO {SchemaPlanner.Grantees(chunk)}"));
+                    $"GRANT {Privileges.ToSql(privileges)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema.Name)} TO {SchemaPlanner.Grantees(chunk)}")
+                { Target = ChangeTarget.AllIn(schema.Name) });
             }
         }
     }
@@ -230,6 +232,7 @@ internal static class PrivilegePlanner
             roles.Add(role);
             return;
         }
+        using var unit = context.Builder.BeginUnit();
         ActAsForSchema(context, schema);
         string verb = grant ? "GRANT" : "REVOKE", word = grant ? "TO" : "FROM", lower = grant ? "grant" : "revoke";
         string plural = Privileges.KindPlural(kind).ToLowerInvariant();
@@ -240,7 +243,7 @@ internal static class PrivilegePlanner
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(union)} on all {plural} in schema {schema} {word.ToLowerInvariant()} {role}",
                 $"{verb} {Privileges.ToSql(union)} ON ALL {Privileges.KindPlural(kind)} IN SCHEMA {Ident.Quote(schema)} {word} {SchemaPlanner.Grantees([role])}")
-            { Log = new(Role: role, Schema: schema, Object: $"all {plural}") });
+            { Log = new(Role: role, Schema: schema, Object: $"all {plural}"), Target = ChangeTarget.AllIn(schema) });
             return;
         }
         foreach (var owner in items.Select(i => i.Object.Owner).Distinct()) context.ActAs(owner);
@@ -252,7 +255,8 @@ internal static class PrivilegePlanner
             context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
                 $"{lower} {Privileges.ToSql(group.Key)} on {what} {word.ToLowerInvariant()} {role}",
                 $"{verb} {Privileges.ToSql(group.Key)} ON {Privileges.KindSingular(kind)} {names} {word} {SchemaPlanner.Grantees([role])}")
-            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Object.Name : $"{chunk.Length} {plural}") });
+            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Object.Name : $"{chunk.Length} {plural}"),
+              Target = ChangeTarget.On(schema, chunk.Select(i => i.Object.Name)) });
         }
     }
 
@@ -264,6 +268,7 @@ internal static class PrivilegePlanner
     {
         var holding = objects.Where(o => o.Owner != role && AclDiff.Of(o.Acl, role).HasFlag(Privilege.GrantOption)).ToList();
         if (holding.Count == 0) return;
+        using var unit = context.Builder.BeginUnit();
         foreach (var owner in holding.Select(o => o.Owner).Distinct()) context.ActAs(owner);
         if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared) context.ActAs(declared.Owner);
         foreach (var chunk in holding.Chunk(MaxObjectsPerStatement))
@@ -271,7 +276,8 @@ internal static class PrivilegePlanner
                 $"revoke the grant option of {role} on {chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()} in schema {schema}",
                 $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON {Privileges.KindSingular(kind)} {string.Join(", ", chunk.Select(ObjectName))} " +
                 $"FROM {SchemaPlanner.Grantees([role])} CASCADE")
-            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Name : $"{chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()}") });
+            { Log = new(Role: role, Schema: schema, Object: chunk.Length == 1 ? chunk[0].Name : $"{chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()}"),
+              Target = ChangeTarget.On(schema, chunk.Select(o => o.Name)) });
     }
 
     internal static string ObjectName(DbObject obj) =>

@@ -135,6 +135,7 @@ internal static class RolePlanner
         var batched = dropped.Except(alone, StringComparer.Ordinal).ToList();
         foreach (var chunk in batched.Chunk(DropChunk).Concat(alone.Select(r => new[] { r })))
         {
+            using var unit = context.Builder.BeginUnit();
             foreach (var role in chunk) context.ActAs(role);
             foreach (var owner in chunk.SelectMany(OwnersOf).Distinct().Order(StringComparer.Ordinal)) context.ActAs(owner);
             var byHeir = chunk.Where(heirs.ContainsKey).GroupBy(r => heirs[r], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -266,7 +267,7 @@ internal static class RolePlanner
             var grantees = In(schema.Acl).ToList();
             if (grantees.Count > 0)
                 context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole, $"revoke what {who} hold on schema {schema.Name}",
-                    $"REVOKE ALL ON SCHEMA {Ident.Quote(schema.Name)} FROM {SchemaPlanner.Grantees(grantees)}") { Log = log with { Schema = schema.Name } });
+                    $"REVOKE ALL ON SCHEMA {Ident.Quote(schema.Name)} FROM {SchemaPlanner.Grantees(grantees)}") { Log = log with { Schema = schema.Name }, Target = ChangeTarget.OnSchema(schema.Name) });
         }
         foreach (var group in current.Objects.Where(o => In(o.Acl).Any()).GroupBy(o => (o.Schema, o.Kind)).OrderBy(g => g.Key.Schema, StringComparer.Ordinal).ThenBy(g => g.Key.Kind))
         foreach (var objects in group.Chunk(DropChunk))
@@ -274,7 +275,7 @@ internal static class RolePlanner
             var grantees = chunk.Where(r => objects.Any(o => o.Acl.ContainsKey(r))).ToList();
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
                 $"revoke what {who} hold on {objects.Length} {Privileges.KindPlural(group.Key.Kind).ToLowerInvariant()} in schema {group.Key.Schema}",
-                $"REVOKE ALL ON {Privileges.KindSingular(group.Key.Kind)} {string.Join(", ", objects.Select(PrivilegePlanner.ObjectName))} FROM {SchemaPlanner.Grantees(grantees)}") { Log = log with { Schema = group.Key.Schema } });
+                $"REVOKE ALL ON {Privileges.KindSingular(group.Key.Kind)} {string.Join(", ", objects.Select(PrivilegePlanner.ObjectName))} FROM {SchemaPlanner.Grantees(grantees)}") { Log = log with { Schema = group.Key.Schema }, Target = ChangeTarget.On(group.Key.Schema, objects.Select(o => o.Name)) });
         }
         foreach (var acl in current.DefaultAcls.Where(d => In(d.Acl).Any()).OrderBy(d => d.Owner, StringComparer.Ordinal).ThenBy(d => d.Schema, StringComparer.Ordinal).ThenBy(d => d.Kind))
         {
@@ -283,7 +284,8 @@ internal static class RolePlanner
             string plural = Privileges.DefaultKindPlural(acl.Kind);
             context.Builder.Add(Phase.Drops, new Change(ChangeKind.DropRole,
                 $"revoke the default privileges {who} get on {plural.ToLowerInvariant()} {acl.Owner} creates {where}",
-                $"ALTER DEFAULT PRIVILEGES FOR ROLE {Ident.Quote(acl.Owner)}{inSchema} REVOKE ALL ON {plural} FROM {SchemaPlanner.Grantees(In(acl.Acl))}") { Log = log });
+                $"ALTER DEFAULT PRIVILEGES FOR ROLE {Ident.Quote(acl.Owner)}{inSchema} REVOKE ALL ON {plural} FROM {SchemaPlanner.Grantees(In(acl.Acl))}")
+                { Log = log, Target = acl.IsGlobal ? ChangeTarget.None : ChangeTarget.AllIn(acl.Schema) });
         }
     }
 

@@ -49,14 +49,16 @@ internal static class SchemaPlanner
         string name = Ident.Quote(schema.Name), owner = Ident.Quote(schema.Owner);
         if (current is null)
         {
+            using var creating = context.Builder.BeginUnit();
             context.ActAs(schema.Owner);
             context.Builder.Add(Phase.Schemas, new Change(ChangeKind.CreateSchema,
                 $"create schema {schema.Name} owned by {schema.Owner}", $"CREATE SCHEMA {name} AUTHORIZATION {owner}")
-                { Log = new(Role: schema.Owner, Schema: schema.Name) });
+                { Log = new(Role: schema.Owner, Schema: schema.Name), Target = ChangeTarget.OnSchema(schema.Name) });
             return ImmutableDictionary<string, Privilege>.Empty;
         }
         if (current.Owner == schema.Owner) return current.Acl;
 
+        using var unit = context.Builder.BeginUnit();
         context.ActAs(current.Owner);
         context.ActAs(schema.Owner);
         // ALTER SCHEMA ... OWNER TO requires the new owner to hold CREATE on the database (CREATE SCHEMA does not).
@@ -74,7 +76,7 @@ internal static class SchemaPlanner
         }
         context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
             $"make {schema.Owner} the owner of schema {schema.Name} (was {current.Owner})", $"ALTER SCHEMA {name} OWNER TO {owner}")
-            { Log = new(Role: schema.Owner, Schema: schema.Name) });
+            { Log = new(Role: schema.Owner, Schema: schema.Name), Target = ChangeTarget.OnSchema(schema.Name) });
         // The server moves the old owner's entry to the new owner (merged with the new owner's own); everything else stays.
         return current.Acl.ContainsKey(current.Owner) || current.Acl.ContainsKey(schema.Owner)
             ? current.Acl.Remove(current.Owner).SetItem(schema.Owner, AclDiff.Of(current.Acl, schema.Owner) | AclDiff.Of(current.Acl, current.Owner))
@@ -110,10 +112,11 @@ internal static class SchemaPlanner
                 $"{pub.Owner} owns schema public, so it may create there and let others; its database's owner {to} should own it", sql));
             return (pub.Owner, pub.Acl);
         }
+        using var unit = context.Builder.BeginUnit();
         context.ActAs(pub.Owner);
         context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterSchemaOwner,
             $"make {to}, the database's owner, the owner of schema public again (was {pub.Owner}, a declared role, which could create there)", sql)
-            { Log = new(Role: to, Schema: PublicSchema) });
+            { Log = new(Role: to, Schema: PublicSchema), Target = ChangeTarget.OnSchema(PublicSchema) });
         return (to, pub.Acl.Remove(pub.Owner).SetItem(to, AclDiff.Of(pub.Acl, to) | AclDiff.Of(pub.Acl, pub.Owner)));
     }
 
@@ -126,11 +129,12 @@ internal static class SchemaPlanner
         if (current is null || current.GrantOptionHolders.IsEmpty) return;
         var passing = context.PresentRoles.Where(r => r.Name != owner && current.GrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
         if (passing.Count == 0) return;
+        using var unit = context.Builder.BeginUnit();
         context.ActAs(owner);
         context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
             $"revoke the grant option on schema {schema} from {string.Join(", ", passing)}",
             $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(passing)} CASCADE")
-            { Log = new(Role: string.Join(", ", passing), Schema: schema) });
+            { Log = new(Role: string.Join(", ", passing), Schema: schema), Target = ChangeTarget.OnSchema(schema) });
     }
 
     private static void PlanAcl(PlanContext context, string schema, string owner, ImmutableDictionary<string, Privilege> acl,
@@ -138,17 +142,18 @@ internal static class SchemaPlanner
     {
         var missing = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Missing(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
         var extra = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Extra(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
+        using var unit = context.Builder.BeginUnit();
         if (missing.Count + extra.Count > 0) context.ActAs(owner);
         foreach (var (privileges, grantees) in extra)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
                 $"revoke {Privileges.ToSql(privileges)} on schema {schema} from {string.Join(", ", grantees)}",
                 $"REVOKE {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(grantees)}")
-                { Log = new(Role: string.Join(", ", grantees), Schema: schema) });
+                { Log = new(Role: string.Join(", ", grantees), Schema: schema), Target = ChangeTarget.OnSchema(schema) });
         foreach (var (privileges, grantees) in missing)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.GrantSchema,
                 $"grant {Privileges.ToSql(privileges)} on schema {schema} to {string.Join(", ", grantees)}",
                 $"GRANT {Privileges.ToSql(privileges)} ON SCHEMA {Ident.Quote(schema)} TO {Grantees(grantees)}")
-                { Log = new(Role: string.Join(", ", grantees), Schema: schema) });
+                { Log = new(Role: string.Join(", ", grantees), Schema: schema), Target = ChangeTarget.OnSchema(schema) });
     }
 
     /// <summary>A grantee list where PUBLIC is the keyword, not a quoted role name.</summary>

@@ -5,9 +5,10 @@ namespace RoleManager.Core.Tests;
 
 public class PrivilegeModelTests
 {
-    private static readonly SchemaSpec App = new("app", "migrator");
+    internal static readonly SchemaSpec App = new("app", "migrator");
 
-    private static RoleSpec Role(string name, string[]? memberOf = null, params GrantSpec[] grants) =>
+    /// <summary>A login role with CONNECT (also used by <see cref="EquivalenceClassTests"/>).</summary>
+    internal static RoleSpec Role(string name, string[]? memberOf = null, params GrantSpec[] grants) =>
         new(name, true, AuthMode.None, null, grants.ToImmutableArray(), (memberOf ?? []).ToImmutableArray(), [DatabasePrivilege.Connect]);
 
     private static DesiredState Layout(params RoleSpec[] roles) => new("appdb", [App], roles.ToImmutableArray(), []);

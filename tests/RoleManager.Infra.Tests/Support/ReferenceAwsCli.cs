@@ -10,20 +10,10 @@ public sealed class ReferenceAwsCli(MotoServer moto, string scratchDirectory, st
     {
         get
         {
-            var environment = new Dictionary<string, string?>();
-            foreach (var name in System.Environment.GetEnvironmentVariables().Keys.Cast<string>())
-            {
-                if (name.StartsWith("AWS_", StringComparison.Ordinal) || name.StartsWith("ROLE_MANAGER_", StringComparison.Ordinal))
-                    environment[name] = null;
-            }
+            var environment = AwsIsolation.Environment(scratchDirectory);
             foreach (var (name, value) in moto.AwsVariables(region))
                 environment[name] = value;
-            environment["AWS_CONFIG_FILE"] = Path.Combine(scratchDirectory, "aws-config-none");
-            environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(scratchDirectory, "aws-credentials-none");
-            environment["AWS_EC2_METADATA_DISABLED"] = "true";
             environment["AWS_PAGER"] = "";
-            environment["NO_PROXY"] = "127.0.0.1,localhost";
-            environment["no_proxy"] = "127.0.0.1,localhost";
             return environment;
         }
     }

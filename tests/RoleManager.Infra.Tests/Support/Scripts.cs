@@ -13,24 +13,13 @@ public static class Scripts
     /// <summary>A clean environment for the scripts aimed at <paramref name="endpoint"/> with dummy credentials.</summary>
     public static Dictionary<string, string?> Environment(string endpoint, string scratchDirectory, string region = "us-east-1")
     {
-        var environment = new Dictionary<string, string?>();
-        foreach (var name in System.Environment.GetEnvironmentVariables().Keys.Cast<string>())
-        {
-            if (name.StartsWith("AWS_", StringComparison.Ordinal) || name.StartsWith("ROLE_MANAGER_", StringComparison.Ordinal)
-                || name.StartsWith("TF_", StringComparison.Ordinal))
-                environment[name] = null;
-        }
+        var environment = AwsIsolation.Environment(scratchDirectory, "TF_");
         environment["AWS_ACCESS_KEY_ID"] = "testing";
         environment["AWS_SECRET_ACCESS_KEY"] = "testing";
         environment["AWS_REGION"] = region;
         environment["AWS_DEFAULT_REGION"] = region;
         environment["AWS_ENDPOINT_URL"] = endpoint;
-        environment["AWS_CONFIG_FILE"] = Path.Combine(scratchDirectory, "aws-config-none");
-        environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(scratchDirectory, "aws-credentials-none");
-        environment["AWS_EC2_METADATA_DISABLED"] = "true";
         environment["AWS_MAX_ATTEMPTS"] = "1";
-        environment["NO_PROXY"] = "127.0.0.1,localhost";
-        environment["no_proxy"] = "127.0.0.1,localhost";
         environment["CHECKPOINT_DISABLE"] = "1";
         return environment;
     }
