@@ -6,12 +6,5 @@ internal static class AuditSql
     public static readonly IReadOnlyList<string> Names =
         ["1_database", "2_roles", "3_memberships", "4_schemas", "5_objects", "6_columns", "7_default_acls"];
 
-    public static string Load(string name)
-    {
-        string resource = $"RoleManager.Audit.Queries.{name}.sql";
-        using var stream = typeof(AuditSql).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded query {resource} is missing from the build.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public static string Load(string name) => Inspect.EmbeddedSql.Load("Audit", name);
 }

@@ -4,8 +4,7 @@ namespace RoleManager.Check;
 
 /// <summary>
 /// The check's catalog queries, shipped as embedded <c>Check/Queries/*.sql</c> files (each with its version notes) and
-/// loaded by the one loader of embedded queries (<see cref="EmbeddedSql"/>): the project file files them as
-/// <c>check.&lt;name&gt;</c> among that loader's resources. The probes' own statements (CREATE, SET ROLE, …) are built
+/// loaded by the one loader of embedded queries (<see cref="EmbeddedSql"/>). The probes' own statements (CREATE, SET ROLE, …) are built
 /// in the checker: they name generated probe objects.
 /// </summary>
 internal static class CheckSql
@@ -19,5 +18,5 @@ internal static class CheckSql
     public static readonly string NotActingAs = Load("not_acting_as");
     public static readonly string CannotActAs = Load("cannot_act_as");
 
-    private static string Load(string name) => EmbeddedSql.Load($"check.{name}");
+    private static string Load(string name) => EmbeddedSql.Load("Check", name);
 }

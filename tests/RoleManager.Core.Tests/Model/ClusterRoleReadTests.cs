@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using RoleManager.Model;
 
-namespace RoleManager.Core.Tests.Model;
+namespace RoleManager.Core.Tests;
 
 /// <summary>
 /// A cluster run's one read of the roles (issue 28): a database uses it only with the digest it was made with, and sees
