@@ -38,11 +38,11 @@ public sealed class CatalogInspector : ICatalogInspector
         await using var batch = new NpgsqlBatch(connection);
         foreach (var command in prelude.Commands) batch.BatchCommands.Add(command);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries["1_server"]));
-        if (mayShare) batch.BatchCommands.Add(Command(RoleStateQuery, Array.Empty<string>()));
+        if (mayShare) batch.BatchCommands.Add(Command(RoleStateQuery, Array.Empty<string>(), MasterFactsReader.ScopeRoles(scope.ClusterRoles)));
         else
         {
             batch.BatchCommands.Add(Command("2_roles", readsForCluster ? scope.ClusterRoles.ToArray() : roles, scope.ClusterDatabases.ToArray()));
-            if (readsForCluster) batch.BatchCommands.Add(Command(RoleStateQuery, scope.ClusterDatabases.ToArray()));
+            if (readsForCluster) batch.BatchCommands.Add(Command(RoleStateQuery, scope.ClusterDatabases.ToArray(), MasterFactsReader.ScopeRoles(scope.ClusterRoles)));
         }
         batch.BatchCommands.Add(Command("3_schemas", schemas));
         batch.BatchCommands.Add(ObjectsCommand(scope));

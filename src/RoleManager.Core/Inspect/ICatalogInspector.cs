@@ -31,7 +31,10 @@ public sealed record InspectionScope(ImmutableArray<string> Roles, ImmutableArra
     /// </summary>
     public ImmutableArray<string> ClusterDatabases { get; init; } = ImmutableArray<string>.Empty;
 
-    /// <inheritdoc cref="ClusterDatabases"/>
+    /// <summary>
+    /// Every role any database of a cluster run declares: what the first database reads the roles for, and what every
+    /// database's digest of the role state covers (the same in all of them, so that the digests compare).
+    /// </summary>
     public ImmutableArray<string> ClusterRoles { get; init; } = ImmutableArray<string>.Empty;
 
     /// <summary>

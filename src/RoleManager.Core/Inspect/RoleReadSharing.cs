@@ -31,13 +31,16 @@ public sealed class RoleReadSharing(IReadOnlyList<(string Database, InspectionSc
 /// <summary>One database's part in a <see cref="RoleReadSharing"/>: what its first inspection reads, and what it tells the others.</summary>
 public sealed record RoleReadShare(RoleReadSharing Sharing, bool First)
 {
-    /// <summary>The first database reads the roles of every database; the others wait for that read (before their transaction begins).</summary>
+    /// <summary>
+    /// The first database reads the roles of every database; the others wait for that read (before their transaction
+    /// begins), and make their digest over the same roles.
+    /// </summary>
     public async Task<InspectionScope> ScopeAsync(InspectionScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         return First
             ? scope with { ClusterDatabases = Sharing.Databases, ClusterRoles = Sharing.Roles }
-            : scope with { SharedRead = await Sharing.ReadAsync(cancellationToken) };
+            : scope with { ClusterRoles = Sharing.Roles, SharedRead = await Sharing.ReadAsync(cancellationToken) };
     }
 
     /// <summary>After the first inspection (null: it failed): the first database lets the others go on.</summary>

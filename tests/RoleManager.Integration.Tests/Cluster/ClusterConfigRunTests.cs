@@ -294,8 +294,42 @@ public sealed class ClusterConfigRunTests
         string yaml = SharedReaders(dbs[0].Prefix, dbs);
         Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
         string group = RoleManager.Config.GroupRoles.Name(dbs[2].Name, "app", Profile.ReadOnly, false);
-        var execution = ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(30) };
 
+        var applied = await ApplyWhileTheThirdWaitsAsync(dbs, yaml, holder => TestDatabase.Exec(holder, $"REVOKE \"{group}\" FROM \"{dbs[2].Prefix}_alice\""));
+
+        Assert.Empty(applied.Failed);
+        var third = applied.Databases[2].Report!;
+        Assert.Contains(third.Plan.Changes, c => c.Kind == Planning.ChangeKind.GrantMembership && c.Sql.Contains(group, StringComparison.Ordinal));
+        Assert.True(third.Committed);
+        await AssertAllConvergedAsync(yaml, dbs, "after the run");
+    }
+
+    /// <summary>
+    /// The digest covers the roles the run looks at (declared, the master, superusers, and the groups and grantors these
+    /// reach), not every role of the cluster: a login another team creates meanwhile makes no database read again.
+    /// </summary>
+    [Fact]
+    public async Task A_role_no_database_declares_created_while_a_database_waits_for_its_lock_does_not_make_it_read_the_roles_again()
+    {
+        var dbs = await ClusterAsync(3);
+        string yaml = SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await RunAsync(Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        await using var stats = await dbs[0].Server.OpenSuperuserAsync("postgres");
+        foreach (var db in dbs)
+            await TestDatabase.Exec(stats, $"SELECT pg_stat_statements_reset(0::oid, (SELECT oid FROM pg_database WHERE datname = '{db.Name}'), 0::bigint)");
+
+        var applied = await ApplyWhileTheThirdWaitsAsync(dbs, yaml, holder => TestDatabase.Exec(holder, $"CREATE ROLE \"{dbs[0].Prefix}_someone_else\" LOGIN"));
+
+        Assert.Empty(applied.Failed);
+        Assert.False(applied.AnyChanges);
+        Assert.Equal(1L, await TestDatabase.Scalar<long>(stats, "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE query LIKE '-- The declared roles%' " +
+            $"AND dbid IN (SELECT oid FROM pg_database WHERE datname IN ({string.Join(", ", dbs.Select(d => $"'{d.Name}'"))}))"));
+    }
+
+    /// <summary>An apply of the cluster during which the third database waits for its lock while <paramref name="meanwhile"/> runs (as the master, in it).</summary>
+    private static async Task<ClusterRunReport> ApplyWhileTheThirdWaitsAsync(TestDatabase[] dbs, string yaml, Func<Npgsql.NpgsqlConnection, Task> meanwhile)
+    {
+        var execution = ExecutionOptions.Default with { LockTimeout = TimeSpan.FromSeconds(30) };
         Task<ClusterRunReport> run;
         await using (var holder = await dbs[2].MasterAsync())
         {
@@ -309,16 +343,10 @@ public sealed class ClusterConfigRunTests
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20) && !run.IsCompleted, "the third database's apply never waited for the lock");
                 await Task.Delay(50);
             }
-            await TestDatabase.Exec(holder, $"REVOKE \"{group}\" FROM \"{dbs[2].Prefix}_alice\"");
+            await meanwhile(holder);
             await TestDatabase.Exec(holder, $"SELECT pg_advisory_unlock({PlanTransaction.AdvisoryLockKey})");
         }
-        var applied = await run;
-
-        Assert.Empty(applied.Failed);
-        var third = applied.Databases[2].Report!;
-        Assert.Contains(third.Plan.Changes, c => c.Kind == Planning.ChangeKind.GrantMembership && c.Sql.Contains(group, StringComparison.Ordinal));
-        Assert.True(third.Committed);
-        await AssertAllConvergedAsync(yaml, dbs, "after the run");
+        return await run;
     }
 
     [Fact]
