@@ -13,10 +13,7 @@ public sealed class ClusterCliClaimsTests
     [Fact]
     public async Task Inspect_of_a_cluster_config_prints_a_cluster_config_in_yaml_with_dbname_too()
     {
-        var db = await TestDatabase.CreateAsync();
-        string file = await ClusterConfigAsync(db);
-        var env = CliEnvironment.Master(db);
-        env.Remove("PGDATABASE");
+        var (db, file, env) = await ClusterAsync();
         try
         {
             var apply = await CliRunner.RunAsync(env, "apply", "--config", file);
@@ -38,11 +35,8 @@ public sealed class ClusterCliClaimsTests
     [Fact]
     public async Task Inspect_output_json_with_dbname_prints_that_database_as_a_one_database_config_that_plans_nothing()
     {
-        var db = await TestDatabase.CreateAsync();
-        string file = await ClusterConfigAsync(db);
+        var (db, file, env) = await ClusterAsync();
         string printed = Path.ChangeExtension(file, ".json");
-        var env = CliEnvironment.Master(db);
-        env.Remove("PGDATABASE");
         try
         {
             var apply = await CliRunner.RunAsync(env, "apply", "--config", file);
@@ -72,10 +66,7 @@ public sealed class ClusterCliClaimsTests
     [Fact]
     public async Task Inspect_output_json_of_a_whole_cluster_config_is_refused_with_why_and_the_two_ways_out()
     {
-        var db = await TestDatabase.CreateAsync();
-        string file = await ClusterConfigAsync(db);
-        var env = CliEnvironment.Master(db);
-        env.Remove("PGDATABASE");
+        var (db, file, env) = await ClusterAsync();
         try
         {
             var json = await CliRunner.RunAsync(env, "inspect", "--config", file, "--output", "json");
@@ -92,6 +83,15 @@ public sealed class ClusterCliClaimsTests
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>A test database, a cluster config file naming it, and the master's environment with no PGDATABASE (the config names the databases).</summary>
+    private static async Task<(TestDatabase Db, string File, Dictionary<string, string?> Env)> ClusterAsync()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var env = CliEnvironment.Master(db);
+        env.Remove("PGDATABASE");
+        return (db, await ClusterConfigAsync(db), env);
     }
 
     private static async Task<string> ClusterConfigAsync(TestDatabase db)
