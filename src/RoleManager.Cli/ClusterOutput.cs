@@ -38,6 +38,22 @@ public static class ClusterOutput
         return code;
     }
 
+    /// <summary>
+    /// <c>inspect --output json</c> of a cluster config: a JSON config is a one-database config, so it is printed for the
+    /// one database chosen with <c>--dbname</c> (its part, which applied to it plans nothing); the whole cluster has no
+    /// JSON form, and the refusal says so and names both ways out.
+    /// </summary>
+    public static RunReport ChosenForJson(ClusterRunReport run, bool databaseChosen)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (databaseChosen && run.Databases is [{ Report: { } chosen }]) return chosen;
+        string names = string.Join(", ", run.Databases.Select(d => Printable.Text(d.Database)));
+        string example = Printable.Text(run.Databases[0].Database);
+        throw new Errors.ConfigException(
+            $"inspect --output json prints one database's config, and a cluster config is printed only as YAML (its databases: and the roles they share have no JSON form). " +
+            $"Add --dbname with one of the config's databases ({names}), e.g. --dbname {example}, for that database's config as JSON; or run inspect without --output json for the whole cluster config.");
+    }
+
     private static string Summary(ClusterRunReport run)
     {
         var failed = run.Failed.Select(d => Printable.Text(d.Database)).ToList();

@@ -130,10 +130,10 @@ async Task<int> Run(ParseResult result, RunAction action, CancellationToken ct, 
         var run = await runner.RunClusterAsync(request, ct);
         int code;
         if (run.Single is { } report) code = render(report);
-        else if (action == RunAction.Inspect) // the whole cluster as one cluster config (YAML only)
+        else if (action == RunAction.Inspect) // the cluster as one cluster config (YAML); one chosen database also as JSON
         {
             ClusterRunException.ThrowIfFailed(run);
-            if (options.Json(result)) throw new RoleManager.Errors.ConfigException("inspect --output json prints one database's config: choose it with --dbname.");
+            if (options.Json(result)) return render(ClusterOutput.ChosenForJson(run, options.ChoosesDatabase(result)));
             Console.Out.Write(ClusterInspectYaml.Write(run));
             return ExitCodes.Success;
         }

@@ -40,6 +40,9 @@ public sealed class GlobalOptions
 
     public bool Json(ParseResult result) => result.GetValue(Output) == "json";
 
+    /// <summary>Whether a flag names the database (--dbname, or --connection's): with a cluster config, it chooses one.</summary>
+    public bool ChoosesDatabase(ParseResult result) => result.GetValue(DbName) is not null || result.GetValue(Connection) is not null;
+
     public ConnectionInputs ConnectionInputs(ParseResult result) => new(result.GetValue(Connection), result.GetValue(Host), result.GetValue(Port),
         result.GetValue(Username), result.GetValue(DbName), result.GetValue(SslMode), result.GetValue(SslRootCert));
 

@@ -39,7 +39,10 @@ public static class ReportCommand
                 string? oldPath = result.GetValue(diff), newPath = result.GetValue(against);
                 if (newPath is not null && oldPath is null) throw new ConfigException("--against needs --diff OLD.json: it names the newer of the two reports.");
                 var older = oldPath is null ? null : await ReportFiles.ReadAsync(oldPath, ct);
-                var reports = newPath is not null ? [await ReportFiles.ReadAsync(newPath, ct)] : await LiveAsync(options, result, environment, ct);
+                // Progress on stderr by the rule of every command: ROLE_MANAGER_DEBUG=1 shows each step, --quiet nothing.
+                var progress = new ProgressLogger(Console.Error, ProgressLogger.Choose(environment("ROLE_MANAGER_DEBUG") == "1",
+                    result.GetValue(options.Quiet), chosen == "json", apply: false, !Console.IsErrorRedirected));
+                var reports = newPath is not null ? [await ReportFiles.ReadAsync(newPath, ct)] : await LiveAsync(options, result, environment, progress, ct);
                 if (reports.Count > 1 && (older is not null || chosen == "html"))
                     throw new ConfigException($"The config declares {reports.Count} databases: --diff and --format html take one report; choose its database with --dbname.");
                 var report = reports[0];
@@ -69,14 +72,15 @@ public static class ReportCommand
     }
 
     /// <summary>The report of each database the layout covers: one, or every database of a cluster config (--dbname chooses one).</summary>
-    private static async Task<IReadOnlyList<AuditReport>> LiveAsync(GlobalOptions options, ParseResult result, Func<string, string?> environment, CancellationToken ct)
+    private static async Task<IReadOnlyList<AuditReport>> LiveAsync(GlobalOptions options, ParseResult result, Func<string, string?> environment,
+        ProgressLogger progress, CancellationToken ct)
     {
         // The same resolution, master login and TLS policy as plan/apply/check: the use case's connect step.
         var request = new RunRequest(RunAction.Inspect, false, options.LayoutInputs(result), options.ConnectionInputs(result), environment,
             ExecutionOptions.Default, MasterSecret.FromEnvironment(environment)) { ApplicationName = "role-manager report" };
         var reports = new List<AuditReport>();
-        foreach (var (desired, connections) in await new RoleManagerRun().ConnectAllAsync(request, ct))
-            reports.Add(await AuditReporter.ReportAsync(connections, DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct));
+        foreach (var (desired, connections) in await new RoleManagerRun(progress).ConnectAllAsync(request, ct))
+            reports.Add(await AuditReporter.ReportAsync(connections, DeclaredLayout.From(desired), DateTimeOffset.UtcNow, ct, logger: progress));
         return reports;
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using RoleManager.Model;
 
@@ -13,14 +15,19 @@ public static class CatalogFactsReader
 {
     private static readonly ImmutableArray<string> Queries = [.. AuditSql.Names.Select(AuditSql.Load)];
 
-    public static async Task<CatalogFacts> ReadAsync(NpgsqlConnection connection, Execute.ExecutionOptions options, CancellationToken cancellationToken)
+    public static async Task<CatalogFacts> ReadAsync(NpgsqlConnection connection, Execute.ExecutionOptions options, CancellationToken cancellationToken,
+        ILogger? logger = null)
     {
+        logger ??= Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        long started = Stopwatch.GetTimestamp();
         // The one transaction owner's snapshot mode: REPEATABLE READ, READ ONLY and the run's settings, sent in front of
         // the queries (one round trip), always rolled back.
         await using var transaction = await Execute.PlanTransaction.StartAsync(connection, options, Execute.TransactionMode.Snapshot,
-            logger: null, cancellationToken, serialise: false);
+            logger, cancellationToken, serialise: false);
+        for (int i = 0; i < AuditSql.Names.Count; i++) AuditLog.Querying(logger, i + 1, AuditSql.Names.Count, AuditSql.Names[i]);
         var facts = await transaction.FirstBatchAsync(prelude => ReadAsync(transaction, prelude, cancellationToken), cancellationToken);
         await transaction.FinishAsync(cancellationToken);
+        AuditLog.Read(logger, facts.Roles.Length, facts.Schemas.Length, facts.Objects.Length, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return facts;
     }
 

@@ -2,7 +2,7 @@ namespace RoleManager.Integration.Tests.Docs;
 
 /// <summary>
 /// README, "Progress": "`ROLE_MANAGER_DEBUG=1` shows every step of `plan`, `apply`, `check` and `inspect` (each
-/// connection, transaction and statement; `report` logs none yet)", while standard output stays the report. Read on
+/// connection, transaction and statement) and `report` (its login, transaction and each catalog query)", while standard output stays the report. Read on
 /// stderr with it set, and without it.
 /// </summary>
 public sealed class DebugLogClaimsTests
@@ -44,16 +44,29 @@ public sealed class DebugLogClaimsTests
     }
 
     [Fact]
-    public async Task The_report_logs_no_step_even_with_role_manager_debug_as_the_readme_says()
+    public async Task Role_manager_debug_shows_the_reports_login_transaction_and_each_query_on_stderr_and_no_secret()
     {
-        // Pins the README's "`report` logs none yet": when the report logs its steps, this fails and the README's
-        // sentence (and this test) must say so.
         var db = await TestDatabase.CreateAsync();
-        var env = new Dictionary<string, string?>(CliEnvironment.Master(db)) { ["ROLE_MANAGER_DEBUG"] = "1" };
+        var quiet = CliEnvironment.Master(db);
+        var debug = new Dictionary<string, string?>(quiet) { ["ROLE_MANAGER_DEBUG"] = "1" };
 
-        var report = await CliRunner.RunAsync(env, "report", "--auth", "password", "--format", "json");
+        var report = await CliRunner.RunAsync(debug, "report", "--auth", "password", "--format", "json");
 
         Assert.True(report.ExitCode == 0, report.All);
-        Assert.Equal("", report.StdErr);
+        Assert.Contains("open ", report.StdErr);            // the login
+        // One transaction, in the snapshot mode (REPEATABLE READ, READ ONLY): docs/report.md's "one read-only transaction".
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(report.StdErr, "begin "));
+        Assert.Contains("begin Snapshot", report.StdErr);
+        Assert.Contains("query 1/7 1_database", report.StdErr); // each catalog query of the one batch
+        Assert.Contains("query 7/7 7_default_acls", report.StdErr);
+        Assert.Contains("rollback", report.StdErr);         // a report changes nothing
+        Assert.DoesNotContain("begin ", report.StdOut);    // stdout stays the report
+        Assert.StartsWith("{", report.StdOut.TrimStart(), StringComparison.Ordinal);
+        Assert.DoesNotContain(db.Server.MasterPassword, report.StdErr);
+
+        // Without the variable, none of these steps is printed.
+        var plain = await CliRunner.RunAsync(quiet, "report", "--auth", "password", "--format", "json");
+        Assert.True(plain.ExitCode == 0, plain.All);
+        Assert.Equal("", plain.StdErr);
     }
 }
