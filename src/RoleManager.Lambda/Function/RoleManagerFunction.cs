@@ -125,7 +125,7 @@ public sealed partial class RoleManagerFunction : IInvocationHandler
     {
         var reports = new List<Audit.AuditReport>();
         foreach (var (desired, connections) in await new RoleManagerRun(_engineLogger).ConnectAllAsync(request, cancellationToken))
-            reports.Add(await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution));
+            reports.Add(await Audit.AuditReporter.ReportAsync(connections, Audit.DeclaredLayout.From(desired), _services.Time.GetUtcNow(), cancellationToken, request.Execution, _engineLogger));
         // A cluster config: every database's report in one document (the event's database chooses one).
         return reports.Count == 1 ? JsonSerializer.SerializeToUtf8Bytes(reports[0], Audit.AuditJson.Readable.AuditReport) : System.Text.Encoding.UTF8.GetBytes(AuditReports.Json(reports));
     }
