@@ -45,8 +45,10 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
         if (options.Values.TryGetValue("cluster-hold", out var hold)) await HoldAsync(hold, cluster, one);
 
         var samples = Runs.ToDictionary(r => r, _ => new List<Sample>());
+        var floor = new List<(double All, double One)>();
         for (int round = 0; round < Rounds; round++)
         {
+            floor.Add((await BareLoginsAsync(Databases), await BareLoginsAsync(1)));
             // Alternate which run goes first, so neither always runs on the warmer cache.
             foreach (var run in round % 2 == 0 ? Runs : Runs.Reverse())
             {
@@ -57,7 +59,7 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
             }
         }
 
-        string md = Markdown(samples);
+        string md = Markdown(samples) + FloorMarkdown(floor);
         await File.WriteAllTextAsync(Path.Combine(options.Output, "cluster.md"), md);
         await File.WriteAllTextAsync(Path.Combine(options.Output, "cluster.json"), JsonSerializer.Serialize(
             samples.ToDictionary(s => s.Key, s => s.Value.Select(x => new[] { x.Seconds, x.RssMiB }).ToArray()),
@@ -89,6 +91,44 @@ internal sealed class ClusterBench(Fixture fixture, BenchOptions options, Action
                           $"{Stats.Median(samples[run].Select(s => s.RssMiB)):0} | {Ratio(run)} |");
         md.AppendLine();
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The floor of any tool that reads each database over its own connection: psql logging in to the first
+    /// <paramref name="count"/> databases over TLS verify-full with SCRAM and running <c>select 1</c>, as many at once as the
+    /// tool's runs (4), start to last exit.
+    /// </summary>
+    private async Task<double> BareLoginsAsync(int count)
+    {
+        using var slots = new SemaphoreSlim(4);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(1, count).Select(async i =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                var start = new System.Diagnostics.ProcessStartInfo(options.Psql) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in new[] { "-X", "-q", "-A", "-t", "-c", "select 1",
+                             $"host=127.0.0.1 port={Server.Port} dbname={Database(i)} user={PostgresServer.MasterUser} sslmode=verify-full sslrootcert={tls.CaFile}" })
+                    start.ArgumentList.Add(a);
+                foreach (var name in new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGSSLMODE", "PGSSLROOTCERT" }) start.Environment.Remove(name);
+                start.Environment["PGPASSWORD"] = Server.MasterPassword;
+                using var p = System.Diagnostics.Process.Start(start)!;
+                var stderr = p.StandardError.ReadToEndAsync();
+                await p.StandardOutput.ReadToEndAsync();
+                await p.WaitForExitAsync();
+                if (p.ExitCode != 0) throw new InvalidOperationException($"cluster: psql to {Database(i)} failed: {await stderr}");
+            }
+            finally { slots.Release(); }
+        }));
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private string FloorMarkdown(List<(double All, double One)> floor)
+    {
+        double all = Stats.Median(floor.Select(f => f.All)), one = Stats.Median(floor.Select(f => f.One));
+        return $"The floor, in the same rounds: `psql -c 'select 1'` over TLS verify-full with SCRAM to each of the {Databases} databases, 4 at a time " +
+               $"as the tool runs them, took {all:0.000} s (median) against {one:0.000} s for one database: **{all / one:0.00}x** before any catalog is read.\n\n";
     }
 
     private async Task BuildAsync()
