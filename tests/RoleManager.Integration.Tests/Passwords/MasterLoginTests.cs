@@ -37,6 +37,30 @@ public sealed class MasterLoginTests(MotoServer moto) : IClassFixture<MotoServer
         Assert.Equal(2, role.Client.Calls.GetSecretValue); // the first apply creates the role with it; the check logs in with it
     }
 
+    /// <summary>
+    /// The password_env logins come after the master's (Engine.ProvePasswordsAsync): a master login that fails is the run's
+    /// only contact and its error is the one told, and a cluster that holds connections while it resumes is waited for by
+    /// the master's login, not met first by role logins that would fail and prove nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_master_login_comes_before_any_login_as_a_password_env_role()
+    {
+        var db = await TestDatabase.CreateAsync();
+        using var proxy = new HoldingProxy(db.Server.Port, TimeSpan.Zero);
+        var request = db.Request(RunAction.Plan, layout: new LayoutInputs(ConfigText: EnvironmentPasswordTests.BiYaml(db)));
+        request = request with
+        {
+            Connection = request.Connection with { Port = proxy.Port },
+            Environment = name => name == "PGPASSWORD" ? "not-the-master-password" : db.Environment(name),
+            LayoutEnvironment = name => name == "BI_PASSWORD" ? BiPassword : null,
+        };
+
+        var error = await Assert.ThrowsAnyAsync<Errors.RoleManagerException>(() => new RoleManagerRun().RunAsync(request, CancellationToken.None));
+
+        Assert.Contains("28P01", error.Message);
+        Assert.Equal(1, proxy.Connections);
+    }
+
     private static async Task AssertOneMasterLoginEachAsync(TestDatabase db, RunRequest request)
     {
         var first = await new RoleManagerRun().RunAsync(request, CancellationToken.None);
