@@ -20,7 +20,9 @@ public static class ConnectionLog
         string end = await MarkAsync(server, database);
         string log = Read(server.LogFile);
         int from = log.IndexOf(start, StringComparison.Ordinal), to = log.IndexOf(end, StringComparison.Ordinal);
-        return log[from..to].Split('\n').Count(line => line.Contains($"connection authorized: user={user} database={database} ", StringComparison.Ordinal));
+        string login = $"connection authorized: user={user} database={database}";
+        // What follows the database name (application_name, SSL) differs by major and connection: a space, or nothing.
+        return log[from..to].Split('\n').Count(line => line.TrimEnd().Contains(login + " ", StringComparison.Ordinal) || line.TrimEnd().EndsWith(login, StringComparison.Ordinal));
     }
 
     /// <summary>Turns the connection log on for the server (new sessions log their login; other tests only get more lines).</summary>
