@@ -49,17 +49,22 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     /// rolled-back transaction with the run's settings (timeouts, no JIT or parallel workers), as the apply's do, but take
     /// no advisory lock: a plan waits for no other run.
     /// </summary>
-    public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options = null)
+    public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options = null) =>
+        (await PlanProvenAsync(desired, cancellationToken, options)).Result;
+
+    /// <summary>The plan, and the desired state with its passwords proven and the secret values it needed (the check's logins use it).</summary>
+    private async Task<(RunResult Result, DesiredState Desired)> PlanProvenAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options)
     {
         var clock = Stopwatch.StartNew();
-        desired = await ProvePasswordsAsync(desired, options, cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
+        desired = await ProvePasswordsAsync(desired, cancellationToken);
         await using var transaction = await ReadTransactionAsync(connection, options, cancellationToken);
         var scope = InspectionScope.For(desired);
         var summary = await FirstInspectionAsync(transaction, scope with { ObjectNames = false }, cancellationToken);
+        desired = await Passwords.PlannedPasswordValues.ReadAsync(desired, summary, cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
         await transaction.FinishAsync(cancellationToken);
-        return new RunResult(plan, current, 0, Committed: false, DryRun: false, clock.Elapsed);
+        return (new RunResult(plan, current, 0, Committed: false, DryRun: false, clock.Elapsed), desired);
     }
 
     /// <summary>
@@ -121,8 +126,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken,
         ExecutionOptions? options = null)
     {
-        desired = await ProvePasswordsAsync(desired, options, cancellationToken);
-        var plan = await PlanAsync(desired, cancellationToken, options);
+        (var plan, desired) = await PlanProvenAsync(desired, cancellationToken, options);
         var check = await new Checker(connections, credentials, target, options, _logger).CheckAsync(desired, plan.Plan, cancellationToken);
         return (plan, check);
     }
@@ -137,14 +141,15 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         Action<Plan>? planned = null)
     {
         var clock = Stopwatch.StartNew();
-        desired = await ProvePasswordsAsync(desired, options, cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
+        desired = await ProvePasswordsAsync(desired, cancellationToken);
         var mode = dryRun ? TransactionMode.AlwaysRollback : TransactionMode.Commit;
         // Begin, timeouts, advisory lock and the inspection go in one batch: a converged apply is one round trip
         // (and the rollback) after the login.
         await using var transaction = await PlanTransaction.StartAsync(connection, options, mode, _logger, cancellationToken);
         var scope = InspectionScope.For(desired);
         var summary = await FirstInspectionAsync(transaction, scope with { ObjectNames = false }, cancellationToken);
+        desired = await Passwords.PlannedPasswordValues.ReadAsync(desired, summary, cancellationToken);
         var (current, plan) = await PlanAsync(connection, desired, scope, summary, cancellationToken);
         planned?.Invoke(plan);
         if (plan.IsEmpty)
@@ -161,13 +166,16 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     /// A password_env role's password is drift like any other: the master cannot read pg_authid (RDS), so whether the
     /// declared value is current is proven by a login as the role (<see cref="Passwords.RolePasswordResolver"/>: one
     /// login per password_env role, a second one with a value that must fail to tell a trusting server apart; in
-    /// parallel, at most <see cref="Checker.LoginParallelism"/> at once). The hosts resolve before calling the engine
-    /// (with Secrets Manager for password_secret); here the engine proves what no one proved yet, so no caller can plan,
-    /// apply or check without seeing a password changed by hand.
+    /// parallel, at most <see cref="Checker.LoginParallelism"/> at once; never a master login). The hosts read Secrets
+    /// Manager for password_secret before calling the engine, which proves what no one proved yet, so no caller can plan,
+    /// apply or check without seeing a password changed by hand. It runs right after the master's login, before the
+    /// transaction: what a failed or held master login says (unreachable, a cluster resuming) comes first, and the
+    /// role logins meet a server that is up. Whether to set a password is the planner's, from these logins and the
+    /// inspection (<see cref="Passwords.PasswordDecision"/>).
     /// </summary>
-    private async Task<DesiredState> ProvePasswordsAsync(DesiredState desired, ExecutionOptions? options, CancellationToken cancellationToken) =>
+    private async Task<DesiredState> ProvePasswordsAsync(DesiredState desired, CancellationToken cancellationToken) =>
         Passwords.RolePasswordResolver.HasUnprovenEnvironmentPasswords(desired)
-            ? await new Passwords.RolePasswordResolver(connections, secrets: null, options: options).ResolveAsync(desired, forLogins: false, cancellationToken)
+            ? await new Passwords.RolePasswordResolver(connections, secrets: null).ResolveAsync(desired, forLogins: false, cancellationToken)
             : desired;
 
     private async Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal static class LoginProbe
     }
 
     /// <summary>What plan and check say about a password role whose server lets any password in.</summary>
-    public const string NotAsked = "the server does not ask this role for a password (pg_hba trust): the login proves nothing";
+    public const string NotAsked = PasswordDecision.NotAsked;
 
     /// <summary>What to do about it.</summary>
     public const string NotAskedHint = "make pg_hba.conf ask this role for a password (scram-sha-256), or declare it auth: none";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using RoleManager.Connect;
 using RoleManager.Errors;
@@ -6,25 +7,28 @@ using RoleManager.Model;
 namespace RoleManager.Passwords;
 
 /// <summary>
-/// Before planning, decides for each password role whether its password must be set, and fetches the value
-/// only then (or when <c>forLogins</c>: the check logs in with it):
+/// Before planning, learns for each password role what can be learnt without the master user, and fetches a value only
+/// when the check logs in with it (<c>forLogins</c>); the planner then decides from these and the inspected role
+/// (<see cref="PasswordDecision"/>), so no master connection is made here: one master login per run.
 /// <list type="bullet">
 /// <item><c>password_secret</c>: DescribeSecret gives the AWSCURRENT version id without the value; the role's
-/// comment records the version last set (<see cref="PasswordMarker"/>). Same version → nothing to do and no
-/// GetSecretValue. A new role, no marker or another version → GetSecretValue of exactly that version.</item>
+/// comment records the version last set (<see cref="PasswordMarker"/>, read by the inspection). Same version → nothing to
+/// do and no GetSecretValue. A new role, no marker or another version → the engine reads exactly that version's value
+/// (<see cref="PasswordSource.ReadValue"/>), once per run.</item>
 /// <item><c>password_env</c>: there is no version, and storing anything derived from the password would let
-/// other users test guesses. So the resolver logs in as the role with it: <c>28P01</c> means it changed; a login
-/// proves it is current only where the server asks for it, so a second login with a value that must fail tells a
-/// matching password from a server that lets any value in (pg_hba trust, <see cref="LoginProbe"/>). There nothing
-/// can prove the password current, so it is set on every apply, and plan and check say why. Nothing is stored.</item>
+/// other users test guesses. So the resolver logs in as the role with it: <c>28P01</c> means it changed (or the role
+/// does not exist yet: the inspection tells); a login proves it is current only where the server asks for it, so a second
+/// login with a value that must fail tells a matching password from a server that lets any value in (pg_hba trust,
+/// <see cref="LoginProbe"/>). There nothing can prove the password current, so it is set on every apply, and plan and
+/// check say why. Nothing is stored. These logins are the role's, not the master's.</item>
 /// </list>
 /// The same for plan, apply and check: the check's "plan is empty" assertion sees every password change plan sees.
 /// </summary>
-public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePasswordSource? secrets, Action<Secret>? revealed = null,
-    Execute.ExecutionOptions? options = null)
+public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePasswordSource? secrets, Action<Secret>? revealed = null)
 {
-    private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string, string), Secret> _values = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _versions = new(StringComparer.Ordinal);
+    // A cluster run's databases may read a value at once: one GetSecretValue per version and run.
+    private readonly ConcurrentDictionary<(string, string), Lazy<Task<Secret>>> _values = new();
 
     /// <summary>
     /// Where a role's password_env login is tried; null: <c>connections</c>. A cluster run proves each password once, in a
@@ -50,16 +54,20 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
         return unresolved.Count > 0 && unresolved.All(r => r.PasswordSource!.Origin == PasswordOrigin.Environment);
     }
 
-    public async Task<DesiredState> ResolveAsync(DesiredState desired, bool forLogins, CancellationToken cancellationToken)
+    /// <summary>
+    /// The desired state with what was learnt on its password roles. <paramref name="proveEnvironment"/> false leaves the
+    /// password_env roles to the engine, which proves them right after its master login.
+    /// </summary>
+    public async Task<DesiredState> ResolveAsync(DesiredState desired, bool forLogins, CancellationToken cancellationToken, bool proveEnvironment = true)
     {
-        var roles = desired.PresentRoles.Where(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false }).ToList();
+        var roles = desired.PresentRoles.Where(r => r.Auth == AuthMode.Password && r.PasswordSource is { Resolved: false } source
+            && (proveEnvironment || source.Origin == PasswordOrigin.Secret)).ToList();
         if (roles.Count == 0) return desired;
         if (secrets is null && roles.FirstOrDefault(r => r.PasswordSource!.Origin == PasswordOrigin.Secret) is { } needing)
             throw new ConfigException(
                 $"Role {needing.Name} takes its password from {needing.PasswordSource!.Describe()}, but this run has no access to Secrets Manager: " +
                 "set AWS_REGION (and credentials) so the secret can be read.");
 
-        var stored = await StoredPasswordReader.ReadAsync(connections, roles.Select(r => r.Name).ToArray(), options ?? Execute.ExecutionOptions.Default, cancellationToken);
         var resolved = new Dictionary<string, RoleSpec>(StringComparer.Ordinal);
         // password_env roles: their logins on a bounded pool (1,000 roles one after another took minutes, on plan too).
         // A check probes too: its "plan is empty" assertion must see the password changes plan sees.
@@ -67,66 +75,55 @@ public sealed class RolePasswordResolver(IConnectionFactory connections, IRolePa
         var environmentResults = new RoleSpec[fromEnvironment.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, fromEnvironment.Count),
             new ParallelOptions { MaxDegreeOfParallelism = LoginParallelism, CancellationToken = cancellationToken },
-            async (i, token) => environmentResults[i] = await FromEnvironmentAsync(fromEnvironment[i], stored.GetValueOrDefault(fromEnvironment[i].Name), token));
+            async (i, token) => environmentResults[i] = await FromEnvironmentAsync(fromEnvironment[i], token));
         for (int i = 0; i < fromEnvironment.Count; i++) resolved[fromEnvironment[i].Name] = environmentResults[i];
         // Secrets one after another: the version and value caches make the repeats free.
         foreach (var role in roles.Where(r => r.PasswordSource!.Origin == PasswordOrigin.Secret))
-            resolved[role.Name] = await FromSecretAsync(role, stored.GetValueOrDefault(role.Name), forLogins, cancellationToken);
+            resolved[role.Name] = await FromSecretAsync(role, forLogins, cancellationToken);
         return desired with { Roles = desired.Roles.Select(r => resolved.GetValueOrDefault(r.Name) ?? r).ToImmutableArray() };
     }
 
     /// <summary>The same bound as the check's logins (<see cref="Check.Checker"/>): a few per core, far below max_connections.</summary>
     private static int LoginParallelism => Check.Checker.LoginParallelism;
 
-    private async Task<RoleSpec> FromSecretAsync(RoleSpec role, StoredPassword? current, bool forLogins, CancellationToken cancellationToken)
+    private async Task<RoleSpec> FromSecretAsync(RoleSpec role, bool forLogins, CancellationToken cancellationToken)
     {
         var source = role.PasswordSource!;
-        if (!_versions.TryGetValue(source.Reference, out var version))
-            _versions[source.Reference] = version = await secrets!.CurrentVersionAsync(source.Reference, cancellationToken);
-
-        string? reason = current switch
+        string version = await _versions.GetOrAdd(source.Reference,
+            reference => new Lazy<Task<string>>(() => secrets!.CurrentVersionAsync(reference, cancellationToken))).Value;
+        Secret? value = forLogins ? await ValueAsync(source.Reference, version, cancellationToken) : null;
+        return role with
         {
-            null => null, // created with the password
-            { Version: null } => $"no secret version is recorded on the role yet: set from {source.Describe()}",
-            _ when current.Version != version => $"{source.Describe()} has a new version",
-            _ => null,
+            Password = value,
+            PasswordSource = source with { Resolved = true, Version = version, ReadValue = token => ValueAsync(source.Reference, version, token) },
         };
-        Secret? value = null;
-        if (current is null || reason is not null || forLogins)
-        {
-            if (!_values.TryGetValue((source.Reference, version), out value))
-            {
-                value = await secrets!.PasswordAsync(source.Reference, version, cancellationToken);
-                _values[(source.Reference, version)] = value;
-                revealed?.Invoke(value);
-            }
-        }
-        return role with { Password = value, PasswordSource = source with { Resolved = true, Version = version, SetReason = reason } };
     }
 
-    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, StoredPassword? current, CancellationToken cancellationToken)
-    {
-        var source = role.PasswordSource!;
-        string? reason = null;
-        bool? asks = null;
-        if (current is { CanLogin: false })
-            reason = $"the role cannot log in yet, so the password from {source.Describe()} cannot be tested: set it";
-        else if (current is not null && role.Password is { } password)
+    private Task<Secret> ValueAsync(string reference, string version, CancellationToken cancellationToken) =>
+        _values.GetOrAdd((reference, version), key => new Lazy<Task<Secret>>(async () =>
         {
-            var logins = LoginsFor?.Invoke(role.Name) ?? connections;
-            switch (await LoginProbe.LogInAsync(logins, role.Name, password, cancellationToken))
-            {
-                case LoginProbe.Outcome.PasswordRefused:
-                    reason = $"the password in {source.Describe()} does not log in (it was changed)";
-                    asks = true;
-                    break;
-                case LoginProbe.Outcome.LoggedIn:
-                    asks = await LoginProbe.ServerAsksForPasswordAsync(logins, role.Name, cancellationToken);
-                    if (asks == false) reason = LoginProbe.NotAsked + ", so it is set on every apply";
-                    break;
-                // Any other failure (pg_hba rejects the role, too many connections) proves nothing either way: the check names it.
-            }
-        }
-        return role with { PasswordSource = source with { Resolved = true, SetReason = reason, ServerAsks = asks } };
+            var value = await secrets!.PasswordAsync(key.Item1, key.Item2, cancellationToken);
+            revealed?.Invoke(value);
+            return value;
+        })).Value;
+
+    private async Task<RoleSpec> FromEnvironmentAsync(RoleSpec role, CancellationToken cancellationToken)
+    {
+        var source = role.PasswordSource! with { Resolved = true };
+        if (role.Password is not { } password) return role with { PasswordSource = source };
+        var logins = LoginsFor?.Invoke(role.Name) ?? connections;
+        var login = await LoginProbe.LogInAsync(logins, role.Name, password, cancellationToken) switch
+        {
+            LoginProbe.Outcome.LoggedIn => PasswordLogin.LoggedIn,
+            LoginProbe.Outcome.PasswordRefused => PasswordLogin.Refused,
+            _ => PasswordLogin.Failed,
+        };
+        bool? asks = login switch
+        {
+            PasswordLogin.Refused => true,
+            PasswordLogin.LoggedIn => await LoginProbe.ServerAsksForPasswordAsync(logins, role.Name, cancellationToken),
+            _ => null,
+        };
+        return role with { PasswordSource = source with { Login = login, ServerAsks = asks } };
     }
 }

@@ -49,12 +49,13 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
         var engine = new Engine(connections, executor: executor, logger: _logger, roleRead: roleRead);
         if (request.Action != RunAction.Inspect)
         {
-            // Password roles: decide (by secret version, or a login for password_env) whether each password must be set.
+            // password_secret roles: their secret's version (and value for the check's logins), before the plan. The
+            // password_env roles are proven by the engine right after its master login (Engine.ProvePasswordsAsync).
             var secrets = RolePasswordResolver.NeedsSecrets(target.Desired) ? request.RolePasswordSecrets?.Invoke() : null;
             target = target with
             {
-                Desired = await new RolePasswordResolver(connections, secrets, request.SecretRead, request.Execution)
-                    .ResolveAsync(target.Desired, forLogins: request.Action == RunAction.Check, cancellationToken),
+                Desired = await new RolePasswordResolver(connections, secrets, request.SecretRead)
+                    .ResolveAsync(target.Desired, forLogins: request.Action == RunAction.Check, cancellationToken, proveEnvironment: false),
             };
         }
         var desired = target.Desired;
@@ -82,10 +83,11 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
     }
 
     /// <summary>
-    /// A cluster run's password roles, resolved once for every database (a role's password is the cluster's): the stored
-    /// markers read once as the master in the first database, each password_env login tried once, in the first database
-    /// whose part of the config gives the role CONNECT, and each secret read once. Every target gets the same password
-    /// decisions on its own role specs (its per-database part unchanged), so no database repeats the logins.
+    /// A cluster run's password roles, resolved once for every database (a role's password is the cluster's): each
+    /// password_env login tried once, in the first database whose part of the config gives the role CONNECT, and each
+    /// secret's version read once (its value at most once, by whichever database's plan needs it first). Every target gets
+    /// the same facts on its own role specs (its per-database part unchanged), so no database repeats the logins; each
+    /// database's planner decides from them and its own inspection (no master connection here).
     /// </summary>
     internal async Task<IReadOnlyList<ResolvedTarget>> ResolvePasswordsOnceAsync(RunRequest request, IReadOnlyList<ResolvedTarget> targets,
         CancellationToken cancellationToken)
@@ -103,7 +105,7 @@ public sealed class RoleManagerRun(ILogger? logger = null, PlanExecutor? executo
             withConnect[role.Name] = await ConnectionsAsync(i);
         }
         var secrets = RolePasswordResolver.NeedsSecrets(first.Desired) ? request.RolePasswordSecrets?.Invoke() : null;
-        var resolved = (await new RolePasswordResolver(master, secrets, request.SecretRead, request.Execution) { LoginsFor = role => withConnect.GetValueOrDefault(role) ?? master }
+        var resolved = (await new RolePasswordResolver(master, secrets, request.SecretRead) { LoginsFor = role => withConnect.GetValueOrDefault(role) ?? master }
             .ResolveAsync(first.Desired, forLogins: request.Action == RunAction.Check, cancellationToken)).Roles.ToDictionary(r => r.Name, StringComparer.Ordinal);
         return targets.Select(t => t with
         {

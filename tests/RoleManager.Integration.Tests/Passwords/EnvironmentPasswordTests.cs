@@ -12,14 +12,18 @@ public sealed class EnvironmentPasswordTests
     private const string Before = "env-before-Qw3rTy9z";
     private const string After = "env-after-Zx8cVb2n";
 
-    private static DesiredState Desired(TestDatabase db, string password) => ConfigLoader.Load($"""
+    /// <summary>One role, {prefix}_bi, that takes its password from BI_PASSWORD.</summary>
+    internal static string BiYaml(TestDatabase db) => $"""
         database: {db.Name}
         roles:
           - name: {db.Prefix}_bi
             auth: password
             password_env: BI_PASSWORD
             database_privileges: [connect]
-        """, "bi.yaml", name => name == "BI_PASSWORD" ? password : null, new ConfigDefaults());
+        """;
+
+    private static DesiredState Desired(TestDatabase db, string password) =>
+        ConfigLoader.Load(BiYaml(db), "bi.yaml", name => name == "BI_PASSWORD" ? password : null, new ConfigDefaults());
 
     private static Task<DesiredState> ResolveAsync(TestDatabase db, string password) =>
         RolePasswords.ResolveAsync(Desired(db, password), new Connect.NpgsqlConnectionFactory(db.MasterSettings), _ => null, false, null, CancellationToken.None);
