@@ -57,7 +57,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     {
         var clock = Stopwatch.StartNew();
         await using var connection = await OpenAsync(cancellationToken);
-        desired = await ProvePasswordsAsync(desired, cancellationToken);
+        desired = await ProvePasswordsAsync(connection, desired, cancellationToken);
         await using var transaction = await ReadTransactionAsync(connection, options, cancellationToken);
         var scope = InspectionScope.For(desired);
         var summary = await FirstInspectionAsync(transaction, scope with { ObjectNames = false }, cancellationToken);
@@ -142,7 +142,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     {
         var clock = Stopwatch.StartNew();
         await using var connection = await OpenAsync(cancellationToken);
-        desired = await ProvePasswordsAsync(desired, cancellationToken);
+        desired = await ProvePasswordsAsync(connection, desired, cancellationToken);
         var mode = dryRun ? TransactionMode.AlwaysRollback : TransactionMode.Commit;
         // Begin, timeouts, advisory lock and the inspection go in one batch: a converged apply is one round trip
         // (and the rollback) after the login.
@@ -173,10 +173,20 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     /// role logins meet a server that is up. Whether to set a password is the planner's, from these logins and the
     /// inspection (<see cref="Passwords.PasswordDecision"/>).
     /// </summary>
-    private async Task<DesiredState> ProvePasswordsAsync(DesiredState desired, CancellationToken cancellationToken) =>
-        Passwords.RolePasswordResolver.HasUnprovenEnvironmentPasswords(desired)
-            ? await new Passwords.RolePasswordResolver(connections, secrets: null).ResolveAsync(desired, forLogins: false, cancellationToken)
-            : desired;
+    private async Task<DesiredState> ProvePasswordsAsync(Npgsql.NpgsqlConnection master, DesiredState desired, CancellationToken cancellationToken)
+    {
+        if (!Passwords.RolePasswordResolver.HasUnprovenEnvironmentPasswords(desired)) return desired;
+        // Which declared roles exist, over the master's session: a role not there yet is created with its password, and
+        // a login as it could only be refused (and logged by the server as a failed login).
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new Npgsql.NpgsqlCommand("SELECT r.rolname::text FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1)", master))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = desired.Roles.Select(r => r.Name).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) existing.Add(reader.GetString(0));
+        }
+        return await new Passwords.RolePasswordResolver(connections, secrets: null) { Existing = existing }.ResolveAsync(desired, forLogins: false, cancellationToken);
+    }
 
     private async Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {

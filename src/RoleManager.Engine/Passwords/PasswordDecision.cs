@@ -27,6 +27,7 @@ public static class PasswordDecision
         return source.Login switch
         {
             PasswordLogin.Refused => $"the password in {source.Describe()} does not log in (it was changed)",
+            PasswordLogin.RoleAbsent => $"the role was created by someone else while this run began, so the password from {source.Describe()} was not tested: set it",
             PasswordLogin.LoggedIn when source.ServerAsks == false => NotAsked + ", so it is set on every apply",
             _ => null, // not tried, or a failure that proves nothing either way: the check names it
         };

@@ -17,6 +17,11 @@ public enum PasswordLogin
     Refused,
     /// <summary>Anything else (pg_hba rejects the role, it may not log in, too many connections): it proves nothing.</summary>
     Failed,
+    /// <summary>
+    /// Not tried: the role did not exist when the run looked (it is created with its password). Found by the inspection
+    /// all the same (another run created it in between), its password is set: nothing proved it.
+    /// </summary>
+    RoleAbsent,
 }
 
 /// <summary>

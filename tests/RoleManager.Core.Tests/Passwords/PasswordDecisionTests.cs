@@ -37,6 +37,19 @@ public class PasswordDecisionTests
     private static List<string> PasswordSql(Plan plan) =>
         plan.Changes.Where(c => c.Kind == ChangeKind.SetPassword).Select(c => c.Sql).ToList();
 
+    /// <summary>
+    /// No login is tried for a role the run found absent (it is created with its password); if the inspection finds it all
+    /// the same (another run created it in between), nothing proved its password, so it is set.
+    /// </summary>
+    [Fact]
+    public void An_environment_password_not_tried_because_the_role_was_absent_is_set_when_the_role_turns_up()
+    {
+        var desired = Layout(Environment(PasswordLogin.RoleAbsent, asks: null), new Secret("app-pw"));
+
+        Assert.Single(PasswordSql(Planner.Plan(desired, Current())));
+        Assert.Empty(PasswordSql(Planner.Plan(desired, WithoutApp())));
+    }
+
     [Fact]
     public void An_environment_password_that_logs_in_where_the_server_asks_is_current()
     {

@@ -38,6 +38,26 @@ public sealed class MasterLoginTests(MotoServer moto) : IClassFixture<MotoServer
     }
 
     /// <summary>
+    /// A password_env role that does not exist yet is created with its password: no login as it is tried (it could only be
+    /// refused, and each refusal is a "password authentication failed" in the server's log: 1,000 of them on the first
+    /// apply of 1,000 people). The engine asks which roles exist over the master session it already has. Counted at a
+    /// proxy: the first apply opens the master's connection only (two before: the refused login as the new role).
+    /// </summary>
+    [Fact]
+    public async Task The_first_apply_of_a_password_env_role_tries_no_login_as_the_role_it_is_about_to_create()
+    {
+        var db = await TestDatabase.CreateAsync();
+        using var proxy = new HoldingProxy(db.Server.Port, TimeSpan.Zero);
+        var request = db.Request(RunAction.Apply, layout: new LayoutInputs(ConfigText: EnvironmentPasswordTests.BiYaml(db)));
+        request = request with { Connection = request.Connection with { Port = proxy.Port }, LayoutEnvironment = name => name == "BI_PASSWORD" ? BiPassword : null };
+
+        var applied = await new RoleManagerRun().RunAsync(request, CancellationToken.None);
+
+        Assert.True(applied.Committed);
+        Assert.Equal(1, proxy.Connections);
+    }
+
+    /// <summary>
     /// The password_env logins come after the master's (Engine.ProvePasswordsAsync): a master login that fails is the run's
     /// only contact and its error is the one told, and a cluster that holds connections while it resumes is waited for by
     /// the master's login, not met first by role logins that would fail and prove nothing.
