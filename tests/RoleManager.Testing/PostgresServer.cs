@@ -196,7 +196,9 @@ public sealed class PostgresServer : IAsyncDisposable
         args.AddRange(Watchdog.ShellArguments(Path.Combine(bin, "postgres")));
         args.AddRange(["-D", Path.Combine(directory, "data"), "-p", port.ToString(), "-k", directory, "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-            "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all",
+            // Room for every test's statements (the default 5,000 evicts the newest, least-used entries of a busy suite, and
+            // a test counting its own statements would find none): ~40 MB of shared memory.
+            "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all", "-c", "pg_stat_statements.max=100000",
             "-c", "max_connections=200", "-c", "log_line_prefix=%m [%p] %a %u@%d ", "-c", "log_statement=ddl"]);
         foreach (var a in args) start.ArgumentList.Add(a);
         var process = Process.Start(start)!;
