@@ -10,7 +10,7 @@ internal static class MasterFactsReader
     public const string QueryName = "6_master";
 
     /// <summary>The roles the query looks at: the declared ones, plus <c>rds_iam</c> which IAM roles are granted.</summary>
-    public static string[] ScopeRoles(IEnumerable<string> roles) => roles.Append("rds_iam").Distinct().ToArray();
+    public static string[] ScopeRoles(IEnumerable<string> roles) => roles.Append(ClusterRoleRead.RdsIam).Distinct().ToArray();
 
     public static async Task<MasterFacts> ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {

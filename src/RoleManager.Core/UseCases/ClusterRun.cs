@@ -55,13 +55,13 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
             if (!plan.Changes.Any(ClusterRunReport.IsClusterWide)) firstSettled.TrySetResult();
         }
         // The roles are read once, in the first database, for all of them (Inspect/RoleReadSharing.cs).
-        var roleRead = new RoleReadSharing(targets.Select(t => (t.Desired.Database, InspectionScope.For(t.Desired))).ToList());
+        var roleRead = targets.Count > 1 ? new RoleReadSharing(targets.Select(t => (t.Desired.Database, InspectionScope.For(t.Desired))).ToList()) : null;
         using var slots = new SemaphoreSlim(Math.Max(1, request.DatabasesAtOnce));
         await Task.WhenAll(Enumerable.Range(0, targets.Count).Select(async i =>
         {
             if (i > 0) await firstSettled.Task.WaitAsync(cancellationToken);
             await slots.WaitAsync(cancellationToken);
-            try { results[i] = await RunOneAsync(targets[i], i == 0 && ordered ? Planned : null, roleRead.For(i), cancellationToken); }
+            try { results[i] = await RunOneAsync(targets[i], i == 0 && ordered ? Planned : null, roleRead?.For(i), cancellationToken); }
             finally
             {
                 slots.Release();
@@ -71,7 +71,7 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
         return new ClusterRunReport(request.Action, results, true, clock.Elapsed);
     }
 
-    private async Task<DatabaseRun> RunOneAsync(ResolvedTarget target, Action<Plan>? planned, RoleReadShare roleRead, CancellationToken cancellationToken)
+    private async Task<DatabaseRun> RunOneAsync(ResolvedTarget target, Action<Plan>? planned, RoleReadShare? roleRead, CancellationToken cancellationToken)
     {
         try
         {
@@ -85,7 +85,7 @@ internal sealed class ClusterRun(RoleManagerRun run, RunRequest request)
         finally
         {
             // The first database failed before its inspection (or was never inspected): the others read the roles themselves.
-            if (roleRead.First) roleRead.Inspected(null);
+            if (roleRead is { First: true }) roleRead.Inspected(null);
         }
     }
 }

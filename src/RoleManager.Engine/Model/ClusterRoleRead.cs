@@ -17,6 +17,9 @@ public sealed record ClusterRoleRead(
     MasterFacts Master,
     ImmutableDictionary<string, string> Digests)
 {
+    /// <summary>The role IAM logins are granted: the master's facts about it are read in every database's scope.</summary>
+    public const string RdsIam = "rds_iam";
+
     /// <summary>
     /// The roles of <paramref name="scope"/> in <paramref name="database"/> and the master's facts about them, when that
     /// database's <paramref name="digest"/> (read in its own transaction) is the one this read was made with; null otherwise.
@@ -28,14 +31,18 @@ public sealed record ClusterRoleRead(
             || !RolesByDatabase.TryGetValue(database, out var roles))
             return null;
         var inScope = scope.ToHashSet(StringComparer.Ordinal);
-        return (roles.Where(r => inScope.Contains(r.Key)).ToImmutableDictionary(StringComparer.Ordinal), Scoped(Master, inScope));
+        return (roles.Where(r => inScope.Contains(r.Key)).ToImmutableDictionary(StringComparer.Ordinal), Scoped(Master, scope));
     }
 
-    /// <summary>The master's facts read for every database's roles, limited to the roles one database declares (as its own read would be).</summary>
+    /// <summary>
+    /// The master's facts read for every database's roles, limited to what one database's own read asks about: the roles it
+    /// declares and <c>rds_iam</c>, which IAM roles are granted (6_master.sql's scope).
+    /// </summary>
     public static MasterFacts Scoped(MasterFacts master, IReadOnlyCollection<string> scope)
     {
         ArgumentNullException.ThrowIfNull(master);
-        var inScope = scope as IReadOnlySet<string> ?? scope.ToHashSet(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(scope);
+        var inScope = scope.Append(RdsIam).ToHashSet(StringComparer.Ordinal);
         return master with
         {
             AdminOf = master.AdminOf.Where(inScope.Contains).ToImmutableHashSet(),

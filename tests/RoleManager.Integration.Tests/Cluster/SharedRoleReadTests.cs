@@ -6,11 +6,11 @@ using RoleManager.UseCases;
 namespace RoleManager.Integration.Tests.Cluster;
 
 /// <summary>
-/// Attacks on a cluster run's shared read of the roles (issue 28, docs/architecture.md "One run for a cluster"): a
+/// A cluster run's shared read of the roles (issue 28, docs/architecture.md "One run for a cluster"): a
 /// database of the run must plan, apply and check from the role state its own read would give, and sharing must never
 /// make a run fail that would not fail otherwise. Each test compares the cluster run with the same database run alone.
 /// </summary>
-public sealed class SharedRoleReadAttackTests
+public sealed class SharedRoleReadTests
 {
     /// <summary>The cluster config: the migrator and the app login (<paramref name="appLogin"/>: how it logs in) declared once, each database with schema app.</summary>
     private static string AppCluster(string p, string appLogin, params TestDatabase[] dbs) => $$"""
@@ -41,16 +41,14 @@ public sealed class SharedRoleReadAttackTests
     private static string Failures(ClusterRunReport run) => string.Join("\n", run.Failed.Select(d => $"{d.Database}: {d.Error!.Message}"));
 
     /// <summary>
-    /// FAILS on main with PostgreSQL 16+ (PG_BIN=/work/main/.work/pg/16/native/bin); passes on 13-15, where no ADMIN
-    /// OPTION is needed. The master holds ADMIN OPTION on rds_iam (as on RDS), and one database run alone grants it to an
-    /// IAM login. In a cluster run the first database reads the master's facts for every declared role plus rds_iam, but
-    /// ClusterRoleRead.Scoped then keeps AdminOf only for the declared roles, dropping rds_iam: every database of the run
-    /// (the first one included) believes the master has no ADMIN OPTION on rds_iam and the preflight refuses the run with
-    /// 'Role "rds_iam" was created by another role and the master user ... has no ADMIN OPTION on it'. A user sees the
-    /// cluster config fail where --dbname on each database succeeds.
+    /// Found by an attack on the shared read (failed on 16+ before the fix; 13-15 need no ADMIN OPTION). The master holds
+    /// ADMIN OPTION on rds_iam (as on RDS), and one database run alone grants it to an IAM login. The shared master's facts
+    /// were limited to the declared roles, dropping rds_iam (which every database's own read asks about): every database
+    /// of the run believed the master had no ADMIN OPTION on rds_iam and the preflight refused the run with 'Role "rds_iam"
+    /// was created by another role and the master user ... has no ADMIN OPTION on it', where --dbname on each succeeded.
     /// </summary>
     [Fact]
-    public async Task ATTACK_an_iam_login_in_a_cluster_run_is_granted_rds_iam_as_in_a_run_of_its_database_alone()
+    public async Task An_iam_login_in_a_cluster_run_is_granted_rds_iam_as_in_a_run_of_its_database_alone()
     {
         var first = await TestDatabase.CreateAsync();
         var second = await ClusterRuns.NeighbourAsync(first);
