@@ -49,14 +49,20 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     /// rolled-back transaction with the run's settings (timeouts, no JIT or parallel workers), as the apply's do, but take
     /// no advisory lock: a plan waits for no other run.
     /// </summary>
-    public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options = null) =>
-        (await PlanProvenAsync(desired, cancellationToken, options)).Result;
+    public async Task<RunResult> PlanAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options = null)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await PlanProvenAsync(connection, desired, cancellationToken, options)).Result;
+    }
 
-    /// <summary>The plan, and the desired state with its passwords proven and the secret values it needed (the check's logins use it).</summary>
-    private async Task<(RunResult Result, DesiredState Desired)> PlanProvenAsync(DesiredState desired, CancellationToken cancellationToken, ExecutionOptions? options)
+    /// <summary>
+    /// The plan over <paramref name="connection"/> (the master's, left open: the check's probes go on in it), and the
+    /// desired state with its passwords proven and the secret values it needed (the check's logins use it).
+    /// </summary>
+    private async Task<(RunResult Result, DesiredState Desired)> PlanProvenAsync(Npgsql.NpgsqlConnection connection, DesiredState desired,
+        CancellationToken cancellationToken, ExecutionOptions? options)
     {
         var clock = Stopwatch.StartNew();
-        await using var connection = await OpenAsync(cancellationToken);
         desired = await ProvePasswordsAsync(connection, desired, cancellationToken);
         await using var transaction = await ReadTransactionAsync(connection, options, cancellationToken);
         var scope = InspectionScope.For(desired);
@@ -126,8 +132,10 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
     public async Task<(RunResult Plan, CheckResult Check)> CheckAsync(DesiredState desired, ILoginCredentials credentials, ConnectionSettings target, CancellationToken cancellationToken,
         ExecutionOptions? options = null)
     {
-        (var plan, desired) = await PlanProvenAsync(desired, cancellationToken, options);
-        var check = await new Checker(connections, credentials, target, options, _logger).CheckAsync(desired, plan.Plan, cancellationToken);
+        // One master login for the whole check: the plan's session goes on with the probes (issue 29).
+        await using var connection = await OpenAsync(cancellationToken);
+        (var plan, desired) = await PlanProvenAsync(connection, desired, cancellationToken, options);
+        var check = await new Checker(connections, credentials, target, options, _logger) { Master = connection }.CheckAsync(desired, plan.Plan, cancellationToken);
         return (plan, check);
     }
 

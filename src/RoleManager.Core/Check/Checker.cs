@@ -44,6 +44,12 @@ public sealed partial class Checker(IConnectionFactory connections, ILoginCreden
     /// </summary>
     internal static int LoginParallelism => Math.Min(16, 4 * Environment.ProcessorCount);
 
+    /// <summary>
+    /// The master's session to probe in, already open (the engine's, after its plan): a check then logs in as the master
+    /// once. Null: the checker opens its own.
+    /// </summary>
+    public Npgsql.NpgsqlConnection? Master { get; init; }
+
     private readonly ExecutionOptions _options = options ?? ExecutionOptions.Default;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly SemaphoreSlim _credentialsGate = new(1, 1);
