@@ -24,6 +24,7 @@ public sealed class ReadmeReportExcerptTests
         Assert.True(report.ExitCode == 0, report.All);
         var printed = report.StdOut.Split('\n').Select(l => l.TrimEnd()).ToHashSet(StringComparer.Ordinal);
         string master = PostgresServer.MasterUser;
+        int major = int.Parse(Regex.Match(report.StdOut, @"^PostgreSQL (\d+)\.", RegexOptions.Multiline).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int checkedLines = 0;
         foreach (string raw in excerpt.Text.Split('\n'))
         {
@@ -32,13 +33,15 @@ public sealed class ReadmeReportExcerptTests
             // the memberships the fixture gives its master on each major.
             if (line.Length == 0 || line == "…" || line.StartsWith("| `postgres` |", StringComparison.Ordinal) || line.StartsWith("| `master` |", StringComparison.Ordinal))
                 continue;
+            // The excerpt is a PostgreSQL 15's (as on RDS today): pg_database_owner exists from 14.
+            if (major < 14 && line.StartsWith("| `pg_database_owner` |", StringComparison.Ordinal)) continue;
             line = Regex.Replace(line, @"`appdb`|database appdb", m => m.Value.Replace("appdb", db.Name, StringComparison.Ordinal));
             line = Regex.Replace(line, @"`master`|- master \(|through master →", m => m.Value.Replace("master", master, StringComparison.Ordinal));
             line = Regex.Replace(line, @"`app`|granting app\b", m => m.Value.Replace("app", db.App, StringComparison.Ordinal));
             line = Regex.Replace(line, @"`migrator`|by migrator\b|of migrator\b", m => m.Value.Replace("migrator", db.Migrator, StringComparison.Ordinal));
             checkedLines++;
             if (line.StartsWith("PostgreSQL ", StringComparison.Ordinal))
-                Assert.Contains(printed, l => Regex.IsMatch(l, $@"^PostgreSQL \d+\.\d+ .*, owner `{master}`, read as `{master}` at \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\.$"));
+                Assert.Contains(printed, l => Regex.IsMatch(l, $@"^PostgreSQL \d+\.\d+.*, owner `{master}`, read as `{master}` at \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\.$"));
             else if (Regex.IsMatch(line, @"^\d+ roles, "))
             {
                 // The counts are this server's (other tests share it); the sentence around them is the README's.
