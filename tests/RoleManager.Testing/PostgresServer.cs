@@ -193,7 +193,7 @@ public sealed class PostgresServer : IAsyncDisposable
         // runuser may not pass LD_LIBRARY_PATH on: hand it to the server through env(1).
         if (root) args.AddRange(["-u", "postgres", "--", "env", $"LD_LIBRARY_PATH={lib}", "sh"]);
         else if (lib is not null) start.Environment["LD_LIBRARY_PATH"] = lib;
-        args.AddRange(Watchdog.ShellArguments(Path.Combine(bin, "postgres")));
+        args.AddRange(Watchdog.ShellArguments(Path.Combine(bin, "postgres"), removeWhenGone: directory));
         args.AddRange(["-D", Path.Combine(directory, "data"), "-p", port.ToString(), "-k", directory, "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             // Room for every test's statements (the default 5,000 evicts the newest, least-used entries of a busy suite, and
