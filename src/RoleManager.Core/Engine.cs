@@ -186,13 +186,7 @@ public sealed class Engine(IConnectionFactory connections, ICatalogInspector? in
         if (!Passwords.RolePasswordResolver.HasUnprovenEnvironmentPasswords(desired)) return desired;
         // Which declared roles exist, over the master's session: a role not there yet is created with its password, and
         // a login as it could only be refused (and logged by the server as a failed login).
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = new Npgsql.NpgsqlCommand("SELECT r.rolname::text FROM pg_catalog.pg_roles r WHERE r.rolname = ANY($1)", master))
-        {
-            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = desired.Roles.Select(r => r.Name).ToArray() });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) existing.Add(reader.GetString(0));
-        }
+        var existing = await Checker.ExistingAsync(master, Check.CheckSql.ExistingRoles, [desired.Roles.Select(r => r.Name).ToArray()], cancellationToken);
         return await new Passwords.RolePasswordResolver(connections, secrets: null) { Existing = existing }.ResolveAsync(desired, forLogins: false, cancellationToken);
     }
 

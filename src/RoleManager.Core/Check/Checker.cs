@@ -99,7 +99,8 @@ public sealed partial class Checker(IConnectionFactory connections, ILoginCreden
     };
 
     /// <summary>The first column of every row of <paramref name="sql"/> (a <c>Check/Queries</c> file), run with <paramref name="values"/> as $1, $2, ….</summary>
-    private static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, object[] values, CancellationToken cancellationToken)
+    /// <summary>The names a one-column query returns (which roles or schemas exist, …); the engine asks it too (which password roles exist).</summary>
+    internal static async Task<HashSet<string>> ExistingAsync(NpgsqlConnection connection, string sql, object[] values, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, sql, values);
         var found = new HashSet<string>(StringComparer.Ordinal);
