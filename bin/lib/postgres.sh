@@ -2,10 +2,12 @@
 # cluster on 127.0.0.1 and a free port. Source it; do not run it.
 
 # Prints the bin directory of the newest PostgreSQL server installed, installing Debian's package if none is.
+# Debian's packages put each major under /usr/lib/postgresql/<major>/bin (RM_POSTGRES_PACKAGES: another root, as the
+# tests use to play a machine without any).
 rm_find_postgres() {
   if [[ -n "${PG_BIN:-}" && -x "$PG_BIN/postgres" ]]; then echo "$PG_BIN"; return; fi
-  local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+  local dir packages=${RM_POSTGRES_PACKAGES:-/usr/lib/postgresql}
+  dir=$(ls -d "$packages"/*/bin 2>/dev/null | sort -V | tail -n1 || true)
   if [[ -z "$dir" || ! -x "$dir/postgres" ]]; then
     if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
       echo "PostgreSQL server not found: installing Debian's postgresql package..." >&2
@@ -17,7 +19,11 @@ rm_find_postgres() {
       echo "error: PostgreSQL server binaries are missing. Install them (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16) or set PG_BIN to the folder holding 'postgres' and 'initdb'." >&2
       return 1
     fi
-    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+    dir=$(ls -d "$packages"/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+    if [[ -z "$dir" || ! -x "$dir/postgres" ]]; then
+      echo "error: apt-get installed no PostgreSQL server under $packages. Install one (apt-get install postgresql) or set PG_BIN to the folder holding 'postgres' and 'initdb'." >&2
+      return 1
+    fi
   fi
   echo "$dir"
 }

@@ -19,11 +19,13 @@ public static class CliRunner
     ];
 
     /// <summary>Starts the program; the task completes when it exits (killed after <paramref name="timeout"/>, default 2 minutes).</summary>
-    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null, string? workingDirectory = null)
+    /// <param name="programFolder">A copy of the program to run instead of the one built beside the tests.</param>
+    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null, string? workingDirectory = null,
+        string? programFolder = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "role-manager.dll"));
+        psi.ArgumentList.Add(Path.Combine(programFolder ?? AppContext.BaseDirectory, "role-manager.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var name in Cleared) psi.Environment.Remove(name);
         foreach (var (k, v) in environment) psi.Environment[k] = v;
