@@ -9,6 +9,7 @@ namespace RoleManager.Infra.Tests;
 /// The README's install line, as a user runs it: bin/release builds the .NET tool packages and the archives, the tool
 /// installs from that folder, and the installed <c>role-manager</c> verifies TLS with the RDS CA bundle built into it.
 /// </summary>
+[Collection(SerialBuilds.Name)]
 public sealed class ReleaseTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new("rm-release-");
