@@ -63,6 +63,30 @@ public sealed class EvidenceStoreTests(MotoServer moto)
         Assert.Equal("application/json", head.RootElement.GetProperty("ContentType").GetString());
     }
 
+    /// <summary>
+    /// The example's evidence bucket has Object Lock with a default retention when evidence_retention_days is set, and
+    /// S3 refuses a PUT into such a bucket that carries neither Content-MD5 nor an x-amz-checksum-* header
+    /// ("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters").
+    /// Every write carries a SHA-256 checksum, which S3 keeps with the object.
+    /// </summary>
+    [Fact]
+    public async Task Objects_carry_a_sha256_checksum_as_an_object_lock_bucket_requires()
+    {
+        string bucket = "locked-" + Guid.NewGuid().ToString("N")[..12];
+        await AwsCli.RunAsync(moto, MotoServer.DefaultRegion, null, "s3api", "create-bucket", "--bucket", bucket, "--object-lock-enabled-for-bucket");
+        await AwsCli.RunAsync(moto, MotoServer.DefaultRegion, null, "s3api", "put-object-lock-configuration", "--bucket", bucket, "--object-lock-configuration",
+            """{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"GOVERNANCE","Days":1}}}""");
+        using var store = new S3EvidenceStore(AwsEnvironment.From(Variables(moto)), new EvidenceTarget(bucket, "", null));
+        byte[] content = "{\"evidence\":1}"u8.ToArray();
+
+        await store.WriteAsync("db/one.json", content, CancellationToken.None);
+
+        using var attributes = JsonDocument.Parse(await AwsCli.RunAsync(moto, MotoServer.DefaultRegion, null, "s3api", "get-object-attributes",
+            "--bucket", bucket, "--key", "db/one.json", "--object-attributes", "Checksum"));
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(content)),
+            attributes.RootElement.GetProperty("Checksum").GetProperty("ChecksumSHA256").GetString());
+    }
+
     [Fact]
     public async Task A_missing_bucket_is_an_error_that_names_it_and_the_variable()
     {

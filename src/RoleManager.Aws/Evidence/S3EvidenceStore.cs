@@ -23,7 +23,7 @@ public sealed class S3EvidenceStore : IEvidenceStore, IDisposable
         Target = target ?? throw new ArgumentNullException(nameof(target));
         var config = new AmazonS3Config
         {
-            // The body is in memory and small: no aws-chunked trailers, just a Content-MD5-free signed PUT that any S3 (and moto) accepts.
+            // The body is in memory and small: no aws-chunked trailers, no checksum unless asked for (WriteAsync asks for one).
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             Timeout = TimeSpan.FromSeconds(30),
@@ -102,6 +102,10 @@ public sealed class S3EvidenceStore : IEvidenceStore, IDisposable
             InputStream = body,
             ContentType = "application/json",
             UseChunkEncoding = false,
+            // A bucket with Object Lock default retention (the example's, with evidence_retention_days) refuses a PUT
+            // without Content-MD5 or a checksum header; with the body in memory the SDK sends x-amz-checksum-sha256 as
+            // a plain header, and S3 verifies and keeps it.
+            ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
             ServerSideEncryptionMethod = Target.KmsKeyArn is null ? ServerSideEncryptionMethod.AES256 : ServerSideEncryptionMethod.AWSKMS,
             ServerSideEncryptionKeyManagementServiceKeyId = Target.KmsKeyArn,
         };
