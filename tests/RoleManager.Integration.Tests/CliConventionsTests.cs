@@ -229,6 +229,37 @@ public sealed class CliConventionsTests(ITestOutputHelper output)
         Assert.DoesNotContain("function", result.StdErr);
     }
 
+    /// <summary>
+    /// PostgreSQL answers 28P01 both for a wrong password and for a user that does not exist, so "check the password"
+    /// sent a user with a typo in -U looking at the right password. The message names where each of the two came from.
+    /// </summary>
+    [Theory]
+    [InlineData("flag user that does not exist", "--username", "PGPASSWORD")]
+    [InlineData("wrong PGPASSWORD", "PGUSER", "PGPASSWORD")]
+    [InlineData("wrong password in --connection", "--connection", "--connection")]
+    public async Task A_refused_master_login_names_where_the_user_name_and_the_password_came_from(string situation, string userFrom, string passwordFrom)
+    {
+        var db = await TestDatabase.CreateAsync();
+        var env = CliEnvironment.Master(db);
+        string[] args = ["plan", "--auth", "none"];
+        switch (situation)
+        {
+            case "flag user that does not exist": args = [.. args, "-U", "nosuch_" + db.Prefix]; break;
+            case "wrong PGPASSWORD": env["PGPASSWORD"] = "wrong-" + db.Prefix; break;
+            default:
+                env.Remove("PGPASSWORD");
+                args = [.. args, "--connection", $"postgresql://{PostgresServer.MasterUser}:wrong-{db.Prefix}@127.0.0.1:{db.Server.Port}/{db.Name}?sslmode=disable"];
+                break;
+        }
+
+        var result = await CliRunner.RunAsync(env, args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("(28P01): the password is wrong or no such user exists", result.StdErr);
+        Assert.Contains($"Check the user name (from {userFrom}) and the password (from {passwordFrom})", result.StdErr);
+        Assert.DoesNotContain("wrong-" + db.Prefix, result.All);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();

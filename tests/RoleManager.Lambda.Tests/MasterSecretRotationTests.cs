@@ -107,6 +107,8 @@ public sealed class MasterSecretRotationTests(MotoServer moto) : IClassFixture<M
         var error = await Assert.ThrowsAsync<Errors.ConnectionException>(() => InvokeAsync(function, """{"action":"plan"}"""));
         Assert.Contains("28P01", error.Message);
         Assert.Contains("also after reading the secret " + stack.SecretArn + " again", error.Message);
+        // 28P01 is also PostgreSQL's answer to a user that does not exist: the user name's origin is named too.
+        Assert.Contains("Check the user name (from the master secret in Secrets Manager)", error.Message);
         Assert.DoesNotContain("first-Pw-3c", error.Message);
         Assert.Equal(2, calls.Calls);
     }

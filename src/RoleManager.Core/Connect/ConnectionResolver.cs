@@ -51,6 +51,9 @@ public static class ConnectionResolver
     /// </summary>
     public const string BuiltInBundle = "(the built-in RDS CA bundle)";
 
+    /// <summary>Where the master's password (and, unless one was given, its user name) came from when read from Secrets Manager.</summary>
+    public const string MasterSecretOrigin = "the master secret in Secrets Manager";
+
     /// <summary>libpq 16's <c>sslrootcert=system</c>: the machine's own CA store, with verify-full.</summary>
     public const string SystemStore = "system";
 
@@ -84,8 +87,13 @@ public static class ConnectionResolver
         string database = Pick(inputs.Database, fromString.Database, Order("PGDATABASE", "DB_NAME")) ?? username;
         string databaseOrigin = Origin(inputs.Database, "--dbname", fromString.Database, Order("PGDATABASE", "DB_NAME"));
         if (databaseOrigin == "the default") databaseOrigin = lambda ? "DB_NAME (none was given, so the user name was used)" : "--dbname (none was given, so the user name was used)";
+        string usernameOrigin = Origin(inputs.Username, "--username", fromString.Username, Order("PGUSER", "DB_USER"));
+        if (usernameOrigin == "the default") usernameOrigin = "the operating-system user, as none was given";
         string? password = fromString.Password ?? environment("PGPASSWORD");
         var secret = !string.IsNullOrEmpty(password) ? new Secret(password) : fallbackPassword;
+        string? passwordOrigin = fromString.Password is not null ? (lambda ? "the connection string" : "--connection")
+            : !string.IsNullOrEmpty(password) ? "PGPASSWORD"
+            : fallbackPassword is not null ? MasterSecretOrigin : null;
 
         string sslMode = (Pick(inputs.SslMode, fromString.SslMode, "PGSSLMODE") ?? "verify-full").ToLowerInvariant();
         string? givenRootCert = Pick(inputs.SslRootCert, fromString.RootCertificate, "PGSSLROOTCERT");
@@ -115,6 +123,8 @@ public static class ConnectionResolver
             DatabaseOrigin = databaseOrigin,
             DatabaseSource = Source(inputs.Database, fromString.Database, Order("PGDATABASE", "DB_NAME")),
             UsernameSource = Source(inputs.Username, fromString.Username, Order("PGUSER", "DB_USER")),
+            UsernameOrigin = usernameOrigin,
+            PasswordOrigin = passwordOrigin,
         };
     }
 

@@ -23,6 +23,12 @@ public sealed record ConnectionSettings(
     /// <summary>Which level of the precedence gave <see cref="Username"/> (a default: the OS user, which the master secret's username outranks).</summary>
     public ValueSource UsernameSource { get; init; } = ValueSource.Default;
 
+    /// <summary>Where <see cref="Username"/> came from (<c>--username</c>, <c>PGUSER</c>, the master secret...), for the message when the server refuses the login.</summary>
+    public string? UsernameOrigin { get; init; }
+
+    /// <summary>Where <see cref="Password"/> came from (<c>PGPASSWORD</c>, the connection string, the master secret), for the same message.</summary>
+    public string? PasswordOrigin { get; init; }
+
     /// <summary>True when the mode may talk to the server in plaintext (disable, allow, prefer).</summary>
     public bool PlaintextPossible => Tls is TlsMode.Disable or TlsMode.Allow or TlsMode.Prefer;
 

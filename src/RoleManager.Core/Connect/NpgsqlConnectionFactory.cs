@@ -147,6 +147,11 @@ public sealed class NpgsqlConnectionFactory(ConnectionSettings settings, string 
         string target = $"{username}@{settings.Host}:{settings.Port}/{settings.Database}";
         string message = ex switch
         {
+            // PostgreSQL answers 28P01 for a user that does not exist too (it does not tell which), so the master's
+            // message names where both the user name and the password came from.
+            PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } when username == settings.Username =>
+                $"The server refused the login {target} (28P01): the password is wrong or no such user exists (PostgreSQL does not say which). " +
+                $"Check the user name (from {settings.UsernameOrigin ?? "--username / PGUSER"}) and the password (from {settings.PasswordOrigin ?? "PGPASSWORD or the master secret"}).",
             PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } =>
                 $"The server refused the password for {target} (28P01). Check the password (PGPASSWORD, the master secret) or, for an IAM role, that the token was made for this user and region.",
             PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } pg =>

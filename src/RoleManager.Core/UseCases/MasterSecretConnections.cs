@@ -65,8 +65,9 @@ public sealed class MasterSecretConnections : IConnectionFactory
             catch (ConnectionException again) when (IsPasswordRefused(again))
             {
                 throw new ConnectionException(
-                    $"The server refused the master password for {Settings.Describe()} (28P01), also after reading the secret {_secret.Description} again. " +
-                    "Check that the secret holds the current master password (a rotation may be in progress: retry in a minute) and that DB_PASSWORD_SECRET_ARN names the secret of this cluster.", again);
+                    $"The server refused the master password for {Settings.Describe()} (28P01), also after reading the secret {_secret.Description} again: " +
+                    $"the password is wrong or no such user exists (PostgreSQL does not say which). Check the user name (from {Settings.UsernameOrigin}), " +
+                    "that the secret holds the current master password (a rotation may be in progress: retry in a minute) and that DB_PASSWORD_SECRET_ARN names the secret of this cluster.", again);
             }
         }
         catch (ConnectionException ex) when (Settings.Password is null && IsNoPassword(ex))
@@ -121,6 +122,8 @@ public sealed class MasterSecretConnections : IConnectionFactory
             Password = login.Password,
             // An explicit flag, the connection string or PGUSER/DB_USER win over the secret's username.
             Username = target.UsernameNamed ? target.Connection.Username : login.Username,
+            UsernameOrigin = target.UsernameNamed ? target.Connection.UsernameOrigin : ConnectionResolver.MasterSecretOrigin,
+            PasswordOrigin = ConnectionResolver.MasterSecretOrigin,
         };
     }
 
