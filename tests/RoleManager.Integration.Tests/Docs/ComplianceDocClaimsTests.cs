@@ -49,19 +49,43 @@ public sealed class ComplianceDocClaimsTests
 
             var apply = await CliRunner.RunAsync(env, "apply", "--auth", "password", "--evidence", folder);
             Assert.True(apply.ExitCode == 0, apply.All);
+            // A hand grant to an outsider, a group with a member (a path with an arrow), and a privilege taken from app: check fails.
+            string readers = db.Prefix + "_readers", member = db.Prefix + "_member";
             await using (var su = await db.SuperuserAsync())
                 await TestDatabase.Exec(su, $"SET ROLE {db.Migrator}; CREATE TABLE app.orders (id int); RESET ROLE; CREATE ROLE {outsider} LOGIN; "
-                    + $"GRANT USAGE ON SCHEMA app TO {outsider}; GRANT SELECT ON app.orders TO {outsider}");
-            var check = await CliRunner.RunAsync(env, "check", "--auth", "password", "--evidence", folder);
-            Assert.True(check.ExitCode is 0 or 3, check.All);
+                    + $"GRANT USAGE ON SCHEMA app TO {outsider}; GRANT SELECT ON app.orders TO {outsider}; "
+                    + $"CREATE ROLE {readers} NOLOGIN; CREATE ROLE {member} LOGIN IN ROLE {readers}; GRANT USAGE ON SCHEMA app TO {readers}; GRANT SELECT ON app.orders TO {readers}; "
+                    + $"REVOKE INSERT ON app.orders FROM {db.App}");
+            var check = await CliRunner.RunAsync(env, "check", "--auth", "password", "--evidence", folder, "--output", "json");
+            // "a check that failed is still exit 3 when the evidence was written"
+            Assert.True(check.ExitCode == 3, check.All);
             var files = Directory.GetFiles(databaseFolder).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(3, files.Count);
-            Assert.Equal("pass", Read(files[1])["outcome"]!.GetValue<string>());
+            var applied = Read(files[1]);
+            var checkedNow = Read(files[2]);
+            Assert.Equal("pass", applied["outcome"]!.GetValue<string>());
+            Assert.Equal("fail", checkedNow["outcome"]!.GetValue<string>());
+            // "assertions: a check's assertions ... — the same as check --output json"
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(check.StdOut)!["assertions"], checkedNow["assertions"]), check.StdOut);
+            // "The report is taken after the apply for a manage": app's USAGE on app is in the apply's report, not in the dry run's.
+            bool AppUsesSchema(JsonNode evidence) => evidence["report"]!["access"]!.AsArray().Any(a => a!["role"]!.GetValue<string>() == db.App
+                && a["on"]!["kind"]!.GetValue<string>() == "schema"
+                && (a["on"]!["schema"]?.GetValue<string>() == "app" || (a["on"]!["names"]?.AsArray().Any(n => n!.GetValue<string>() == "app") ?? false)));
+            Assert.False(AppUsesSchema(dry));
+            Assert.True(AppUsesSchema(applied));
+            // "when": UTC, after the run; "server.host and server.port the run connected to".
+            Assert.Equal(TimeSpan.Zero, DateTimeOffset.Parse(checkedNow["when"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).Offset);
+            Assert.Equal(("127.0.0.1", db.Server.Port), (checkedNow["server"]!["host"]!.GetValue<string>(), checkedNow["server"]!["port"]!.GetValue<int>()));
+            // "→ and non-ASCII names as themselves"
+            string written = File.ReadAllText(files[2]);
+            Assert.Contains($"{member} → {readers}", written);
+            Assert.DoesNotContain("\\u2192", written);
 
-            // "The report of an object is a report file: report --diff compares any two of them" (as `jq .report > report.json`).
+            // "The report of an object is a report file: report --diff compares any two of them, not only neighbours"
+            // (as `jq .report > report.json`): the dry run's, from before the apply, with the failed check's.
             string before = Path.Combine(folder, "before.json"), after = Path.Combine(folder, "after.json");
-            await File.WriteAllTextAsync(before, Read(files[1])["report"]!.ToJsonString());
-            await File.WriteAllTextAsync(after, Read(files[2])["report"]!.ToJsonString());
+            await File.WriteAllTextAsync(before, dry["report"]!.ToJsonString());
+            await File.WriteAllTextAsync(after, checkedNow["report"]!.ToJsonString());
             var diff = await CliRunner.RunAsync(new Dictionary<string, string?>(), "report", "--diff", before, "--against", after);
             Assert.True(diff.ExitCode == 2, diff.All);
             var block = diff.StdOut[(diff.StdOut.IndexOf($"\n{outsider}\n", StringComparison.Ordinal) + 1)..];
