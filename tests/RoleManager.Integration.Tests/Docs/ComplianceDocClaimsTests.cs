@@ -130,6 +130,32 @@ public sealed class ComplianceDocClaimsTests
     public void Evidence_is_off_when_the_bucket_is_unset_or_empty(string? bucket) =>
         Assert.Null(EvidenceTarget.FromEnvironment(new Dictionary<string, string?> { ["ROLE_MANAGER_EVIDENCE_BUCKET"] = bucket, ["ROLE_MANAGER_EVIDENCE_PREFIX"] = "a/../b" }.GetValueOrDefault));
 
+    /// <summary>
+    /// "AWS_ENDPOINT_URL_S3 (else AWS_ENDPOINT_URL) points the S3 calls at another endpoint, with the rule the Secrets
+    /// Manager override has": which variable is read shows in which one a plain-http endpoint beyond loopback is blamed on.
+    /// (The S3 tests against moto reach it through AWS_ENDPOINT_URL alone.)
+    /// </summary>
+    [Fact]
+    public async Task The_s3_endpoint_is_AWS_ENDPOINT_URL_S3_else_AWS_ENDPOINT_URL_and_plain_http_only_to_loopback()
+    {
+        var env = new Dictionary<string, string?> { ["PGHOST"] = "127.0.0.1", ["PGPORT"] = "1", ["PGSSLMODE"] = "disable", ["PGDATABASE"] = "app",
+            ["AWS_ACCESS_KEY_ID"] = "AKIAEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "example", ["AWS_REGION"] = "us-east-1" };
+        Task<CliRunner.Result> CheckAsync(string? s3, string? general) =>
+            CliRunner.RunAsync(new Dictionary<string, string?>(env) { ["AWS_ENDPOINT_URL_S3"] = s3, ["AWS_ENDPOINT_URL"] = general }, "check", "--evidence", "s3://my-audit-bucket/");
+
+        var s3Refused = await CheckAsync("http://10.0.0.12:4566", "https://s3.example.com");
+        var generalRefused = await CheckAsync(null, "http://10.0.0.12:4566");
+        var s3Wins = await CheckAsync("http://127.0.0.1:1", "http://10.0.0.12:4566");
+
+        Assert.Equal(1, s3Refused.ExitCode);
+        Assert.Contains("AWS_ENDPOINT_URL_S3 is http://", s3Refused.StdErr);
+        Assert.Equal(1, generalRefused.ExitCode);
+        Assert.Contains("AWS_ENDPOINT_URL is http://", generalRefused.StdErr);
+        // The loopback S3 override is taken and the general one never read: the run goes on to the database (none on port 1).
+        Assert.DoesNotContain("is http://", s3Wins.StdErr);
+        Assert.Contains("127.0.0.1", s3Wins.StdErr);
+    }
+
     [Fact]
     public async Task A_bad_prefix_in_the_evidence_option_is_blamed_on_the_option_not_on_a_variable_nobody_set()
     {

@@ -6,12 +6,12 @@ namespace RoleManager.Integration.Tests.Docs;
 /// <summary>
 /// docs/report.md's description of what the report covers, run through the CLI on a database with every kind of
 /// relation, each login method and a schema where anyone may create: what it lists, how it names logins and kinds,
-/// whose future objects it computes, and that its JSON is the same twice and has no null field.
+/// whose future objects it computes, that its JSON is the same twice and has no null field, and how a diff marks each change.
 /// </summary>
 public sealed class ReportDocClaimsTests
 {
     [Fact]
-    public async Task The_report_covers_every_relation_kind_every_role_and_each_login_method_and_is_the_same_twice()
+    public async Task The_report_covers_every_relation_kind_every_role_and_each_login_method_is_the_same_twice_and_marks_each_change()
     {
         var db = await TestDatabase.CreateAsync();
         string p = db.Prefix;
@@ -63,7 +63,7 @@ public sealed class ReportDocClaimsTests
         Assert.Equal(("login", "password-or-other"), Role(roles[$"{p}_pw"]));
         Assert.Equal(("login", "iam"), Role(roles[$"{p}_iam"]));
         Assert.Equal("public", roles["PUBLIC"]["kind"]!.GetValue<string>());
-        Assert.Equal("predefined", roles["pg_read_all_data"]["kind"]!.GetValue<string>());
+        Assert.Equal("predefined", roles["pg_monitor"]["kind"]!.GetValue<string>());
         Assert.Equal("rds", roles["rds_superuser"]["kind"]!.GetValue<string>());
         await using (var su = await db.SuperuserAsync())
         await using (var names = await new Npgsql.NpgsqlCommand($"SELECT rolname FROM pg_roles WHERE rolname LIKE '{p}%' OR rolname LIKE 'pg%' OR rolname LIKE 'rds%'", su).ExecuteReaderAsync())
@@ -84,6 +84,29 @@ public sealed class ReportDocClaimsTests
         // "Null fields are omitted. Arrays are sorted, so two reports of the same database are equal apart from generatedAt."
         Assert.Empty(Nulls(report));
         Assert.Equal(Comparable(report, p), Comparable(JsonNode.Parse(second.StdOut)!, p));
+
+        // "one line per object and change with the privileges together: + gained, - lost, ~ the same access through another path"
+        string earlier = Path.Combine(Path.GetTempPath(), $"report-doc-{db.Name}.json");
+        await File.WriteAllTextAsync(earlier, first.StdOut);
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"REVOKE SELECT ON rep.t FROM {p}_pw; GRANT USAGE ON SCHEMA rep TO {p}_group; GRANT SELECT ON rep.v TO {p}_group; "
+                + $"GRANT {p}_group TO {p}_pw; REVOKE SELECT ON rep.v FROM {p}_pw; GRANT SELECT ON rep.mv TO {p}_iam");
+        var diff = await CliRunner.RunAsync(env, "report", "--diff", earlier);
+        File.Delete(earlier);
+        Assert.True(diff.ExitCode == 2, diff.All);
+        Assert.Contains("  + SELECT on table in rep (1): mv — granted directly", Block(diff.StdOut, $"{p}_iam"));
+        var changed = Block(diff.StdOut, $"{p}_pw");
+        Assert.Contains(changed, l => l.StartsWith("  - SELECT on table in rep (1): t — ", StringComparison.Ordinal));
+        Assert.Contains(changed, l => l.StartsWith("  ~ SELECT on table in rep (1): v — ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The lines of one role's block in a text diff: its name alone on a line, then its indented lines.</summary>
+    private static List<string> Block(string diff, string role)
+    {
+        var lines = diff.Split('\n');
+        int start = Array.IndexOf(lines, role);
+        Assert.True(start >= 0, $"no block for {role} in:\n{diff}");
+        return [.. lines[(start + 1)..].TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))];
     }
 
     private static List<JsonNode> Access(JsonNode report, string role) =>
