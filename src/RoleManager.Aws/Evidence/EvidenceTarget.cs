@@ -39,8 +39,9 @@ public sealed record EvidenceTarget(string Bucket, string Prefix, string? KmsKey
         if (bucket.Length is < 3 or > 63 || !bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.')
             || !char.IsAsciiLetterOrDigit(bucket[0]) || !char.IsAsciiLetterOrDigit(bucket[^1]))
             throw new ConfigException($"{source}: '{bucket}' is not an S3 bucket name (3-63 characters: lower-case letters, digits, '-' and '.'). Give the bucket's name, e.g. my-audit-bucket.");
+        // The prefix comes from the variable in the function, from the option's URL in the CLI: name the one the user wrote.
         if (prefix is not null && (prefix.Contains("..", StringComparison.Ordinal) || prefix.Any(char.IsControl) || prefix.Contains('*')))
-            throw new ConfigException($"{PrefixVariable}: '{prefix}' is not a usable prefix (no '..', '*' or control characters). Use e.g. role-manager/.");
+            throw new ConfigException($"{(source == BucketVariable ? PrefixVariable : source)}: '{prefix}' is not a usable prefix (no '..', '*' or control characters). Use e.g. role-manager/.");
         if (kmsKeyArn is not null && !kmsKeyArn.StartsWith("arn:", StringComparison.Ordinal))
             throw new ConfigException($"{KmsKeyVariable}: '{kmsKeyArn}' is not a KMS key ARN. Give the key's ARN (arn:aws:kms:region:account:key/id) or unset it for SSE-S3.");
         return new EvidenceTarget(bucket, EvidenceKeys.NormalizePrefix(prefix), kmsKeyArn);
