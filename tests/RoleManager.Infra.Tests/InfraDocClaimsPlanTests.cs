@@ -27,6 +27,15 @@ public sealed class InfraDocClaimsPlan : IAsyncLifetime
         File.Copy(Path.Combine(Repo.Fixtures, "moto-provider.tf"), Path.Combine(root, "moto-provider.tf"));
         await File.WriteAllTextAsync(Path.Combine(root, "main.tf"), $$"""
             variable "lambda_zip_path" { type = string }
+            variable "additional_iam_db_users" {
+              type    = list(string)
+              default = []
+            }
+            variable "role_manager_config" {
+              type    = string
+              default = null
+            }
+            output "run_triggers" { value = module.role_manager.run_triggers }
 
             module "network" {
               source             = "../moto-network"
@@ -47,6 +56,9 @@ public sealed class InfraDocClaimsPlan : IAsyncLifetime
               db_master_username         = "postgres"
               db_password_secret_arn     = "arn:aws:secretsmanager:us-east-1:123456789012:secret:master-AbCdEf"
               db_resource_id             = "cluster-DOCS"
+              additional_iam_db_users    = var.additional_iam_db_users
+              role_manager_config        = var.role_manager_config
+              allow_event_config         = true
               # The README: the module's own variables win, but SSL_CERT_FILE / SSL_CERT_DIR given here replace the module's.
               environment_variables = {
                 DB_HOST       = "somewhere-else.example"
@@ -57,11 +69,25 @@ public sealed class InfraDocClaimsPlan : IAsyncLifetime
               check_schedule = "rate(1 day)"
             }
             """);
-        var tf = new Terraform(root, _temp.Path);
-        await tf.InitAsync();
+        _tf = new Terraform(root, _temp.Path);
+        await _tf.InitAsync();
         var zip = Repo.WriteDummyLambdaZip(Directory.CreateDirectory(_temp.Combine("zip")).FullName);
-        await tf.MustAsync("plan", "-input=false", "-no-color", "-out", "tfplan", "-var", $"endpoint={_moto.Endpoint.ToString().TrimEnd('/')}", "-var", $"lambda_zip_path={zip}");
-        Plan = await tf.ShowJsonAsync("tfplan");
+        _vars = ["-var", $"endpoint={_moto.Endpoint.ToString().TrimEnd('/')}", "-var", $"lambda_zip_path={zip}"];
+        Plan = await PlanJsonAsync();
+    }
+
+    private Terraform? _tf;
+    private string[] _vars = [];
+
+    /// <summary>A plan of the root with more <c>-var</c> arguments (they run one at a time: one working directory).</summary>
+    public Task<ProcessResult> PlanAsync(params string[] variables) =>
+        _tf!.RunAsync(["plan", "-input=false", "-no-color", "-out", "tfplan", .. _vars, .. variables]);
+
+    public async Task<JsonNode> PlanJsonAsync(params string[] variables)
+    {
+        var plan = await PlanAsync(variables);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        return await _tf!.ShowJsonAsync("tfplan");
     }
 
     /// <summary>The planned values of the module's resource <paramref name="address"/> (e.g. <c>aws_lambda_function.this</c>).</summary>
@@ -89,6 +115,8 @@ public sealed class InfraDocClaimsPlanTests(InfraDocClaimsPlan planned) : IClass
         Assert.Equal("/etc/pki/tls/cert.pem", variables["SSL_CERT_FILE"]!.ToString());
         Assert.Equal("/etc/pki/tls/certs", variables["SSL_CERT_DIR"]!.ToString());
         Assert.Equal("kept", variables["EXTRA_SETTING"]!.ToString());
+        // allow_event_config = true is the one switch for event configs.
+        Assert.Equal("true", variables["ROLE_MANAGER_ALLOW_EVENT_CONFIG"]!.ToString());
         // No password in the environment: the master secret is named, never its value.
         Assert.DoesNotContain(variables.AsObject(), v => v.Key.Contains("PASSWORD", StringComparison.Ordinal) && v.Key != "DB_PASSWORD_SECRET_ARN");
     }
@@ -125,5 +153,33 @@ public sealed class InfraDocClaimsPlanTests(InfraDocClaimsPlan planned) : IClass
 
         // Without password_roles the module adds no resource-based policy and no function URL.
         Assert.DoesNotContain(planned.Changes, c => c["type"]!.ToString() is "aws_lambda_permission" or "aws_lambda_function_url");
+    }
+
+    [Fact]
+    public async Task The_config_hash_compares_the_decoded_layout_so_comments_and_formatting_do_not_count()
+    {
+        const string Block = "database: appdb\nroles:\n  - name: migrator\n  - name: app\n";
+        const string Commented = "# the same layout, written otherwise\ndatabase:   appdb   # this database\nroles: [ { name: migrator }, { name: app } ]\n";
+        const string Json = """{"database": "appdb", "roles": [{"name": "migrator"}, {"name": "app"}]}""";
+        const string Other = "database: appdb\nroles:\n  - name: migrator\n  - name: app\n  - name: reporting\n";
+
+        var hashes = new List<string>();
+        foreach (string config in new[] { Block, Commented, Json, Other })
+            hashes.Add((await planned.PlanJsonAsync("-var", $"role_manager_config={config}"))["output_changes"]!["run_triggers"]!["after"]!["config_hash"]!.ToString());
+
+        Assert.Matches("^[0-9a-f]{64}$", hashes[0]);
+        Assert.Equal([hashes[0], hashes[0], hashes[0]], hashes.Take(3));
+        Assert.NotEqual(hashes[0], hashes[3]);
+    }
+
+    [Fact]
+    public async Task A_user_name_with_a_wildcard_for_an_rds_db_connect_arn_stops_the_plan_naming_it()
+    {
+        var plan = await planned.PlanAsync("-var", """additional_iam_db_users=["ops*", "reporting"]""");
+
+        Assert.Equal(1, plan.ExitCode);
+        string said = string.Join(' ', plan.Stderr.Split((char[])[' ', '\n', '\r', '│'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("These user names cannot go into an rds-db:connect ARN", said, StringComparison.Ordinal);
+        Assert.Contains("no * or ? wildcards): ops*.", said, StringComparison.Ordinal);
     }
 }
