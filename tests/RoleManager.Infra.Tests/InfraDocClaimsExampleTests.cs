@@ -21,13 +21,7 @@ public sealed partial class InfraDocClaimsExampleTests
     {
         int start = text.IndexOf($"resource \"{type}\" \"{name}\" {{", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no resource {type}.{name}");
-        int open = text.IndexOf('{', start), depth = 0;
-        for (int i = open; i < text.Length; i++)
-        {
-            depth += text[i] == '{' ? 1 : text[i] == '}' ? -1 : 0;
-            if (depth == 0) return text[open..(i + 1)];
-        }
-        throw new InvalidOperationException($"unbalanced braces in {type}.{name}");
+        return InfraDocClaimsInputTests.Block(text, text.IndexOf('{', start));
     }
 
     private static void Sets(string block, string attribute, string value) =>

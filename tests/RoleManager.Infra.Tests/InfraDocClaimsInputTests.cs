@@ -92,8 +92,8 @@ public sealed partial class InfraDocClaimsInputTests
         return new Variable(name, type, value == "null" ? "null" : value, body);
     }
 
-    /// <summary>The text of the block whose '{' is at <paramref name="open"/>, braces included.</summary>
-    private static string Block(string text, int open)
+    /// <summary>The text of the block whose '{' is at <paramref name="open"/>, braces included (InfraDocClaimsExampleTests too).</summary>
+    internal static string Block(string text, int open)
     {
         int depth = 0;
         for (int i = open; i < text.Length; i++)
