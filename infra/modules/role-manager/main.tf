@@ -34,7 +34,7 @@ locals {
   https_egress_cidr_blocks = var.https_egress_cidr_blocks == null ? [data.aws_vpc.this.cidr_block] : var.https_egress_cidr_blocks
 
   # TLS trust for the function's AWS API calls (Secrets Manager): the Amazon Trust Services roots the zip carries,
-  # instead of the machine's ~140 CAs that .NET loads on the first handshake (~130 ms of a cold start; assets/README.md).
+  # instead of the machine's ~140 CAs that .NET loads on the first handshake (~70 ms of a cold start; assets/README.md).
   # Only in the aws partition; environment_variables can set both to restore the system store.
   trust_environment = local.partition == "aws" ? {
     SSL_CERT_FILE = "/var/task/aws-trust/aws-roots.pem"

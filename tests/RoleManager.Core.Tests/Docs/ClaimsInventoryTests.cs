@@ -43,6 +43,16 @@ public partial class ClaimsInventoryTests
     /// <summary>A page's text as a reader sees it: no backticks or bold marks, every run of white space one space.</summary>
     private static string Prose(string text) => Regex.Replace(text.Replace("`", "", StringComparison.Ordinal).Replace("**", "", StringComparison.Ordinal), @"\s+", " ").Trim();
 
+    /// <summary>
+    /// The pages a user reads beside README.md and docs/*.md: the Terraform module's and each example's README, and
+    /// assets/README.md (what the CA files are and how to check them). Their claims are listed too.
+    /// </summary>
+    private static IReadOnlyList<string> InfraPages { get; } = new[] { "infra/modules/role-manager/README.md" }
+        .Concat(Directory.GetDirectories(Path.Combine(DocText.Root, "infra", "examples")).Order(StringComparer.Ordinal)
+            .Select(d => Path.Combine(d, "README.md")).Where(File.Exists).Select(f => Path.GetRelativePath(DocText.Root, f)))
+        .Append("assets/README.md")
+        .ToList();
+
     [Fact]
     public void The_inventory_covers_the_readme_first_and_every_user_page()
     {
@@ -50,7 +60,10 @@ public partial class ClaimsInventoryTests
         Assert.True(pages.GetValueOrDefault("README.md") >= 40, $"{Inventory}: fewer README claims than expected: {pages.GetValueOrDefault("README.md")}");
         Assert.True(Claims.Value.Count >= 70, $"{Inventory}: fewer claims than expected: {Claims.Value.Count}");
         foreach (string page in pages.Keys)
-            Assert.True(DocText.Files.Contains(page), $"{Inventory}: \"## {page}\" is not README.md or a docs/*.md page");
+            Assert.True(DocText.Files.Contains(page) || InfraPages.Contains(page),
+                $"{Inventory}: \"## {page}\" is not README.md, a docs/*.md page, an infra/ README or assets/README.md");
+        foreach (string page in InfraPages)
+            Assert.True(pages.GetValueOrDefault(page) > 0, $"{Inventory}: no \"## {page}\" section with claims");
     }
 
     [Fact]
