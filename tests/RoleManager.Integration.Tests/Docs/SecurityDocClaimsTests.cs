@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using RoleManager.Check;
+using RoleManager.Planning;
+
+namespace RoleManager.Integration.Tests.Docs;
+
+/// <summary>
+/// Sentences of docs/security.md that no other test proves, each against a real server set up like RDS.
+/// </summary>
+public sealed class SecurityDocClaimsTests
+{
+    private static string Page => Regex.Replace(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "security.md")), @"\s+", " ");
+
+    /// <summary>
+    /// §7, the decision per kind: "view | code, security_invoker views (15+) included" and "function, procedure or
+    /// aggregate without SECURITY DEFINER | inert", "any other table, sequence | inert". A role outside the layout plants
+    /// one of each in the managed schema: the inert ones are handed to the schema's owner, the security_invoker view
+    /// stays its planter's and is a finding, and plan and check agree while it stands.
+    /// </summary>
+    [Fact]
+    public async Task A_security_invoker_view_planted_in_a_managed_schema_stays_its_planters_while_inert_objects_go_to_the_owner()
+    {
+        Assert.Contains("| view | code, `security_invoker` views (15+) included |", Page);
+        Assert.Contains("| function, procedure or aggregate without SECURITY DEFINER | inert |", Page);
+        var db = await TestDatabase.CreateAsync();
+        if (db.Server.VersionNum < 150000) return; // security_invoker views exist from 15
+        string outsider = db.Prefix + "_outsider";
+        var layout = db.PasswordLayout();
+        await db.ApplyAsync(layout);
+        await using (var master = await db.MasterAsync())
+            await TestDatabase.Exec(master, $"CREATE ROLE {outsider} NOLOGIN");
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"""
+                GRANT USAGE, CREATE ON SCHEMA app TO {outsider}; SET ROLE {outsider};
+                CREATE VIEW app.mirror WITH (security_invoker = true) AS SELECT 1 AS n;
+                CREATE FUNCTION app.plain_fn() RETURNS int LANGUAGE sql AS 'SELECT 1';
+                CREATE SEQUENCE app.counter;
+                RESET ROLE;
+                """);
+
+        var result = await db.ApplyAsync(layout);
+
+        Assert.Contains(result.Plan.Findings, f => f.Subject == "view app.mirror" && f.Problem.Contains("carries code", StringComparison.Ordinal));
+        var handedOver = result.Plan.Changes.Where(c => c.Kind == ChangeKind.AlterObjectOwner).Select(c => c.Sql).ToList();
+        Assert.DoesNotContain(handedOver, s => s.Contains("\"mirror\"", StringComparison.Ordinal));
+        Assert.Contains(handedOver, s => s.Contains("\"plain_fn\"", StringComparison.Ordinal));
+        Assert.Contains(handedOver, s => s.Contains("\"counter\"", StringComparison.Ordinal));
+        await using (var su = await db.SuperuserAsync())
+        {
+            Assert.Equal(outsider, await TestDatabase.Scalar<string>(su, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'app.mirror'::regclass"));
+            Assert.Equal(db.Migrator, await TestDatabase.Scalar<string>(su, "SELECT pg_get_userbyid(proowner)::text FROM pg_proc WHERE oid = 'app.plain_fn()'::regprocedure"));
+            Assert.Equal(db.Migrator, await TestDatabase.Scalar<string>(su, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'app.counter'::regclass"));
+        }
+        // "While such a finding stands, check fails ... so plan and check agree."
+        var (plan, check) = await db.Engine().CheckAsync(layout, new PasswordLoginCredentials(), db.MasterSettings, CancellationToken.None);
+        Assert.False(check.Passed);
+        Assert.True(plan.Plan.IsEmpty);
+        Assert.Contains(plan.Plan.Findings, f => f.Subject == "view app.mirror");
+    }
+}
