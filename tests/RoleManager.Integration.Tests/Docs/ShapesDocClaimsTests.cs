@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using RoleManager.Integration.Tests.Fidelity;
+using RoleManager.Integration.Tests.Shapes;
 
 // In a ".Shapes." namespace on purpose: bin/test runs the shape tests (FullyQualifiedName~.Shapes.) on 13 rds,
 // 15 upgraded and 17 rds, so this test reads the server of every shape the suite runs on, not only plain.
@@ -59,5 +61,32 @@ public sealed class ShapesDocClaimsTests
         if (shape == "shared")
             await using (var other = await db.Server.OpenSuperuserAsync("shared1"))
                 Assert.Equal("shared1_owner", await TestDatabase.Scalar<string>(other, "SELECT pg_catalog.pg_get_userbyid(relowner)::text FROM pg_catalog.pg_class WHERE oid = 'app.t'::regclass"));
+    }
+
+    /// <summary>
+    /// "On the rds/upgraded shapes PUBLIC may create in a superuser-owned public: only a superuser can change that, so
+    /// every plan names the finding (REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;) and check fails until it is run."
+    /// The raw shape (PUBLIC's CREATE in place), on whatever major the suite runs: check fails with the finding, the
+    /// finding's SQL run by a superuser makes it pass.
+    /// </summary>
+    [Fact]
+    public async Task On_a_superuser_owned_public_that_public_may_create_in_check_fails_until_the_findings_sql_is_run()
+    {
+        Assert.Contains("every plan names the finding (`REVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC;`) and `check` fails until it is run.",
+            Regex.Replace(Page, @"\s+", " "));
+        var db = await TestDatabase.CreateAsync();
+        await ShapeSql.GivePublicToASuperuserAsync(db);
+        var layout = db.PasswordLayout();
+        Assert.True((await db.ApplyAsync(layout)).Committed);
+
+        var (plan, check) = await FidelityRuns.CheckAsync(db, layout);
+
+        Assert.False(check.Passed);
+        var finding = Assert.Single(plan.Plan.Findings, f => f.Subject == "schema public");
+        Assert.Equal("REVOKE CREATE ON SCHEMA \"public\" FROM PUBLIC;", finding.FixSql);
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, finding.FixSql);
+        var (_, after) = await FidelityRuns.CheckAsync(db, layout);
+        Assert.True(after.Passed, FidelityRuns.Failures(after));
     }
 }

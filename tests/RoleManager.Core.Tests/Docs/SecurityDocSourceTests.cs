@@ -10,7 +10,7 @@ namespace RoleManager.Core.Tests.Docs;
 /// Sentences of docs/security.md that the repository itself can prove without a server: each test reads the doc's
 /// sentence, so rewording the page without the code (or the code without the page) fails here.
 /// </summary>
-public sealed partial class SecurityDocClaimsTests
+public sealed partial class SecurityDocSourceTests
 {
     private const string Page = "docs/security.md";
 

@@ -9,7 +9,7 @@ namespace RoleManager.Core.Tests.Docs;
 /// Sentences of docs/postgres-shapes.md about the pure planner, each read from the page: the planner is given the
 /// catalog the sentence describes and must plan what the sentence says.
 /// </summary>
-public sealed class ShapesDocClaimsTests
+public sealed class ShapesDocPlannerTests
 {
     private const string Page = "docs/postgres-shapes.md";
     private static readonly Privilege ReadWrite = Privilege.Select | Privilege.Insert | Privilege.Update | Privilege.Delete;
