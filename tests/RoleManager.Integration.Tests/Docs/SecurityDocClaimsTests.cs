@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using Npgsql;
 using RoleManager.Check;
+using RoleManager.Errors;
+using RoleManager.Execute;
 using RoleManager.Planning;
 
 namespace RoleManager.Integration.Tests.Docs;
@@ -56,5 +59,51 @@ public sealed class SecurityDocClaimsTests
         Assert.False(check.Passed);
         Assert.True(plan.Plan.IsEmpty);
         Assert.Contains(plan.Plan.Findings, f => f.Subject == "view app.mirror");
+    }
+
+    /// <summary>
+    /// §7: "Just before DROP OWNED BY, which would delete them, a guard in the same transaction stops the run (2BP01,
+    /// nothing applied) if the roles own anything the plan did not see." A superuser gives the retiring role a table
+    /// after the inspection, right before the guard runs (the executor's fault-injection hook): the apply fails with
+    /// 2BP01, the table and the role are still there, the drift the same plan was to put right is still there, and the
+    /// next plan names the table instead of dropping the role.
+    /// </summary>
+    [Fact]
+    public async Task A_table_a_retiring_role_is_given_after_the_inspection_stops_the_drop_with_2bp01_and_nothing_is_applied()
+    {
+        Assert.Contains("a guard in the same transaction stops the run (2BP01, nothing applied) if the roles own anything the plan did not see.", Page);
+        var db = await TestDatabase.CreateAsync();
+        string old = db.Prefix + "_old", late = db.Prefix + "_late";
+        await db.ApplyAsync(db.PasswordLayout());
+        await using (var master = await db.MasterAsync())
+            await TestDatabase.Exec(master, $"CREATE ROLE {old} NOLOGIN");
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"REVOKE USAGE ON SCHEMA app FROM {db.App}"); // drift the same apply puts right first
+        var layout = db.PasswordLayout($"  - {{ name: {old}, auth: none, drop: true }}");
+        bool given = false;
+        var executor = new PlanExecutor
+        {
+            BeforeStatement = async (_, change, _) =>
+            {
+                if (given || !change.Sql.Contains("rm_guard", StringComparison.Ordinal)) return;
+                given = true;
+                await using var su = await db.SuperuserAsync();
+                await TestDatabase.Exec(su, $"CREATE TABLE public.{late} (id int); ALTER TABLE public.{late} OWNER TO {old}");
+            },
+        };
+
+        var failed = await Assert.ThrowsAsync<ApplyException>(() => db.ApplyAsync(layout, executor));
+
+        Assert.True(given, "the plan had no guard before DROP OWNED");
+        Assert.Equal("2BP01", Assert.IsType<PostgresException>(failed.InnerException).SqlState);
+        Assert.Contains("did not see", failed.Message);
+        await using (var su = await db.SuperuserAsync())
+        {
+            Assert.Equal(old, await TestDatabase.Scalar<string>(su, $"SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'public.{late}'::regclass"));
+            Assert.False(await TestDatabase.Scalar<bool>(su, $"SELECT has_schema_privilege('{db.App}', 'app', 'USAGE')"));
+        }
+        var next = (await db.PlanAsync(layout)).Plan;
+        Assert.DoesNotContain(next.Changes, c => c.Sql.StartsWith("DROP ROLE", StringComparison.Ordinal));
+        Assert.Contains(next.Findings, f => f.Problem.Contains(late, StringComparison.Ordinal));
     }
 }
