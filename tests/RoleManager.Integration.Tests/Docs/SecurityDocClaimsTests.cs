@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Npgsql;
 using RoleManager.Check;
+using RoleManager.Connect;
 using RoleManager.Errors;
 using RoleManager.Execute;
 using RoleManager.Planning;
@@ -105,5 +106,38 @@ public sealed class SecurityDocClaimsTests
         var next = (await db.PlanAsync(layout)).Plan;
         Assert.DoesNotContain(next.Changes, c => c.Sql.StartsWith("DROP ROLE", StringComparison.Ordinal));
         Assert.Contains(next.Findings, f => f.Problem.Contains(late, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// §1: the master's startup packet pins search_path and makes the session read-write, as the master, without limits;
+    /// "a declared role's login gets only the limits" and "Connections the check opens as a declared role are not
+    /// pinned, on purpose: the check asserts the search_path the application will get (the role's own setting)". The
+    /// database says read-only, a search_path and a statement timeout; the role says its own search_path.
+    /// </summary>
+    [Fact]
+    public async Task A_declared_roles_login_keeps_its_own_search_path_and_read_only_default_and_gets_only_the_tools_limits()
+    {
+        Assert.Contains("a declared role's login gets only the limits.", Page);
+        Assert.Contains("Connections the check opens as a declared role are not pinned, on purpose", Page.Replace("**", "", StringComparison.Ordinal));
+        var db = await TestDatabase.CreateAsync();
+        await db.ApplyAsync(db.PasswordLayout());
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"ALTER DATABASE \"{db.Name}\" SET default_transaction_read_only = on; " +
+                                        $"ALTER DATABASE \"{db.Name}\" SET statement_timeout = '7s'; ALTER DATABASE \"{db.Name}\" SET search_path = public");
+        var factory = new NpgsqlConnectionFactory(db.MasterSettings);
+
+        await using (var master = await factory.OpenAsync(CancellationToken.None))
+        {
+            Assert.Equal("pg_catalog,pg_temp", (await TestDatabase.Scalar<string>(master, "SHOW search_path")).Replace(" ", "", StringComparison.Ordinal));
+            Assert.Equal("off", await TestDatabase.Scalar<string>(master, "SHOW default_transaction_read_only"));
+            Assert.Equal("0", await TestDatabase.Scalar<string>(master, "SHOW statement_timeout"));
+        }
+        await using (var app = await factory.OpenAsAsync(db.App, new Secret(db.AppPassword), CancellationToken.None))
+        {
+            Assert.Equal("app", await TestDatabase.Scalar<string>(app, "SHOW search_path")); // its own, from ALTER ROLE ... IN DATABASE
+            Assert.Equal("on", await TestDatabase.Scalar<string>(app, "SHOW default_transaction_read_only")); // not the master's override
+            Assert.Equal("0", await TestDatabase.Scalar<string>(app, "SHOW statement_timeout")); // the limits only
+            Assert.Equal(db.App, await TestDatabase.Scalar<string>(app, "SELECT current_user::text"));
+        }
     }
 }
