@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using RoleManager.Check;
 using RoleManager.Connect;
+using RoleManager.Config;
 using RoleManager.Errors;
+using RoleManager.Planning;
 
 namespace RoleManager.Core.Tests.Docs;
 
@@ -85,6 +87,35 @@ public sealed partial class SecurityDocSourceTests
         var said = DocText.Says(Page, @"at most `Checker\.LoginParallelism` \((?<per>\d+) per core, at most (?<max>\d+)\) at once");
         int perCore = int.Parse(said.Groups["per"].Value, CultureInfo.InvariantCulture), max = int.Parse(said.Groups["max"].Value, CultureInfo.InvariantCulture);
         Assert.Equal(Math.Min(max, perCore * Environment.ProcessorCount), Checker.LoginParallelism);
+    }
+
+    /// <summary>
+    /// §8: "The database-wide read-only default is drift: plan resets it (ALTER DATABASE … RESET
+    /// default_transaction_read_only) where the master owns the database, a finding naming that statement otherwise".
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_database_wide_read_only_default_is_reset_where_the_master_owns_the_database_and_a_finding_otherwise(bool masterOwns)
+    {
+        DocText.Says(Page, @"plan resets it \(`ALTER DATABASE … RESET default_transaction_read_only`\) where the master owns the database, a finding naming that statement otherwise");
+        var current = CatalogBuilder.Converged().Build();
+        current = current with { Server = current.Server with { DatabaseOwner = masterOwns ? current.Server.CurrentUser : "dba", DatabaseReadOnly = "on" } };
+        var layout = DefaultLayout.Build(new DefaultLayoutOptions("appdb", AppPassword: new Secret("app-secret-pw"), MigratorPassword: new Secret("mig-secret-pw")));
+
+        var plan = Planner.Plan(layout, current);
+
+        const string Reset = "ALTER DATABASE \"appdb\" RESET default_transaction_read_only";
+        if (masterOwns)
+        {
+            Assert.Equal(Reset, Assert.Single(plan.Changes).Sql);
+            Assert.Empty(plan.Findings);
+        }
+        else
+        {
+            Assert.Empty(plan.Changes);
+            Assert.Equal(Reset, Assert.Single(plan.Findings).FixSql);
+        }
     }
 
     [GeneratedRegex(@"[A-Za-z_][\w.]*\s*(?:=|<>|!=)\s*0(?![\w:.])")]
