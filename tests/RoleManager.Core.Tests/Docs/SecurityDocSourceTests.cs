@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using RoleManager.Check;
 using RoleManager.Connect;
 using RoleManager.Config;
 using RoleManager.Errors;
+using RoleManager.Model;
 using RoleManager.Planning;
 
 namespace RoleManager.Core.Tests.Docs;
@@ -116,6 +118,38 @@ public sealed partial class SecurityDocSourceTests
             Assert.Empty(plan.Changes);
             Assert.Equal(Reset, Assert.Single(plan.Findings).FixSql);
         }
+    }
+
+    /// <summary>
+    /// §7: the drop of a retiring role is not planned "when the role owns code in a managed schema, a database, a
+    /// tablespace or objects in another database": a finding names what it owns, and neither DROP OWNED (which would
+    /// delete it) nor DROP ROLE nor a REASSIGN to anyone is planned, even with a reassign_owned_to heir.
+    /// </summary>
+    [Theory]
+    [InlineData("database", "database legacy_db")]
+    [InlineData("tablespace", "tablespace legacy_space")]
+    [InlineData("objects in another database", "objects in another database 3 in reports")]
+    [InlineData("code", "function app.plant")]
+    public void A_retiring_role_that_owns_code_in_a_managed_schema_or_what_no_run_here_can_move_is_a_finding_not_a_drop(string kind, string named)
+    {
+        DocText.Says(Page, @"So is a drop when the role owns code in a managed schema, a database, a tablespace or objects in another database");
+        var state = CatalogBuilder.Converged().Build();
+        state = state with { Roles = state.Roles.Add("legacy", state.Roles["app"] with { Name = "legacy" }).Add("archive", state.Roles["app"] with { Name = "archive" }) };
+        state = kind == "code"
+            ? state with { Objects = [new DbObject("app", "plant", "", ObjectKind.Routine, "legacy", false, ImmutableDictionary<string, Privilege>.Empty) { SubKind = "f", Code = "a SECURITY DEFINER function" }] }
+            : state with { OwnedByRetiring = [new OwnedObject("legacy", kind, null, named[(kind.Length + 1)..], false)] };
+        var layout = DefaultLayout.Build(new DefaultLayoutOptions("appdb", AppPassword: new Secret("app-secret-pw"), MigratorPassword: new Secret("mig-secret-pw")));
+        layout = layout with
+        {
+            Roles = layout.Roles.Add(new RoleSpec("legacy", true, AuthMode.None, null, [], [], [], Drop: true) { ReassignOwnedTo = "archive" })
+                .Add(new RoleSpec("archive", false, AuthMode.None, null, [], [], [])),
+        };
+
+        var plan = Planner.Plan(layout, state);
+
+        Assert.DoesNotContain(plan.Changes, c => c.Sql.Contains("\"legacy\"", StringComparison.Ordinal) &&
+            (c.Sql.StartsWith("DROP", StringComparison.Ordinal) || c.Sql.StartsWith("REASSIGN", StringComparison.Ordinal) || c.Sql.Contains("OWNER TO", StringComparison.Ordinal)));
+        Assert.Contains(plan.Findings, f => f.Subject == "role legacy" && f.Problem.Contains(named, StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"[A-Za-z_][\w.]*\s*(?:=|<>|!=)\s*0(?![\w:.])")]
