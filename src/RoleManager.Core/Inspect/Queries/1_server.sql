@@ -14,7 +14,7 @@ SELECT current_setting('server_version_num')::int AS version_num,
        -- sessions read-only, which is drift (the tool's own sessions override it in their startup packet).
        (SELECT substr(c, length('default_transaction_read_only=') + 1)
         FROM pg_db_role_setting s, unnest(s.setconfig) c
-        WHERE s.setdatabase = d.oid AND s.setrole = 0 AND lower(c) LIKE 'default\_transaction\_read\_only=%'
+        WHERE s.setdatabase = d.oid AND s.setrole = 0::oid AND lower(c) LIKE 'default\_transaction\_read\_only=%'
         LIMIT 1) AS database_read_only,
        -- Who holds a privilege on the database WITH GRANT OPTION besides its owner.
        ARRAY(SELECT DISTINCT pg_get_userbyid(g.grantee)::text FROM aclexplode(d.datacl) g
