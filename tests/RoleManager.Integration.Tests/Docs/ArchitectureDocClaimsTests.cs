@@ -3,6 +3,7 @@ using RoleManager.Config;
 using RoleManager.Execute;
 using RoleManager.Integration.Tests.Cluster;
 using RoleManager.Model;
+using RoleManager.UseCases;
 
 namespace RoleManager.Integration.Tests.Docs;
 
@@ -236,5 +237,48 @@ public sealed class ArchitectureDocClaimsTests
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(check.StdErr, "check: 2 logins in "));
         // The master's two transactions (the plan, then the probes on the same session); none for app's and migrator's sessions.
         Assert.True(System.Text.RegularExpressions.Regex.Matches(check.StdErr, @"\bbegin ").Count == 2, check.StdErr);
+    }
+
+    [Fact]
+    public async Task A_run_of_one_database_of_a_cluster_config_reads_the_roles_itself_and_shares_no_digest()
+    {
+        // "A run of one database (--dbname) shares nothing": its one read of the roles, and no digest query anywhere.
+        var dbs = await ClusterConfigRunTests.ClusterAsync(2);
+        string yaml = ClusterConfigRunTests.SharedReaders(dbs[0].Prefix, dbs);
+        Assert.Empty((await ClusterConfigRunTests.RunAsync(ClusterConfigRunTests.Request(dbs[0], RunAction.Apply, yaml))).Failed);
+        await using var stats = await dbs[0].Server.OpenSuperuserAsync("postgres");
+        string Dbid(TestDatabase db) => $"(SELECT oid FROM pg_database WHERE datname = '{db.Name}')";
+        foreach (var db in dbs) await TestDatabase.Exec(stats, $"SELECT pg_stat_statements_reset(0::oid, {Dbid(db)}, 0::bigint)");
+        async Task<long> Calls(TestDatabase db, string queryStart) => await TestDatabase.Scalar<long>(stats,
+            $"SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE dbid = {Dbid(db)} AND query LIKE '{queryStart}%'");
+
+        var run = await ClusterConfigRunTests.RunAsync(ClusterConfigRunTests.Request(dbs[0], RunAction.Plan, yaml, only: dbs[1].Name));
+
+        Assert.Equal([dbs[1].Name], run.Databases.Select(d => d.Database));
+        Assert.Equal((0L, 1L), (await Calls(dbs[0], "-- The declared roles"), await Calls(dbs[1], "-- The declared roles")));
+        Assert.Equal((0L, 0L), (await Calls(dbs[0], "-- A digest of the role state"), await Calls(dbs[1], "-- A digest of the role state")));
+    }
+
+    [Fact]
+    public async Task An_empty_search_path_list_removes_the_roles_search_path_in_its_database_only()
+    {
+        var db1 = await TestDatabase.CreateAsync();
+        var db2 = await ClusterRuns.NeighbourAsync(db1);
+        await db1.ApplyAsync(ClusterRuns.AppLayout(db1, $"{{ name: {db1.Prefix}_reader, password_env: {db1.Prefix}_reader }}"));
+        await db2.ApplyAsync(ClusterRuns.AppLayout(db2, $"{{ name: {db1.Prefix}_reader, password_env: {db1.Prefix}_reader }}"));
+        var cleared = ClusterRuns.Load($$"""
+            database: {{db1.Name}}
+            auth: password
+            schemas: [{ name: app, owner: {{db1.Migrator}} }]
+            roles:
+              - { name: {{db1.Migrator}}, password_env: {{db1.Migrator}}, search_path: [app] }
+              - { name: {{db1.App}}, password_env: {{db1.App}}, search_path: [], grants: [{ schema: app, profile: readwrite }] }
+              - { name: {{db1.Prefix}}_reader, password_env: {{db1.Prefix}}_reader }
+            """);
+
+        Assert.True((await db1.ApplyAsync(cleared)).Committed);
+
+        Assert.Equal([$"{db2.Name} search_path=app"], await ClusterRuns.SettingsAsync(db1, db1.App));
+        Assert.True((await db1.PlanAsync(cleared)).Plan.IsConverged);
     }
 }
