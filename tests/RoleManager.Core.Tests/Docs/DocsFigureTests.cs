@@ -142,7 +142,7 @@ public partial class DocsFigureTests
         double Said(string pattern) => Regex.Match(readme, pattern) is { Success: true } m ? Number(m.Groups["v"].Value) : throw new Xunit.Sdk.XunitException($"README no longer says /{pattern}/");
 
         Assert.Equal(request.ConnectPatience.TotalSeconds, Said(@"tried again with backoff for up to (?<v>\d+) s"));
-        Assert.Equal(request.ConflictAttempts, Said(@"retried from a fresh inspection, up to (?<v>\d+) times"));
+        Assert.Equal(request.ConflictAttempts, Said(@"retried from a fresh inspection, up to (?<v>\d+) attempts in all"));
         // The connect timeout lives in the connection factory (libpq's connect_timeout, in seconds).
         string factory = File.ReadAllText(Path.Combine(DocText.Root, "src/RoleManager.Core/Connect/NpgsqlConnectionFactory.cs"));
         Assert.Contains($"TimeSpan.FromSeconds({Said(@"within the (?<v>\d+) s connect timeout")})", factory);
