@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using RoleManager.Config;
+using RoleManager.Integration.Tests.Passwords;
 using RoleManager.Model;
+using RoleManager.UseCases;
 using RoleManager.Testing;
 
 namespace RoleManager.Integration.Tests.Docs;
@@ -80,6 +83,27 @@ public sealed partial class ReadmeMoreCliClaimsTests
         await switched.ApplyAsync(switched.DefaultLayout(AuthMode.Iam));
         Assert.Equal("", await RolesWithAPasswordAsync(switched));
         Assert.True((await switched.PlanAsync(switched.DefaultLayout(AuthMode.Iam))).Plan.IsEmpty);
+    }
+
+    [Fact]
+    public async Task A_converged_plan_apply_and_check_each_cost_one_refused_login_per_password_env_role_in_the_servers_log()
+    {
+        // README: "The cost: one more login per password_env role on each plan, apply and check ..., which the server
+        // logs as password authentication failed" (the login with a random value that tells a real check from trust).
+        var db = await TestDatabase.CreateAsync();
+        var request = db.Request(RunAction.Apply, layout: new LayoutInputs(ConfigText: EnvironmentPasswordTests.BiYaml(db)))
+            with { LayoutEnvironment = name => name == "BI_PASSWORD" ? "env-bi-Pw-7rTq2LmX" : null };
+        Assert.True((await new RoleManagerRun().RunAsync(request, CancellationToken.None)).Committed);
+        string refused = $"password authentication failed for user \"{db.Prefix}_bi\"";
+
+        var counts = new List<string>();
+        foreach (var action in new[] { RunAction.Plan, RunAction.Apply, RunAction.Check })
+        {
+            var logged = await db.Server.LogLinesAsync(db.Name, async () => await new RoleManagerRun().RunAsync(request with { Action = action }, CancellationToken.None));
+            counts.Add($"{action} {logged.Count(line => line.Contains(refused, StringComparison.Ordinal))}");
+        }
+
+        Assert.Equal("Plan 1, Apply 1, Check 1", string.Join(", ", counts));
     }
 
     [Fact]
