@@ -14,15 +14,21 @@ public static class ConnectionLog
     /// <summary>The logins of <paramref name="user"/> into <paramref name="database"/> while <paramref name="run"/> runs.</summary>
     public static async Task<int> CountLoginsAsync(this PostgresServer server, string database, string user, Func<Task> run)
     {
+        string login = $"connection authorized: user={user} database={database}";
+        // What follows the database name (application_name, SSL) differs by major and connection: a space, or nothing.
+        return (await server.LogLinesAsync(database, run)).Count(line => line.TrimEnd().Contains(login + " ", StringComparison.Ordinal) || line.TrimEnd().EndsWith(login, StringComparison.Ordinal));
+    }
+
+    /// <summary>The lines the server logged while <paramref name="run"/> ran (between two marks in <paramref name="database"/>).</summary>
+    public static async Task<string[]> LogLinesAsync(this PostgresServer server, string database, Func<Task> run)
+    {
         await EnableAsync(server);
         string start = await MarkAsync(server, database);
         await run();
         string end = await MarkAsync(server, database);
         string log = Read(server.LogFile);
         int from = log.IndexOf(start, StringComparison.Ordinal), to = log.IndexOf(end, StringComparison.Ordinal);
-        string login = $"connection authorized: user={user} database={database}";
-        // What follows the database name (application_name, SSL) differs by major and connection: a space, or nothing.
-        return log[from..to].Split('\n').Count(line => line.TrimEnd().Contains(login + " ", StringComparison.Ordinal) || line.TrimEnd().EndsWith(login, StringComparison.Ordinal));
+        return log[from..to].Split('\n');
     }
 
     /// <summary>Turns the connection log on for the server (new sessions log their login; other tests only get more lines).</summary>

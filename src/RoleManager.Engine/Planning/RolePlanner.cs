@@ -85,6 +85,10 @@ internal static class RolePlanner
         if (current.ConnectionLimit != role.ConnectionLimit) clauses.Add($"CONNECTION LIMIT {role.ConnectionLimit}");
         // The config declares no expiry: one set by hand (a past one refuses every password login) is drift.
         if (current.ValidUntil is not null && role.Name != context.Master) clauses.Add("VALID UNTIL 'infinity'");
+        // A login that becomes an IAM login now (rds_iam not held yet) loses the password it had: RDS would refuse it,
+        // and on a server without IAM it would stay a way in that the layout no longer declares. The master cannot read
+        // pg_authid, so this is the one moment the planner knows a password may be there.
+        if (role.Login && role.Auth == AuthMode.Iam && !current.MemberOf.Contains(RdsIam)) clauses.Add("PASSWORD NULL");
         if (clauses.Count == 0) return;
         context.Builder.Add(Phase.AlterRoles, new Change(ChangeKind.AlterRole,
             $"set {string.Join(", ", clauses)} on role {role.Name}",
