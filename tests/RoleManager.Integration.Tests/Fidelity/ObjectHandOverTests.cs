@@ -81,4 +81,35 @@ public sealed class ObjectHandOverTests
         var (_, check) = await FidelityRuns.CheckAsync(db, desired);
         Assert.True(check.Passed, FidelityRuns.Failures(check));
     }
+
+    /// <summary>
+    /// Fuzz seed 182 on 17 (the same class): a grant to revoke on the declared owner's table in a schema that stays with a
+    /// superuser. Naming the table needs USAGE on the schema, which its declared owner lost with the schema; the revoke,
+    /// acting as that owner, failed 42501 ("permission denied for schema reports"). Now it is a finding after the schema's.
+    /// </summary>
+    [Fact]
+    public async Task A_grant_to_revoke_on_a_table_in_a_schema_a_superuser_gave_away_is_a_finding_not_a_failed_apply()
+    {
+        var db = await TestDatabase.CreateAsync();
+        var desired = db.RichLayout();
+        await db.ApplyAsync(desired);
+        await using var superuser = await db.SuperuserAsync();
+        await TestDatabase.Exec(superuser, $"SET ROLE {db.Migrator}; CREATE TABLE reports.t3 (id int); RESET ROLE; " +
+            $"GRANT INSERT ON reports.t3 TO {db.App}; ALTER SCHEMA reports OWNER TO {PostgresServer.RdsAdmin}");
+
+        var plan = (await db.PlanAsync(desired)).Plan;
+        // One by one or ON ALL TABLES IN SCHEMA, as the privilege planner chooses.
+        bool Revoke(string sql) => sql.Contains("REVOKE INSERT ON ", StringComparison.Ordinal) && sql.Contains("\"reports\"", StringComparison.Ordinal)
+                                   && sql.Contains($"FROM \"{db.App}\"", StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Changes, c => Revoke(c.Sql));
+        Assert.True(plan.Findings.Any(f => Revoke(f.FixSql)), FidelityRuns.Pending(plan));
+        await db.ApplyAsync(desired); // no 42501
+
+        foreach (var finding in (await db.PlanAsync(desired)).Plan.Findings)
+            foreach (string statement in finding.FixSql.Split('\n')) await TestDatabase.Exec(superuser, statement);
+        await db.ApplyAsync(desired);
+        var after = (await db.PlanAsync(desired)).Plan;
+        Assert.True(after.IsConverged, FidelityRuns.Pending(after));
+        Assert.False(await FidelityRuns.AskAsync(superuser, $"has_table_privilege('{db.App}', 'reports.t3', 'INSERT')"));
+    }
 }
