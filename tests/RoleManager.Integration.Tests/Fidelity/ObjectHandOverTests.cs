@@ -15,6 +15,13 @@ public sealed class ObjectHandOverTests
         $"ALTER VIEW {schema}.v2 OWNER TO {PostgresServer.MasterUser}; ALTER TABLE {schema}.t2 OWNER TO {PostgresServer.MasterUser}; " +
         $"ALTER FUNCTION {schema}.f2() OWNER TO {PostgresServer.MasterUser}";
 
+    /// <summary>A superuser runs what the plan's findings show, in their order (the schema's first).</summary>
+    private static async Task RunFindingsFixesAsync(TestDatabase db, RoleManager.Model.DesiredState desired, Npgsql.NpgsqlConnection superuser)
+    {
+        foreach (var finding in (await db.PlanAsync(desired)).Plan.Findings)
+            foreach (string statement in finding.FixSql.Split('\n')) await TestDatabase.Exec(superuser, statement);
+    }
+
     /// <summary>
     /// The schema's keeper: a superuser (the master never acts as one, every major), or a role a superuser made, on which
     /// the master holds no ADMIN OPTION (from 16 it cannot act as it; before 16 CREATEROLE can, and the run converges).
@@ -49,9 +56,8 @@ public sealed class ObjectHandOverTests
         var (_, check) = await FidelityRuns.CheckAsync(db, desired);
         Assert.Equal(kept, !check.Passed);
 
-        // A superuser runs what the findings show, in their order (the schema's first); then apply converges.
-        foreach (var finding in (await db.PlanAsync(desired)).Plan.Findings)
-            foreach (string statement in finding.FixSql.Split('\n')) await TestDatabase.Exec(superuser, statement);
+        // Then apply converges.
+        await RunFindingsFixesAsync(db, desired, superuser);
         await db.ApplyAsync(desired);
         var after = (await db.PlanAsync(desired)).Plan;
         Assert.True(after.IsConverged, FidelityRuns.Pending(after));
@@ -105,8 +111,7 @@ public sealed class ObjectHandOverTests
         Assert.True(plan.Findings.Any(f => Revoke(f.FixSql)), FidelityRuns.Pending(plan));
         await db.ApplyAsync(desired); // no 42501
 
-        foreach (var finding in (await db.PlanAsync(desired)).Plan.Findings)
-            foreach (string statement in finding.FixSql.Split('\n')) await TestDatabase.Exec(superuser, statement);
+        await RunFindingsFixesAsync(db, desired, superuser);
         await db.ApplyAsync(desired);
         var after = (await db.PlanAsync(desired)).Plan;
         Assert.True(after.IsConverged, FidelityRuns.Pending(after));
