@@ -102,7 +102,7 @@ internal static class ColumnPlanner
         }
         using var unit = context.Builder.BeginUnit();
         if (table is not null) context.ActAs(table.Owner);
-        context.ActAs(schema.Owner);
+        context.ActAsSchemaOwner(schema.Name, schema.Owner);
         context.Builder.Add(Phase.ObjectPrivileges, new Change(grant ? ChangeKind.GrantObjects : ChangeKind.RevokeObjects,
             $"{(grant ? "grant" : grantOption ? "revoke the grant option for" : "revoke")} {Privileges.ToSql(privileges)} on columns {string.Join(", ", columns)} of table {schema.Name}.{name} {(grant ? "to" : "from")} {grantee}", sql)
         { Log = new(Role: grantee, Schema: schema.Name, Object: name), Target = ChangeTarget.On(schema.Name, [name]) });

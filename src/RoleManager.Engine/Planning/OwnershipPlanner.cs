@@ -14,7 +14,8 @@ namespace RoleManager.Planning;
 /// with triggers, rules, policies or expressions calling non-catalog functions) and that another role than the master
 /// wrote would run that role's code with the new owner's rights — it is a finding with the statement to run after
 /// review, never a change. An object of a superuser is a finding. An extension's member belongs to the extension
-/// and is left alone. docs/security.md, "Ownership is privilege".
+/// and is left alone. An object in a schema whose own hand-over is a finding is a finding too: its new owner would need
+/// CREATE on that schema. docs/security.md, "Ownership is privilege".
 /// </summary>
 internal static class OwnershipPlanner
 {
@@ -53,13 +54,26 @@ internal static class OwnershipPlanner
                 after.Add(obj);
                 continue;
             }
+            if (context.KeptSchemaOwners.TryGetValue(obj.Schema, out var keeper))
+            {
+                // PostgreSQL makes a role an object's owner (a non-superuser's ALTER … OWNER TO) only when it holds CREATE
+                // on the object's schema (42501 otherwise): the declared owner gets it with the schema, not before.
+                if (!obj.LinkedToTable)
+                    context.Builder.AddFinding(new Finding($"{Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name}",
+                        $"it belongs to {obj.Owner}, not to {owner} (the owner of schema {obj.Schema}), and it can only be handed over once " +
+                        $"the schema is {owner}'s: it still belongs to {keeper} (see the finding on schema {obj.Schema}), so {owner} holds no CREATE there, " +
+                        $"which PostgreSQL requires of an object's new owner. Run the statement shown after the schema's, or apply again then",
+                        sql));
+                after.Add(obj);
+                continue;
+            }
             // A serial or identity sequence follows its table (ALTER SEQUENCE on it is refused).
             if (!obj.LinkedToTable)
             {
                 using var unit = context.Builder.BeginUnit();
                 context.ActAs(obj.Owner);
                 context.ActAs(owner);
-                context.Builder.Add(Phase.Schemas, new Change(ChangeKind.AlterObjectOwner,
+                context.Builder.Add(Phase.ObjectOwners, new Change(ChangeKind.AlterObjectOwner,
                     $"make {owner} the owner of {Keyword(obj).ToLowerInvariant()} {obj.Schema}.{obj.Name} (was {obj.Owner})", sql)
                     { Log = new(Role: owner, Schema: obj.Schema, Object: obj.Name), Target = ChangeTarget.On(obj.Schema, [obj.Name]) });
             }

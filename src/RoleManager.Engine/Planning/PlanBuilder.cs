@@ -17,7 +17,12 @@ namespace RoleManager.Planning;
 /// </remarks>
 internal sealed class PlanBuilder(int serverVersion)
 {
-    internal enum Phase { CreateRoles, AlterRoles, Memberships, Database, Schemas, Extensions, SchemaPrivileges, ObjectPrivileges, DefaultPrivileges, Drops }
+    /// <summary>
+    /// The order changes run in. ObjectOwners comes after SchemaPrivileges: PostgreSQL makes a role an object's owner
+    /// (ALTER … OWNER TO, by a non-superuser) only when it holds CREATE on the object's schema, which an owner that
+    /// revoked it from itself gets back there (ObjectHandOverTests).
+    /// </summary>
+    internal enum Phase { CreateRoles, AlterRoles, Memberships, Database, Schemas, Extensions, SchemaPrivileges, ObjectOwners, ObjectPrivileges, DefaultPrivileges, Drops }
 
     private readonly SortedDictionary<Phase, List<Change>> _phases = new();
     private readonly List<string> _actAs = new();
@@ -37,6 +42,9 @@ internal sealed class PlanBuilder(int serverVersion)
         internal readonly List<(Change Begin, Change End)> Temporary = new();
         internal string? BlockedBy, Why;
         internal Func<IReadOnlyList<Change>, string>? Subject;
+
+        /// <summary>True once an owner the master cannot act as was named: the unit's changes will be a finding.</summary>
+        internal bool Blocked => BlockedBy is not null;
 
         public void Dispose() => builder.Close(this);
     }

@@ -176,7 +176,7 @@ internal static class PrivilegePlanner
         if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared
             && !(context.Current.Schemas.TryGetValue(schema, out var live)
                  && (AclDiff.Of(live.Acl, context.Master) | AclDiff.Of(live.Acl, CurrentState.Public)).HasFlag(Privilege.Usage)))
-            context.ActAs(declared.Owner);
+            context.ActAsSchemaOwner(schema, declared.Owner);
     }
 
     /// <summary>
@@ -270,7 +270,7 @@ internal static class PrivilegePlanner
         if (holding.Count == 0) return;
         using var unit = context.Builder.BeginUnit();
         foreach (var owner in holding.Select(o => o.Owner).Distinct()) context.ActAs(owner);
-        if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared) context.ActAs(declared.Owner);
+        if (context.Desired.Schemas.FirstOrDefault(s => s.Name == schema) is { } declared) context.ActAsSchemaOwner(schema, declared.Owner);
         foreach (var chunk in holding.Chunk(MaxObjectsPerStatement))
             context.Builder.Add(Phase.ObjectPrivileges, new Change(ChangeKind.RevokeObjects,
                 $"revoke the grant option of {role} on {chunk.Length} {Privileges.KindPlural(kind).ToLowerInvariant()} in schema {schema}",

@@ -61,6 +61,7 @@ internal static class SchemaPlanner
         using var unit = context.Builder.BeginUnit();
         context.ActAs(current.Owner);
         context.ActAs(schema.Owner);
+        if (unit.Blocked) context.KeptSchemaOwners[schema.Name] = current.Owner;
         // ALTER SCHEMA ... OWNER TO requires the new owner to hold CREATE on the database (CREATE SCHEMA does not).
         var ownerSpec = context.Desired.FindRole(schema.Owner);
         bool hasCreate = AclDiff.Of(context.Current.DatabaseAcl, schema.Owner).HasFlag(Privilege.Create)
@@ -130,7 +131,7 @@ internal static class SchemaPlanner
         var passing = context.PresentRoles.Where(r => r.Name != owner && current.GrantOptionHolders.Contains(r.Name)).Select(r => r.Name).ToList();
         if (passing.Count == 0) return;
         using var unit = context.Builder.BeginUnit();
-        context.ActAs(owner);
+        context.ActAsSchemaOwner(schema, owner);
         context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
             $"revoke the grant option on schema {schema} from {string.Join(", ", passing)}",
             $"REVOKE GRANT OPTION FOR ALL PRIVILEGES ON SCHEMA {Ident.Quote(schema)} FROM {Grantees(passing)} CASCADE")
@@ -143,7 +144,7 @@ internal static class SchemaPlanner
         var missing = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Missing(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
         var extra = AclDiff.GroupBySet(wanted.Select(w => (w.Grantee, AclDiff.Extra(w.Privileges, AclDiff.Of(acl, w.Grantee)) & w.Managed))).ToList();
         using var unit = context.Builder.BeginUnit();
-        if (missing.Count + extra.Count > 0) context.ActAs(owner);
+        if (missing.Count + extra.Count > 0) context.ActAsSchemaOwner(schema, owner);
         foreach (var (privileges, grantees) in extra)
             context.Builder.Add(Phase.SchemaPrivileges, new Change(ChangeKind.RevokeSchema,
                 $"revoke {Privileges.ToSql(privileges)} on schema {schema} from {string.Join(", ", grantees)}",

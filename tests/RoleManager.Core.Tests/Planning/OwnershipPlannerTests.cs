@@ -95,4 +95,43 @@ public class OwnershipPlannerTests
         Assert.DoesNotContain(plan.Changes, c => c.Sql.Contains("legacy"));
         Assert.Equal("""GRANT "legacy" TO "master" WITH ADMIN OPTION""", Assert.Single(plan.Findings).FixSql);
     }
+
+    /// <summary>
+    /// ALTER … OWNER TO needs the new owner's CREATE on the schema (ObjectHandOverTests): an owner that revoked it from
+    /// itself gets it back before the hand-over, not after.
+    /// </summary>
+    [Fact]
+    public void A_hand_over_comes_after_the_owner_gets_back_the_create_it_revoked_from_itself_on_the_schema()
+    {
+        var state = CatalogBuilder.Converged().Table("app", "t", CatalogBuilder.Master).Build();
+        var app = state.Schemas["app"];
+        state = state with { Schemas = state.Schemas.SetItem("app", app with { Acl = app.Acl.SetItem("migrator", Privilege.Usage) }) };
+
+        var work = Work(Planner.Plan(Layout(), state));
+
+        int grantBack = work.IndexOf("""GRANT CREATE ON SCHEMA "app" TO "migrator" """.TrimEnd());
+        int handOver = work.IndexOf("""ALTER TABLE "app"."t" OWNER TO "migrator" """.TrimEnd());
+        Assert.True(grantBack >= 0 && handOver > grantBack, string.Join("\n", work));
+    }
+
+    /// <summary>
+    /// A schema that stays with a superuser (its hand-over is a finding): its declared owner holds no CREATE there, so the
+    /// master's table in it is a finding after the schema's, and its grants (which need the schema's owner) are too.
+    /// </summary>
+    [Fact]
+    public void In_a_schema_whose_hand_over_is_a_finding_the_objects_hand_over_and_grants_are_findings_after_it()
+    {
+        var state = CatalogBuilder.Converged().Schema("app", "rdsadmin", ("rdsadmin", Privilege.Usage | Privilege.Create))
+            .Table("app", "t", CatalogBuilder.Master).Build();
+        state = state with { MasterFacts = MasterFacts.Unknown with { Superusers = ["rdsadmin"] } };
+
+        var plan = Planner.Plan(Layout(), state);
+
+        Assert.DoesNotContain(Work(plan), s => s.Contains("\"app\".", StringComparison.Ordinal) || s.Contains("SCHEMA \"app\"", StringComparison.Ordinal));
+        var fixes = plan.Findings.Select(f => f.FixSql).ToList();
+        int schema = fixes.FindIndex(f => f.Contains("""ALTER SCHEMA "app" OWNER TO "migrator" """.TrimEnd(), StringComparison.Ordinal));
+        int table = fixes.IndexOf("""ALTER TABLE "app"."t" OWNER TO "migrator" """.TrimEnd());
+        Assert.True(schema >= 0 && table > schema, string.Join("\n", fixes));
+        Assert.Contains(fixes, f => f.Contains("""GRANT SELECT, INSERT, UPDATE, DELETE ON""", StringComparison.Ordinal) && f.Contains("\"app\"", StringComparison.Ordinal));
+    }
 }

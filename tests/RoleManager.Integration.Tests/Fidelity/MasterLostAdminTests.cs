@@ -19,8 +19,12 @@ public sealed class MasterLostAdminTests
             await TestDatabase.Exec(migrator, "CREATE TABLE app.t (id int)");
         await db.ApplyAsync(desired);
         await using var superuser = await db.SuperuserAsync();
-        // Drift that needs the owner's rights to fix, then the master loses its ADMIN OPTION on the owner.
-        await TestDatabase.Exec(superuser, $"REVOKE SELECT ON app.t FROM {db.App}; REVOKE {db.Migrator} FROM {PostgresServer.MasterUser}");
+        // Drift that needs the owner's rights to fix, then the master loses its ADMIN OPTION on the owner. CASCADE: with
+        // createrole_self_grant (RDS on 16+, the rds and selfgrant shapes) the master also holds a second membership, SET
+        // and INHERIT granted by itself, which rests on that ADMIN OPTION; without CASCADE the revoke is refused (2BP01).
+        await TestDatabase.Exec(superuser, $"REVOKE SELECT ON app.t FROM {db.App}; REVOKE {db.Migrator} FROM {PostgresServer.MasterUser} CASCADE");
+        Assert.Equal(0L, await TestDatabase.Scalar<long>(superuser,
+            $"SELECT count(*) FROM pg_auth_members WHERE roleid = '{db.Migrator}'::regrole AND member = '{PostgresServer.MasterUser}'::regrole"));
 
         var plan = (await db.PlanAsync(desired)).Plan;
         var finding = Assert.Single(plan.Findings, f => f.Subject == $"role {db.Migrator}");
