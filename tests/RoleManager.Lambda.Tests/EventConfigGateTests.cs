@@ -66,6 +66,20 @@ public sealed class EventConfigGateTests
         Assert.False(connected);
     }
 
+    /// <summary>
+    /// docs/group-roles.md: grant_mode is allowed in an event config where member_of is not. The memberships it makes are
+    /// in group roles that carry the event's own grants and nothing else, so the gate lets it through, top-level and per
+    /// schema: the function goes on to connect (the database port here is closed), where member_of stops before.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"grant_mode":"groups","schemas":[{"name":"app","owner":"mig"}],"roles":[{"name":"mig","auth":"iam"},{"name":"r1","auth":"iam","grants":[{"schema":"app","profile":"readonly"}]},{"name":"r2","auth":"iam","grants":[{"schema":"app","profile":"readonly"}]}]}""")]
+    [InlineData("""{"schemas":[{"name":"app","owner":"mig","grant_mode":"direct"}],"roles":[{"name":"mig","auth":"iam"},{"name":"r1","auth":"iam","grants":[{"schema":"app","profile":"readonly"}]},{"name":"r2","auth":"iam","grants":[{"schema":"app","profile":"readonly"}]}]}""")]
+    public async Task Even_when_opted_in_grant_mode_is_admitted_where_member_of_is_not(string config)
+    {
+        var (error, _, _) = await InvokeAsync($$$"""{"action":"plan","config":{{{config}}}}""", (EventConfigGate.AllowVariable, "true"), ("DB_PORT", "1"));
+        Assert.True(error is ConnectionException, error.ToString());
+    }
+
     [Fact]
     public void An_admitted_event_config_is_resolved_without_the_functions_environment()
     {
