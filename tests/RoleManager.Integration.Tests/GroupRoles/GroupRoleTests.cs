@@ -90,6 +90,12 @@ public sealed class GroupRoleTests
         await using var reader = await db.LoginAsync(Reader(db, 2));
         Assert.Equal(0L, await TestDatabase.Scalar<long>(reader, "SELECT count(*) FROM app.t7"));
         Assert.Equal("42501", await TestDatabase.SqlStateOf(reader, "INSERT INTO app.t7 VALUES (1)"));
+        // docs/group-roles.md: "report shows the path alice → appdb_app_readonly" (here reader2 → the group).
+        var report = await RoleManager.Audit.AuditReporter.ReportAsync(new RoleManager.Connect.NpgsqlConnectionFactory(db.MasterSettings), RoleManager.Audit.DeclaredLayout.From(desired),
+            DateTimeOffset.UnixEpoch, CancellationToken.None);
+        Assert.Equal([$"via membership {Reader(db, 2)} → {Group(db)}"], report.Access
+            .Where(e => e.Role == Reader(db, 2) && e.On.Kind == "table" && !e.On.Future && e.Privileges.Contains("SELECT"))
+            .Select(e => e.Path.Text).Distinct());
     }
 
     [Fact]
