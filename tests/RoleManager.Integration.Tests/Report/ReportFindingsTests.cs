@@ -57,4 +57,40 @@ public sealed class ReportNotesTests
         Assert.Contains("<h2>Notes <span class=\"muted\">(nothing to fix)</span></h2>", RoleManager.Audit.Render.HtmlRenderer.Render(report));
         Assert.Contains("## Notes (nothing to fix)", RoleManager.Audit.Render.MarkdownRenderer.Render(report));
     }
+
+    /// <summary>
+    /// docs/report.md: "a login role that inherits rds_superuser is a finding" — unlike the master's own membership. A server
+    /// of its own: an rds_superuser login on the shared one would be a finding in every other test's report.
+    /// </summary>
+    [Fact]
+    public async Task A_login_role_other_than_the_master_that_inherits_rds_superuser_is_a_finding_whose_fix_clears_it()
+    {
+        await using var server = await PostgresServer.StartAsync(Environment.GetEnvironmentVariable("PG_BIN"));
+        var db = await TestDatabase.CreateAsync(server);
+        string admin = db.Prefix + "_admin", viaGroup = db.Prefix + "_ops";
+        await using (var su = await db.SuperuserAsync())
+            await TestDatabase.Exec(su, $"""
+                CREATE ROLE "{admin}" LOGIN; GRANT rds_superuser TO "{admin}";
+                CREATE ROLE "{viaGroup}_group" NOLOGIN; GRANT rds_superuser TO "{viaGroup}_group";
+                CREATE ROLE "{viaGroup}" LOGIN IN ROLE "{viaGroup}_group";
+                """);
+        var factory = new NpgsqlConnectionFactory(db.MasterSettings);
+
+        var findings = (await AuditReporter.ReportAsync(factory, DeclaredLayout.None, DateTimeOffset.UtcNow, CancellationToken.None)).Findings;
+
+        var direct = Assert.Single(findings, f => f.Kind == "predefined-role" && f.Subject == $"role {admin}");
+        Assert.Equal($"REVOKE \"rds_superuser\" FROM \"{admin}\";", direct.FixSql);
+        var inherited = Assert.Single(findings, f => f.Kind == "predefined-role" && f.Subject == $"role {viaGroup}");
+        Assert.Equal($"REVOKE \"rds_superuser\" FROM \"{viaGroup}_group\";", inherited.FixSql);
+        Assert.DoesNotContain(findings, f => f.Subject == $"role {PostgresServer.MasterUser}");
+        Assert.Contains("can act as the RDS administrator in every schema through", inherited.Problem);
+
+        await using (var su = await db.SuperuserAsync())
+        {
+            await TestDatabase.Exec(su, direct.FixSql);
+            await TestDatabase.Exec(su, inherited.FixSql);
+        }
+        var after = (await AuditReporter.ReportAsync(factory, DeclaredLayout.None, DateTimeOffset.UtcNow, CancellationToken.None)).Findings;
+        Assert.DoesNotContain(after, f => f.Kind == "predefined-role" && (f.Subject == $"role {admin}" || f.Subject == $"role {viaGroup}"));
+    }
 }
