@@ -128,6 +128,9 @@ public sealed partial class EvidenceTests(MotoServer moto) : IClassFixture<MotoS
         // The compliance lines: one per run, and the metric filters' fields on the last one.
         var lines = ComplianceLines(logs);
         Assert.Equal(["manage", "check", "check"], lines.Select(l => l.GetProperty("action").GetString()));
+        // docs/compliance.md: level INFO for pass and WARN for fail; failedAssertions 0 for a manage.
+        Assert.All(lines, l => Assert.Equal(l.GetProperty("outcome").GetString() == "pass" ? "INFO" : "WARN", l.GetProperty("level").GetString()));
+        Assert.Equal(0, lines[0].GetProperty("failedAssertions").GetInt32());
         var line = lines[^1];
         Assert.True(line.GetProperty("accessGained").GetInt32() > 0, line.ToString());
         Assert.Equal(latest.GetProperty("counts").GetProperty("accessGained").GetInt32(), line.GetProperty("accessGained").GetInt32());
