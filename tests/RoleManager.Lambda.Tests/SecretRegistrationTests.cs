@@ -24,6 +24,29 @@ public sealed class SecretRegistrationTests
         Assert.Equal($"key {SecretRedactor.Mask} token {SecretRedactor.Mask} id ASIAEXAMPLEKEYID", redacted);
     }
 
+    /// <summary>docs/security.md: "the endpoint in use is logged at init" — an override and the variable that set it, or the regional one.</summary>
+    [Theory]
+    [InlineData("https://vpce-0abc.secretsmanager.eu-west-1.vpce.amazonaws.com", "AWS_ENDPOINT_URL_SECRETS_MANAGER")]
+    [InlineData(null, "(regional)")]
+    public void Creating_a_function_that_reads_the_master_secret_logs_the_secrets_manager_endpoint_it_will_use(string? endpoint, string expected)
+    {
+        using var logs = new TestLogs();
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = "ASIAEXAMPLEKEYID", ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-secret-key", ["AWS_REGION"] = "eu-west-1",
+            ["DB_PASSWORD_SECRET_ARN"] = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-1",
+        };
+        if (endpoint is not null) environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = endpoint;
+
+        RoleManagerFunction.Create(new HostServices(logs.Provider, logs.Redactor, TimeProvider.System), name => environment.GetValueOrDefault(name));
+
+        var line = Assert.Single(logs.Lines, l => l.GetProperty("logger").GetString() == "RoleManager.Aws");
+        string message = line.GetProperty("message").GetString()!;
+        Assert.Contains(expected, message);
+        if (endpoint is not null) Assert.Contains(endpoint, message);
+        Assert.DoesNotContain("wJalrXUtnFEMI-secret-key", logs.Text);
+    }
+
     [Fact]
     public async Task An_error_payload_that_quotes_a_registered_secret_reaches_the_runtime_api_masked()
     {
