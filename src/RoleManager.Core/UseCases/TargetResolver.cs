@@ -36,11 +36,7 @@ public static class TargetResolver
         ArgumentNullException.ThrowIfNull(request);
         var environment = request.Environment;
         var connection = request.ResolvedConnection ?? ConnectionResolver.Resolve(request.Connection, environment, host: request.Host);
-        // A database the connection names (flag, connection string, then the variables in the host's order) is also the
-        // default layout's: one precedence for both, so --dbname or PGDATABASE is not overruled by DB_NAME.
-        var layoutInputs = request.Layout.Database is null && connection.DatabaseSource != ValueSource.Default
-            ? request.Layout with { Database = connection.Database } : request.Layout;
-        var layout = LayoutSource.ResolveLayout(layoutInputs, request.LayoutEnvironment ?? environment, connection.Database);
+        var layout = LayoutSource.ResolveLayout(request.Layout, request.LayoutEnvironment ?? environment, connection.Database);
         if (request.ConnectTimeout is { } timeout) connection = connection with { ConnectTimeout = timeout };
         // The connection was resolved once, with where each value came from: a default username gives way to the master
         // secret's, a default database to the config's.

@@ -17,8 +17,10 @@ public sealed record LayoutInputs(
 
 /// <summary>
 /// Turns the inputs into a validated <see cref="DesiredState"/> before anything connects: a bad
-/// config is reported without a connection ever being opened. Environment variables are the reference
-/// implementation's: <c>DB_NAME</c>, <c>DB_SCHEMA</c>, <c>APP_USER</c>, <c>MIGRATOR_USER</c>, plus
+/// config is reported without a connection ever being opened. The database is the connection's (flag, connection
+/// string, then <c>PGDATABASE</c>/<c>DB_NAME</c> in the host's order: one precedence for both, so a flag is never
+/// overruled by a variable here). Environment variables are the reference implementation's: <c>DB_SCHEMA</c>,
+/// <c>APP_USER</c>, <c>MIGRATOR_USER</c>, plus
 /// <c>APP_PASSWORD</c>/<c>MIGRATOR_PASSWORD</c> for <c>auth: password</c>, and <c>ROLE_MANAGER_GRANT_MODE</c>
 /// (auto, direct, groups: the <c>grant_mode</c> of a config that does not set one).
 /// </summary>
@@ -34,9 +36,10 @@ public static class LayoutSource
     }
 
     /// <summary>The layout: a one-database config or the default layout (one database), or a cluster config.</summary>
+    /// <param name="connectionDatabase">The database the connection resolved (<c>ConnectionResolver</c>).</param>
     public static ClusterLayout ResolveLayout(LayoutInputs inputs, Func<string, string?> environment, string connectionDatabase)
     {
-        string database = inputs.Database ?? NonEmpty(environment("DB_NAME")) ?? connectionDatabase;
+        string database = inputs.Database ?? connectionDatabase;
         var auth = inputs.Auth ?? AuthMode.Iam;
         var grantMode = inputs.GrantMode ?? GrantModeFrom(environment("ROLE_MANAGER_GRANT_MODE"));
         if (inputs.ConfigPath is not null && inputs.ConfigText is not null)
