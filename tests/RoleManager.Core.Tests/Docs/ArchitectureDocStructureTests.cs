@@ -21,9 +21,7 @@ public sealed partial class ArchitectureDocStructureTests
 
     private static string Src => Path.Combine(DocText.Root, "src");
 
-    private static IEnumerable<string> Sources(string folder) =>
-        Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
+    private static IEnumerable<string> Sources(string folder) => DocText.SourceFiles(folder);
 
     private static XDocument Project(string folder, string name) => XDocument.Load(Path.Combine(DocText.Root, folder, name, name + ".csproj"));
 

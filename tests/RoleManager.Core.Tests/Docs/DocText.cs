@@ -18,6 +18,18 @@ internal static partial class DocText
 
     public static string Read(string file) => File.ReadAllText(Path.Combine(Root, file));
 
+    /// <summary>
+    /// The repository's files under <paramref name="folder"/> (relative to the root, or a full path) that match
+    /// <paramref name="pattern"/>, without build output: a project's obj/ and bin/, and Python's __pycache__. The
+    /// top-level bin/ (the scripts) stays; the test is on the path inside the repository, not wherever it was cloned.
+    /// </summary>
+    public static IEnumerable<string> SourceFiles(string folder, string pattern = "*.cs") =>
+        Directory.EnumerateFiles(Path.Combine(Root, folder), pattern, SearchOption.AllDirectories).Where(f =>
+        {
+            string[] parts = Path.GetRelativePath(Root, f).Split(Path.DirectorySeparatorChar);
+            return !parts.Contains("obj") && !parts.Skip(1).Contains("bin") && !parts.Contains("__pycache__");
+        });
+
     /// <summary>The file's text with every run of white space as one space: a sentence reads the same wherever lines break.</summary>
     public static string Flat(string file) => WhiteSpace().Replace(Read(file), " ");
 

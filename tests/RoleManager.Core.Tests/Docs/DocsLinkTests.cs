@@ -36,9 +36,7 @@ public partial class DocsLinkTests
             .Where(n => !BuildOutput().IsMatch(n.Path)) // a build's output (bin/Release/...) exists once built, not in a clone
             .Distinct().ToList();
         Assert.True(named.Count >= 40, "the docs name fewer paths than expected: " + named.Count);
-        var sources = Directory.GetFiles(Path.Combine(DocText.Root, "src"), "*", SearchOption.AllDirectories)
-            .Concat(Directory.GetFiles(Path.Combine(DocText.Root, "tests"), "*", SearchOption.AllDirectories))
-            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+        var sources = DocText.SourceFiles("src", "*").Concat(DocText.SourceFiles("tests", "*"))
             .Select(f => Path.GetRelativePath(DocText.Root, f)).ToList();
         var missing = named.Where(n => !Exists(n.Path, sources)).Select(n => $"{n.File}: `{n.Path}`").ToList();
         Assert.True(missing.Count == 0, "named in the docs but not in the repository:\n" + string.Join("\n", missing));

@@ -11,10 +11,7 @@ public partial class DocsNameTests
     private static readonly Lazy<string> TestCode = new(() => Concat("tests", "*.cs"));
     private static readonly Lazy<string> ProductCode = new(() => Concat("src", "*.cs") + Concat("src", "*.sql") + Concat("bin", "*") + Concat("infra", "*.tf"));
 
-    private static string Concat(string folder, string pattern) => string.Concat(
-        Directory.GetFiles(Path.Combine(DocText.Root, folder), pattern, SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/Debug/", StringComparison.Ordinal) && !f.Contains("/bin/Release/", StringComparison.Ordinal) && !f.Contains("__pycache__", StringComparison.Ordinal))
-            .Select(File.ReadAllText));
+    private static string Concat(string folder, string pattern) => string.Concat(DocText.SourceFiles(folder, pattern).Select(File.ReadAllText));
 
     [Fact]
     public void Every_test_the_docs_cite_as_proof_exists()

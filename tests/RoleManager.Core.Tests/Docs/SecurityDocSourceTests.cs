@@ -28,8 +28,7 @@ public sealed partial class SecurityDocSourceTests
     public void Every_catalog_query_compares_a_column_with_0_oid_never_with_a_bare_integer_zero()
     {
         DocText.Says(Page, @"The catalog SQL also compares with `0::oid`\.");
-        var files = Directory.GetFiles(Path.Combine(DocText.Root, "src"), "*.sql", SearchOption.AllDirectories)
-            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)).ToList();
+        var files = DocText.SourceFiles("src", "*.sql").ToList();
         Assert.NotEmpty(files);
 
         var bare = new List<string>();
