@@ -6,26 +6,28 @@
 # tests use to play a machine without any).
 rm_find_postgres() {
   if [[ -n "${PG_BIN:-}" && -x "$PG_BIN/postgres" ]]; then echo "$PG_BIN"; return; fi
-  local dir packages=${RM_POSTGRES_PACKAGES:-/usr/lib/postgresql}
-  dir=$(ls -d "$packages"/*/bin 2>/dev/null | sort -V | tail -n1 || true)
-  if [[ -z "$dir" || ! -x "$dir/postgres" ]]; then
-    if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
-      echo "PostgreSQL server not found: installing Debian's postgresql package..." >&2
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib) >&2
-    elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
-      echo "PostgreSQL server not found: installing it with sudo apt-get install postgresql..." >&2
-      (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib) >&2
-    else
-      echo "error: PostgreSQL server binaries are missing. Install them (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16) or set PG_BIN to the folder holding 'postgres' and 'initdb'." >&2
-      return 1
-    fi
-    dir=$(ls -d "$packages"/*/bin 2>/dev/null | sort -V | tail -n1 || true)
-    if [[ -z "$dir" || ! -x "$dir/postgres" ]]; then
-      echo "error: apt-get installed no PostgreSQL server under $packages. Install one (apt-get install postgresql) or set PG_BIN to the folder holding 'postgres' and 'initdb'." >&2
-      return 1
-    fi
+  local packages=${RM_POSTGRES_PACKAGES:-/usr/lib/postgresql}
+  rm_newest_postgres "$packages" && return
+  if command -v apt-get >/dev/null && [[ $(id -u) -eq 0 ]]; then
+    echo "PostgreSQL server not found: installing Debian's postgresql package..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib) >&2
+  elif command -v apt-get >/dev/null && command -v sudo >/dev/null; then
+    echo "PostgreSQL server not found: installing it with sudo apt-get install postgresql..." >&2
+    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-contrib) >&2
+  else
+    echo "error: PostgreSQL server binaries are missing. Install them (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16) or set PG_BIN to the folder holding 'postgres' and 'initdb'." >&2
+    return 1
   fi
-  echo "$dir"
+  rm_newest_postgres "$packages" && return
+  echo "error: apt-get installed no PostgreSQL server under $packages. Install one (apt-get install postgresql) or set PG_BIN to the folder holding 'postgres' and 'initdb'." >&2
+  return 1
+}
+
+# rm_newest_postgres ROOT: prints ROOT/<newest major>/bin when it holds a server; fails otherwise.
+rm_newest_postgres() {
+  local dir
+  dir=$(ls -d "$1"/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+  [[ -n "$dir" && -x "$dir/postgres" ]] && echo "$dir"
 }
 
 rm_free_port() {

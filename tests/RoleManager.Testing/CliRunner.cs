@@ -18,10 +18,12 @@ public static class CliRunner
         "DB_PASSWORD_SECRET_ARN", "APP_PASSWORD", "MIGRATOR_PASSWORD", "APP_USER", "MIGRATOR_USER", "DB_SCHEMA", "ROLE_MANAGER_DEBUG",
     ];
 
-    /// <summary>Starts the program; the task completes when it exits (killed after <paramref name="timeout"/>, default 2 minutes).</summary>
-    /// <param name="programFolder">A copy of the program to run instead of the one built beside the tests.</param>
-    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null, string? workingDirectory = null,
-        string? programFolder = null)
+    /// <summary>
+    /// The program (the copy in <paramref name="programFolder"/>, else the one built beside the tests) with
+    /// <paramref name="args"/>, the inherited environment without the connection variables a developer's shell may set,
+    /// then <paramref name="environment"/>.
+    /// </summary>
+    private static ProcessStartInfo StartInfo(IDictionary<string, string?> environment, string[] args, string? workingDirectory, string? programFolder)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
@@ -29,7 +31,15 @@ public static class CliRunner
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var name in Cleared) psi.Environment.Remove(name);
         foreach (var (k, v) in environment) psi.Environment[k] = v;
-        using var process = Process.Start(psi)!;
+        return psi;
+    }
+
+    /// <summary>Starts the program; the task completes when it exits (killed after <paramref name="timeout"/>, default 2 minutes).</summary>
+    /// <param name="programFolder">A copy of the program to run instead of the one built beside the tests.</param>
+    public static async Task<Result> RunAsync(IDictionary<string, string?> environment, string[] args, TimeSpan? timeout = null, string? workingDirectory = null,
+        string? programFolder = null)
+    {
+        using var process = Process.Start(StartInfo(environment, args, workingDirectory, programFolder))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
@@ -53,12 +63,7 @@ public static class CliRunner
     /// <summary>Starts the program and returns at once, for tests that act on it while it runs (e.g. interrupt it).</summary>
     public static Running Start(IDictionary<string, string?> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "role-manager.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var name in Cleared) psi.Environment.Remove(name);
-        foreach (var (k, v) in environment) psi.Environment[k] = v;
-        var process = Process.Start(psi)!;
+        var process = Process.Start(StartInfo(environment, args, null, null))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         return new Running(process.Id, Exit());
